@@ -1,0 +1,33 @@
+import { drizzle } from "drizzle-orm/postgres-js"
+import { Effect, Layer, Redacted } from "effect"
+import postgres from "postgres"
+import { Db, make } from "./Db.ts"
+import { DbError } from "./DbError.ts"
+import { migrateUrl } from "./migrate.ts"
+import * as schema from "./schema/index.ts"
+
+/** `host:port/database` of a URL, without user or password, for logs. */
+export const describeUrl = (url: string): string => {
+  const u = new URL(url)
+  return `postgres://${u.host}${u.pathname}`
+}
+
+/**
+ * PostgreSQL through postgres.js: migrations first on their own connection, then a fixed pool,
+ * ended on scope close.
+ */
+export const layer = (url: Redacted.Redacted<string>, poolSize = 10): Layer.Layer<Db, DbError> =>
+  Layer.scoped(
+    Db,
+    Effect.gen(function* () {
+      const raw = Redacted.value(url)
+      yield* Effect.tryPromise({ try: () => migrateUrl(raw), catch: (e) => DbError.fromUnknown("migrate", e) })
+      const client = yield* Effect.acquireRelease(
+        Effect.sync(() => postgres(raw, { max: poolSize, onnotice: () => {}, connection: { application_name: "parley" } })),
+        (sql) => Effect.promise(() => sql.end({ timeout: 5 }))
+      )
+      const db = make(drizzle(client, { schema, casing: "snake_case" }), "postgres", describeUrl(raw))
+      yield* db.ping
+      return db
+    })
+  )

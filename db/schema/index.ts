@@ -1,0 +1,2 @@
+/** Every table, for drizzle-kit and the typed `Db`. One file per area. */
+export * from "./probe.ts"
