@@ -59,6 +59,8 @@ export interface NatsServerOptions {
   readonly startTimeout?: Duration.DurationInput
   /** How long a stop waits after SIGTERM (or another signal) before SIGKILL. */
   readonly grace?: Duration.DurationInput
+  /** Directories searched for `nats-server`; default: PATH, then /usr/sbin. */
+  readonly searchPath?: ReadonlyArray<string>
 }
 
 const missingMessage = "nats-server not on PATH: apt-get install nats-server, or set NATS_URL"
@@ -67,19 +69,20 @@ const missingMessage = "nats-server not on PATH: apt-get install nats-server, or
  * Debian installs nats-server in /usr/sbin, which is on root's PATH but not on other users', so
  * that directory is tried after PATH.
  */
-const findNatsServer: Effect.Effect<string, NatsServerMissing> = Effect.suspend(() => {
-  const dirs = [...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== ""), "/usr/sbin"]
-  for (const dir of dirs) {
-    const candidate = join(dir, "nats-server")
-    try {
-      accessSync(candidate, constants.X_OK)
-      return Effect.succeed(candidate)
-    } catch {
-      // not in this directory
+const findNatsServer = (searchPath: ReadonlyArray<string> | undefined): Effect.Effect<string, NatsServerMissing> =>
+  Effect.suspend(() => {
+    const dirs = searchPath ?? [...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== ""), "/usr/sbin"]
+    for (const dir of dirs) {
+      const candidate = join(dir, "nats-server")
+      try {
+        accessSync(candidate, constants.X_OK)
+        return Effect.succeed(candidate)
+      } catch {
+        // not in this directory
+      }
     }
-  }
-  return Effect.fail(new NatsServerMissing({ message: missingMessage }))
-})
+    return Effect.fail(new NatsServerMissing({ message: missingMessage }))
+  })
 
 /** A temporary directory removed (recursively) when the scope closes. */
 const tempDir = (prefix: string): Effect.Effect<string, never, Scope.Scope> =>
@@ -281,7 +284,7 @@ const startAll = (started: ReadonlyArray<Effect.Effect<void, NatsServerError>>) 
 /** One JetStream-enabled nats-server on free loopback ports with a temporary store dir. */
 export const single = (options: NatsServerOptions = {}): Effect.Effect<NatsServer, NatsHarnessError, Scope.Scope> =>
   Effect.gen(function* () {
-    const binary = yield* findNatsServer
+    const binary = yield* findNatsServer(options.searchPath)
     return yield* withPortRetry(
       Effect.gen(function* () {
         const dir = yield* tempDir("parley-nats-")
@@ -315,7 +318,7 @@ export const cluster = (
   options: NatsServerOptions = {}
 ): Effect.Effect<NatsCluster, NatsHarnessError, Scope.Scope> =>
   Effect.gen(function* () {
-    const binary = yield* findNatsServer
+    const binary = yield* findNatsServer(options.searchPath)
     return yield* withPortRetry(
       Effect.gen(function* () {
         const dir = yield* tempDir("parley-natsc-")
