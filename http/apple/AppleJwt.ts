@@ -1,0 +1,69 @@
+import { Data, Effect } from "effect"
+import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose"
+
+/** Why a token was refused; the webhook maps `Malformed` to 400 and `Invalid` to 403. */
+export class JwtMalformed extends Data.TaggedError("JwtMalformed")<{ readonly reason: string }> {}
+export class JwtInvalid extends Data.TaggedError("JwtInvalid")<{ readonly reason: string }> {}
+
+const bearer = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/
+
+/** Pulls the compact JWT out of an `Authorization` header value. */
+export const bearerToken = (header: string | undefined): Effect.Effect<string, JwtMalformed> => {
+  if (header === undefined || header.length === 0)
+    return Effect.fail(new JwtMalformed({ reason: "Authorization header missing" }))
+  const match = bearer.exec(header.trim())
+  return match?.[1] === undefined
+    ? Effect.fail(new JwtMalformed({ reason: "Authorization is not 'Bearer <jwt>'" }))
+    : Effect.succeed(match[1])
+}
+
+export interface VerifyOptions {
+  readonly key: Uint8Array
+  /** Required `aud` (our MSP id inbound) or `iss` (the MSP id, when Apple's side verifies). */
+  readonly audience?: string
+  readonly issuer?: string
+  readonly nowSeconds: number
+  readonly skewSeconds: number
+}
+
+export interface VerifiedClaims {
+  readonly iat: number
+  readonly iss?: string
+  readonly aud?: string | ReadonlyArray<string>
+}
+
+/** HS256 only; `iat` is required (Apple always sets it) and must lie within the skew, both ways. */
+export const verify = (token: string, options: VerifyOptions): Effect.Effect<VerifiedClaims, JwtInvalid> =>
+  Effect.tryPromise({
+    try: async () => {
+      const header = decodeProtectedHeader(token)
+      if (header.alg !== "HS256") throw new Error(`alg ${String(header.alg)} is not HS256`)
+      const { payload } = await jwtVerify(token, options.key, {
+        algorithms: ["HS256"],
+        currentDate: new Date(options.nowSeconds * 1000),
+        clockTolerance: options.skewSeconds,
+        ...(options.audience !== undefined ? { audience: options.audience } : {}),
+        ...(options.issuer !== undefined ? { issuer: options.issuer } : {})
+      })
+      if (typeof payload.iat !== "number" || !Number.isInteger(payload.iat)) throw new Error("iat missing")
+      if (Math.abs(options.nowSeconds - payload.iat) > options.skewSeconds) throw new Error("iat outside the skew")
+      return {
+        iat: payload.iat,
+        ...(payload.iss !== undefined ? { iss: payload.iss } : {}),
+        ...(payload.aud !== undefined ? { aud: payload.aud } : {})
+      }
+    },
+    catch: (cause) => new JwtInvalid({ reason: cause instanceof Error ? cause.message : "token rejected" })
+  })
+
+/** MSP → Apple: `{iss, iat}`, header `{alg: HS256, typ: JWT}`, no `exp` (as Apple's sample). */
+export const signOutbound = (key: Uint8Array, mspId: string, iatSeconds: number): Effect.Effect<string> =>
+  Effect.promise(() =>
+    new SignJWT({ iss: mspId }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt(iatSeconds).sign(key)
+  )
+
+/** Apple → MSP: `{aud, iat}`; the simulator signs its webhooks with it. */
+export const signInbound = (key: Uint8Array, mspId: string, iatSeconds: number): Effect.Effect<string> =>
+  Effect.promise(() =>
+    new SignJWT({ aud: mspId }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt(iatSeconds).sign(key)
+  )
