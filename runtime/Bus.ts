@@ -4,7 +4,7 @@ import { Context, Data } from "effect"
 /**
  * The message bus the runtime talks over: core pub/sub and request/reply, durable streams
  * (JetStream semantics) and a key/value map. Two layers implement it — NATS (`NatsBus.layer`)
- * and in-process (`MemoryBus.layer`) — and one contract suite (`test/runtime/Bus.contract.ts`)
+ * and in-process (`MemoryBus.layer`) — and one contract suite (`test/runtime/BusContract.ts`)
  * keeps them equivalent.
  */
 

@@ -1,0 +1,126 @@
+import { assert } from "@effect/vitest"
+import { Effect, Queue } from "effect"
+import type { ContractTest } from "./BusContractSupport.ts"
+import { bytes, pull, takeN, text } from "./BusContractSupport.ts"
+
+export const streamTests = (test: ContractTest): void => {
+  test("ensureStream and ensureConsumer are idempotent", ({ bus, stream, consumer }) =>
+    Effect.gen(function* () {
+      const spec = yield* stream()
+      yield* bus.ensureStream(spec)
+      const c = yield* consumer(spec)
+      yield* bus.ensureConsumer(c)
+    }))
+
+  test("a msgId inside the duplicate window is stored once and acked with the original seq", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream({ duplicateWindow: "1 second" })
+      const first = yield* bus.publishDurable(`${p}.1.a`, bytes("A"), { msgId: "m-1" })
+      const again = yield* bus.publishDurable(`${p}.1.a`, bytes("A again"), { msgId: "m-1" })
+      const other = yield* bus.publishDurable(`${p}.1.a`, bytes("B"), { msgId: "m-2" })
+      assert.isFalse(first.duplicate)
+      assert.isTrue(again.duplicate)
+      assert.strictEqual(again.seq, first.seq)
+      assert.strictEqual(other.seq, first.seq + 1)
+      const { deliveries } = yield* pull(bus, yield* ctx.consumer(spec))
+      const got = yield* takeN(deliveries, 2)
+      assert.deepStrictEqual(
+        got.map((d) => [d.seq, text(d.data)]),
+        [
+          [first.seq, "A"],
+          [other.seq, "B"]
+        ]
+      )
+      yield* Effect.forEach(got, (d) => d.ack)
+      yield* ctx.advance("2 seconds")
+      const later = yield* bus.publishDurable(`${p}.1.a`, bytes("A later"), { msgId: "m-1" })
+      assert.isFalse(later.duplicate)
+      assert.isAbove(later.seq, other.seq)
+    }))
+
+  test("a full stream refuses new messages and keeps the old ones (discard new)", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream({ maxMsgs: 2 })
+      const kept = yield* Effect.forEach(["m1", "m2"], (m) => bus.publishDurable(`${p}.1.a`, bytes(m)))
+      const full = yield* Effect.flip(bus.publishDurable(`${p}.1.a`, bytes("m3")))
+      assert.strictEqual(full._tag, "BusError")
+      assert.include(full.message, "stream full")
+      const { deliveries } = yield* pull(bus, yield* ctx.consumer(spec))
+      const first = yield* Queue.take(deliveries)
+      assert.strictEqual(first.seq, kept[0]?.seq)
+      assert.strictEqual(text(first.data), "m1")
+      yield* first.ack
+      // The ack removed m1 from the work queue, which frees one slot.
+      yield* bus.publishDurable(`${p}.1.a`, bytes("m3"))
+      assert.deepStrictEqual(
+        (yield* takeN(deliveries, 2)).map((d) => text(d.data)),
+        ["m2", "m3"]
+      )
+    }))
+
+  test("a stream over maxBytes refuses the message", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      yield* ctx.stream({ maxBytes: 1024 })
+      yield* bus.publishDurable(`${p}.1.a`, new Uint8Array(600))
+      const full = yield* Effect.flip(bus.publishDurable(`${p}.1.a`, new Uint8Array(600)))
+      assert.include(full.message, "stream full")
+    }))
+
+  test("a consumer delivers its filter's messages in stream order", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream()
+      const subjects = [`${p}.1.a`, `${p}.2.a`, `${p}.1.b`, `${p}.1.a`, `${p}.2.b`, `${p}.1.c`]
+      const acks = yield* Effect.forEach(subjects, (s, i) => bus.publishDurable(s, bytes(`m${i}`)))
+      const { deliveries } = yield* pull(bus, yield* ctx.consumer(spec), 2)
+      const mine = acks.filter((_, i) => subjects[i]?.startsWith(`${p}.1.`))
+      const got = yield* takeN(deliveries, mine.length)
+      assert.deepStrictEqual(
+        got.map((d) => d.seq),
+        mine.map((a) => a.seq)
+      )
+      assert.isTrue(got.every((d) => d.deliveryCount === 1 && d.subject.startsWith(`${p}.1.`)))
+      yield* Effect.forEach(got, (d) => d.ack)
+    }))
+
+  test("on a work queue a filter overlapping another consumer's is refused", (ctx) =>
+    Effect.gen(function* () {
+      const { prefix: p } = ctx
+      const spec = yield* ctx.stream()
+      yield* ctx.consumer(spec, { name: "one", filterSubject: `${p}.1.*` })
+      const error = yield* Effect.flip(ctx.consumer(spec, { name: "all", filterSubject: `${p}.*.*` }))
+      assert.strictEqual(error._tag, "BusError")
+      yield* ctx.consumer(spec, { name: "two", filterSubject: `${p}.2.*` })
+    }))
+
+  test("at most maxAckPending deliveries are outstanding", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream()
+      yield* Effect.forEach(["m1", "m2", "m3"], (m) => bus.publishDurable(`${p}.1.a`, bytes(m)))
+      const { deliveries } = yield* pull(bus, yield* ctx.consumer(spec, { maxAckPending: 2, ackWait: "5 seconds" }))
+      const [first] = yield* takeN(deliveries, 2)
+      yield* ctx.quiet
+      assert.strictEqual(yield* Queue.size(deliveries), 0)
+      yield* first!.ack
+      assert.strictEqual(text((yield* Queue.take(deliveries)).data), "m3")
+    }))
+
+  test("a limits stream keeps acked messages for other consumers and drops them after maxAge", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream({ retention: "limits", maxAge: "1 second", duplicateWindow: "2 minutes" })
+      yield* bus.publishDurable(`${p}.1.a`, bytes("old"))
+      const a = yield* pull(bus, yield* ctx.consumer(spec, { name: "a" }))
+      yield* (yield* Queue.take(a.deliveries)).ack
+      const b = yield* pull(bus, yield* ctx.consumer(spec, { name: "b" }))
+      assert.strictEqual(text((yield* Queue.take(b.deliveries)).data), "old")
+      yield* ctx.advance("2 seconds")
+      yield* bus.publishDurable(`${p}.1.a`, bytes("new"))
+      const c = yield* pull(bus, yield* ctx.consumer(spec, { name: "c" }))
+      assert.strictEqual(text((yield* Queue.take(c.deliveries)).data), "new")
+    }))
+}
