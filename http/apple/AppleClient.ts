@@ -1,0 +1,318 @@
+import { randomUUID } from "node:crypto"
+import { Clock, Context, Effect, Layer, Schema } from "effect"
+import { AppleConfig, secretKey } from "./AppleConfig.ts"
+import { type AppleCryptoError, decryptAttachment, encryptAttachment, hexToBase64 } from "./AppleCrypto.ts"
+import { type AppleError, ApplePermanent } from "./AppleError.ts"
+import { signOutbound } from "./AppleJwt.ts"
+import type { Attachment, OutboundAttachment } from "./Attachment.ts"
+import { IDR_THRESHOLD, type InteractiveDataRef, jsonSize } from "./DataRef.ts"
+import { Header } from "./Headers.ts"
+import type { InteractiveData } from "./Interactive.ts"
+import { type InboundInteractiveData, InboundInteractiveData as InboundInteractiveDataSchema } from "./Interactive.ts"
+import { titleOf } from "./InteractiveRules.ts"
+import { bytes, call, json } from "./internal/http.ts"
+import { DataRefResponse, PreDownloadResponse, PreUploadResponse, UploadResponse } from "./Mmcs.ts"
+import type { OutboundContent } from "./OutboundMessage.ts"
+
+export interface Recipient {
+  /** Our business id (`source-id`). */
+  readonly businessId: string
+  /** The customer's opaque id (`destination-id`). */
+  readonly customerId: string
+}
+
+export interface SendOptions {
+  /** Reuse on retries so a resend is the same message. */
+  readonly id?: string
+  /** `auto-reply`: true when the bot speaks, false for a person. */
+  readonly autoReply: boolean
+  readonly locale?: string
+  /** Ask Apple to return a reusable `dataRef` for a large interactive message, sent inline. */
+  readonly includeDataRef?: boolean
+}
+
+export interface SendResult {
+  readonly id: string
+  /** The reference a large interactive travelled by, or the one Apple returned. */
+  readonly dataRef?: InteractiveDataRef
+}
+
+export interface FileToSend {
+  readonly name: string
+  readonly mimeType: string
+  readonly data: Uint8Array
+}
+
+export class AppleClient extends Context.Tag("parley/http/apple/AppleClient")<
+  AppleClient,
+  {
+    /** Sends one message; authentication goes to `/authenticate`, interactive JSON over 10 KB by reference. */
+    readonly send: (
+      to: Recipient,
+      content: OutboundContent,
+      options: SendOptions
+    ) => Effect.Effect<SendResult, AppleError>
+    /** Encrypts and uploads a file; put the result in a text's `attachments` (one U+FFFC in the body each). */
+    readonly uploadAttachment: (businessId: string, file: FileToSend) => Effect.Effect<OutboundAttachment, AppleError>
+    /** Fetches and decrypts a customer's attachment (do it right away: download URLs are short-lived). */
+    readonly downloadAttachment: (
+      businessId: string,
+      attachment: Attachment
+    ) => Effect.Effect<Uint8Array, AppleError | AppleCryptoError>
+    /** Resolves an inbound `interactiveDataRef` to the interactive data it stands for. */
+    readonly resolveDataRef: (
+      businessId: string,
+      ref: InteractiveDataRef
+    ) => Effect.Effect<InboundInteractiveData, AppleError | AppleCryptoError>
+    /** Apple's `/decodePayload`: a decrypted IDR blob to JSON. */
+    readonly decodePayload: (businessId: string, bid: string, blob: Uint8Array) => Effect.Effect<unknown, AppleError>
+    /** Encodes, encrypts and uploads interactive data, returning the reference to send instead. */
+    readonly uploadInteractive: (
+      businessId: string,
+      data: InteractiveData
+    ) => Effect.Effect<InteractiveDataRef, AppleError>
+  }
+>() {}
+
+export const make = Effect.gen(function* () {
+  const config = yield* AppleConfig
+  const key = secretKey(config)
+  const base = config.apiBase.replace(/\/+$/, "")
+  const timeout = config.requestTimeout
+
+  const authorization = Effect.gen(function* () {
+    const now = yield* Clock.currentTimeMillis
+    return `Bearer ${yield* signOutbound(key, config.mspId, Math.floor(now / 1000))}`
+  })
+
+  const upload = Effect.fn("AppleClient.upload")(function* (businessId: string, ciphertext: Uint8Array) {
+    const pre = yield* call({
+      operation: "preUpload",
+      url: `${base}/preUpload`,
+      timeout,
+      init: {
+        method: "GET",
+        headers: {
+          authorization: yield* authorization,
+          [Header.sourceId]: businessId,
+          [Header.mmcsSize]: String(ciphertext.length)
+        }
+      }
+    }).pipe(Effect.flatMap((r) => json("preUpload", r, PreUploadResponse)))
+    const uploaded = yield* call({
+      operation: "upload",
+      url: pre["upload-url"],
+      timeout,
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream", "content-length": String(ciphertext.length) },
+        body: ciphertext
+      }
+    }).pipe(Effect.flatMap((r) => json("upload", r, UploadResponse)))
+    return { url: pre["mmcs-url"], owner: pre["mmcs-owner"], checksum: uploaded.singleFile.fileChecksum }
+  })
+
+  const download = Effect.fn("AppleClient.download")(function* (
+    businessId: string,
+    ref: { readonly url: string; readonly owner: string; readonly size: number; readonly signatureBase64: string }
+  ) {
+    const pre = yield* call({
+      operation: "preDownload",
+      url: `${base}/preDownload`,
+      timeout,
+      init: {
+        method: "GET",
+        headers: {
+          authorization: yield* authorization,
+          [Header.sourceId]: businessId,
+          [Header.mmcsUrl]: ref.url,
+          [Header.mmcsSignature]: ref.signatureBase64,
+          [Header.mmcsOwner]: ref.owner
+        }
+      }
+    }).pipe(Effect.flatMap((r) => json("preDownload", r, PreDownloadResponse)))
+    const body = yield* call({
+      operation: "download",
+      url: pre["download-url"],
+      timeout,
+      init: { method: "GET" }
+    }).pipe(Effect.flatMap((r) => bytes("download", r)))
+    if (body.length !== ref.size)
+      return yield* new ApplePermanent({
+        operation: "download",
+        status: 200,
+        reason: "size differs from the reference"
+      })
+    return body
+  })
+
+  const signatureOf = (ref: {
+    readonly signatureHex?: string | undefined
+    readonly signatureBase64?: string | undefined
+  }): string => ref.signatureBase64 ?? (ref.signatureHex !== undefined ? hexToBase64(ref.signatureHex) : "")
+
+  const decodePayload = Effect.fn("AppleClient.decodePayload")(function* (
+    businessId: string,
+    bid: string,
+    blob: Uint8Array
+  ) {
+    const response = yield* call({
+      operation: "decodePayload",
+      url: `${base}/decodePayload`,
+      timeout,
+      init: {
+        method: "POST",
+        headers: {
+          authorization: yield* authorization,
+          [Header.sourceId]: businessId,
+          [Header.bid]: bid,
+          accept: "*/*",
+          "content-type": "application/octet-stream"
+        },
+        body: blob
+      }
+    })
+    return yield* json("decodePayload", response, Schema.Unknown)
+  })
+
+  const uploadInteractive = Effect.fn("AppleClient.uploadInteractive")(function* (
+    businessId: string,
+    data: InteractiveData
+  ) {
+    const blob = yield* call({
+      operation: "encodePayload",
+      url: `${base}/encodePayload`,
+      timeout,
+      init: {
+        method: "POST",
+        headers: {
+          authorization: yield* authorization,
+          [Header.sourceId]: businessId,
+          "content-type": "application/json"
+        },
+        body: JSON.stringify({ v: 1, type: "interactive", interactiveData: data })
+      }
+    }).pipe(Effect.flatMap((r) => bytes("encodePayload", r)))
+    const encrypted = encryptAttachment(blob)
+    const stored = yield* upload(businessId, encrypted.ciphertext)
+    const title = titleOf(data)
+    const ref: InteractiveDataRef = {
+      bid: data.bid,
+      url: stored.url,
+      owner: stored.owner,
+      key: encrypted.key,
+      size: encrypted.ciphertext.length,
+      "signature-base64": stored.checksum,
+      ...(title !== undefined ? { title } : {})
+    }
+    return ref
+  })
+
+  const send = Effect.fn("AppleClient.send")(function* (to: Recipient, content: OutboundContent, options: SendOptions) {
+    const id = options.id ?? randomUUID()
+    const inline = content.type === "interactive" && "interactiveData" in content ? content.interactiveData : undefined
+    const authenticate = inline?.data?.authenticate !== undefined
+    const byReference =
+      inline !== undefined && !authenticate && options.includeDataRef !== true && jsonSize(inline) > IDR_THRESHOLD
+        ? yield* uploadInteractive(to.businessId, inline)
+        : undefined
+    const body = {
+      v: 1,
+      id,
+      sourceId: to.businessId,
+      destinationId: to.customerId,
+      ...(options.locale !== undefined ? { locale: options.locale } : {}),
+      ...(byReference !== undefined ? { type: "interactive", interactiveDataRef: byReference } : content)
+    }
+    const response = yield* call({
+      operation: authenticate ? "authenticate" : "message",
+      url: `${base}/${authenticate ? "authenticate" : "message"}`,
+      timeout,
+      destinationId: to.customerId,
+      init: {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: yield* authorization,
+          [Header.id]: id,
+          [Header.sourceId]: to.businessId,
+          [Header.destinationId]: to.customerId,
+          [Header.autoReply]: String(options.autoReply),
+          [Header.mspAgent]: config.mspAgent.slice(0, 64),
+          ...(options.includeDataRef === true ? { [Header.includeDataRef]: "true" } : {})
+        },
+        body: JSON.stringify(body)
+      }
+    })
+    const text = yield* bytes("message", response)
+    const returned =
+      text.length > 0
+        ? yield* Schema.decodeUnknown(Schema.parseJson(DataRefResponse))(Buffer.from(text).toString("utf8")).pipe(
+            Effect.map((r) => r.dataRef),
+            Effect.orElseSucceed(() => undefined)
+          )
+        : undefined
+    const dataRef = byReference ?? returned
+    return { id, ...(dataRef !== undefined ? { dataRef } : {}) } satisfies SendResult
+  })
+
+  const uploadAttachment = Effect.fn("AppleClient.uploadAttachment")(function* (businessId: string, file: FileToSend) {
+    const encrypted = encryptAttachment(file.data)
+    const stored = yield* upload(businessId, encrypted.ciphertext)
+    return {
+      name: file.name,
+      mimeType: file.mimeType,
+      size: String(encrypted.ciphertext.length),
+      "signature-base64": stored.checksum,
+      url: stored.url,
+      owner: stored.owner,
+      key: encrypted.key
+    } satisfies OutboundAttachment
+  })
+
+  const downloadAttachment = Effect.fn("AppleClient.downloadAttachment")(function* (
+    businessId: string,
+    attachment: Attachment
+  ) {
+    const ciphertext = yield* download(businessId, { ...attachment, signatureBase64: signatureOf(attachment) })
+    return yield* decryptAttachment(ciphertext, attachment.key)
+  })
+
+  const resolveDataRef = Effect.fn("AppleClient.resolveDataRef")(function* (
+    businessId: string,
+    ref: InteractiveDataRef
+  ) {
+    const signatureHex = ref.signature
+    const signatureBase64 = ref["signature-base64"]
+    const ciphertext = yield* download(businessId, {
+      url: ref.url,
+      owner: ref.owner,
+      size: ref.size,
+      signatureBase64: signatureOf({ signatureHex, signatureBase64 })
+    })
+    const blob = yield* decryptAttachment(ciphertext, ref.key)
+    const decoded = yield* decodePayload(businessId, ref.bid, blob)
+    return yield* Schema.decodeUnknown(InboundInteractiveDataSchema)(decoded).pipe(
+      Effect.map((data) => (data.bid === undefined ? { ...data, bid: ref.bid } : data)),
+      Effect.mapError(
+        () =>
+          new ApplePermanent({
+            operation: "decodePayload",
+            status: 200,
+            reason: "decoded payload is not interactive data"
+          })
+      )
+    )
+  })
+
+  return AppleClient.of({
+    send,
+    uploadAttachment,
+    downloadAttachment,
+    resolveDataRef,
+    decodePayload,
+    uploadInteractive
+  })
+})
+
+export const layer: Layer.Layer<AppleClient, never, AppleConfig> = Layer.effect(AppleClient, make)

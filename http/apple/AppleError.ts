@@ -1,0 +1,50 @@
+import { Duration, Schedule, Schema } from "effect"
+
+/**
+ * Apple call failures, split by what the sender should do. They are Schema errors so an outbox
+ * entry can carry them across NATS.
+ */
+
+/** 5xx, 408/429, timeout, refused connection: try again later with the same message id. */
+export class AppleRetryable extends Schema.TaggedError<AppleRetryable>()("AppleRetryable", {
+  operation: Schema.String,
+  status: Schema.optional(Schema.Int),
+  reason: Schema.String
+}) {}
+
+/** 400/401/403 (and unexpected answers): retrying the same request cannot succeed. */
+export class ApplePermanent extends Schema.TaggedError<ApplePermanent>()("ApplePermanent", {
+  operation: Schema.String,
+  status: Schema.Int,
+  reason: Schema.String
+}) {}
+
+/** 404 on a send: Apple does not know this customer (any more); the conversation should close. */
+export class AppleUnknownDestination extends Schema.TaggedError<AppleUnknownDestination>()("AppleUnknownDestination", {
+  operation: Schema.String,
+  destinationId: Schema.String
+}) {}
+
+export type AppleError = AppleRetryable | ApplePermanent | AppleUnknownDestination
+
+export const isRetryable = (error: AppleError): error is AppleRetryable => error._tag === "AppleRetryable"
+
+/** Maps a non-2xx status to the error the caller acts on. */
+export const fromStatus = (operation: string, status: number, destinationId?: string): AppleError => {
+  if (status === 404 && destinationId !== undefined) return new AppleUnknownDestination({ operation, destinationId })
+  if (status >= 500 || status === 408 || status === 429)
+    return new AppleRetryable({ operation, status, reason: `HTTP ${status}` })
+  return new ApplePermanent({ operation, status, reason: `HTTP ${status}` })
+}
+
+/**
+ * Back-off for retryable failures only: jittered exponential from 1 s, capped at 5 minutes per
+ * wait, giving up after about an hour (Apple keeps undelivered messages for 30 days, customers
+ * do not wait that long).
+ */
+export const retrySchedule: Schedule.Schedule<Duration.Duration, AppleError> = Schedule.exponential("1 second").pipe(
+  Schedule.jittered,
+  Schedule.modifyDelay((delay) => Duration.min(delay, Duration.minutes(5))),
+  Schedule.whileInput(isRetryable),
+  Schedule.upTo(Duration.hours(1))
+)
