@@ -39,7 +39,7 @@ describe("NATS cluster harness", () => {
         // The msgID makes retries idempotent while a new leader is elected (seen here: ~2-5 s).
         const ack = yield* call("publish after kill", () =>
           js.publish(`${stream}.x`, "after-kill", { msgID: "after-kill", timeout: 1_000 })
-        ).pipe(Effect.retry({ schedule: Schedule.spaced("200 millis"), times: 60 }))
+        ).pipe(Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("20 seconds"))))
         assert.strictEqual(ack.seq, 6)
         assert.isFalse(ack.duplicate)
 
@@ -55,7 +55,7 @@ describe("NATS cluster harness", () => {
             (i) => i.cluster?.replicas?.some((r) => r.name === leader.name && r.current && !r.offline) === true,
             (i) => `${leader.name} not current yet: ${JSON.stringify(i.cluster)}`
           ),
-          Effect.retry({ schedule: Schedule.spaced("200 millis"), times: 50 })
+          Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("10 seconds")))
         )
         assert.strictEqual(rejoined.state.messages, 6)
       }),
