@@ -1,0 +1,152 @@
+import { createDecipheriv } from "node:crypto"
+import { ParseResult, Schema } from "effect"
+import type { Context, Hono } from "hono"
+import { encryptAttachment } from "../http/apple/AppleCrypto.ts"
+import { missingRequirement } from "../http/apple/CapabilityGate.ts"
+import { IDR_THRESHOLD, type InteractiveDataRef, jsonSize } from "../http/apple/DataRef.ts"
+import { InteractiveData } from "../http/apple/Interactive.ts"
+import { problems, titleOf } from "../http/apple/InteractiveRules.ts"
+import { OutboundMessage } from "../http/apple/OutboundMessage.ts"
+import { findUrls, MAX_IMAGE_BYTES } from "../http/apple/RichLink.ts"
+import type { Refusal } from "./SimAuth.ts"
+import type { SimCustomer } from "./SimCustomer.ts"
+import { decodeBlob, encodeBlob, guard, refuse } from "./SimMmcs.ts"
+import type { SimState } from "./SimState.ts"
+
+const decodeMessage = Schema.decodeUnknownEither(OutboundMessage, { errors: "first", onExcessProperty: "error" })
+const decodeInteractive = Schema.decodeUnknownEither(InteractiveData, { onExcessProperty: "error" })
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const issue = (error: ParseResult.ParseError): string => {
+  const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  return first === undefined ? "schema" : `${first.path.map(String).join(".")}: ${first.message}`
+}
+
+const bad = (rule: string, detail: string): Refusal => ({ status: 400, rule, detail })
+
+const resolveRef = (state: SimState, ref: InteractiveDataRef): InteractiveData | Refusal => {
+  const blob = state.blobs.get(ref.url)
+  if (blob === undefined || blob.owner !== ref.owner) return bad("data-ref", "url/owner not in the store")
+  if (blob.bytes.length !== ref.size) return bad("data-ref", "size differs from the stored blob")
+  const signature = ref["signature-base64"] ?? Buffer.from(ref.signature ?? "", "hex").toString("base64")
+  if (signature !== blob.checksum) return bad("data-ref", "signature differs from the stored blob")
+  try {
+    const key = Buffer.from(ref.key.length === 66 ? ref.key.slice(2) : ref.key, "hex")
+    const decipher = createDecipheriv("aes-256-ctr", key, Buffer.alloc(16))
+    const plain = Buffer.concat([decipher.update(blob.bytes), decipher.final()])
+    const decoded = decodeInteractive(decodeBlob(plain))
+    if (decoded._tag === "Left") return bad("schema", issue(decoded.left))
+    if (ref.title !== undefined && ref.title !== titleOf(decoded.right))
+      return bad("data-ref", "title differs from receivedMessage.title")
+    return decoded.right
+  } catch {
+    return bad("data-ref", "blob does not decrypt/decode with the key given")
+  }
+}
+
+/** Apple's header checks of a send (§4.2, §8.2); the first failure is the answer. */
+const checkHeaders = (c: Context, customers: ReadonlyMap<string, SimCustomer>): Refusal | SimCustomer => {
+  const h = (name: string) => c.req.header(name)
+  const id = h("id")
+  const destination = h("destination-id")
+  if (id === undefined || !uuid.test(id)) return bad("header-missing", "id header must be a UUID")
+  if (destination === undefined) return bad("header-missing", "destination-id is required")
+  if (!/^application\/json/i.test(h("content-type") ?? "")) return bad("content-type", "body must be application/json")
+  const autoReply = h("auto-reply")
+  if (autoReply !== undefined && autoReply !== "true" && autoReply !== "false")
+    return bad("header", "auto-reply must be true or false")
+  const customer = customers.get(destination)
+  if (customer === undefined || customer.businessId !== h("source-id"))
+    return { status: 404, rule: "unknown-destination", detail: "destination-id not recognised" }
+  return customer
+}
+
+export const routes = (app: Hono, state: SimState, customers: ReadonlyMap<string, SimCustomer>): void => {
+  const handle = (path: "message" | "authenticate") => async (c: Context) => {
+    const refused = await guard(state, c, path)
+    if (refused !== undefined) return refused
+    const id = c.req.header("id")
+    const customer = checkHeaders(c, customers)
+    if (!("id" in customer)) return refuse(state, c, path, customer, id)
+    const injected = state.customerStatus.get(customer.id)
+    if (injected !== undefined) return c.json({ error: "injected" }, injected as 404)
+
+    const raw: unknown = await c.req.json().catch(() => undefined)
+    const decoded = decodeMessage(raw)
+    if (decoded._tag === "Left") return refuse(state, c, path, bad("schema", issue(decoded.left)), id)
+    const message = decoded.right
+    const fail = (refusal: Refusal) => refuse(state, c, path, refusal, id)
+    if (message.id !== id || message.sourceId !== c.req.header("source-id") || message.destinationId !== customer.id)
+      return fail(bad("header-mismatch", "id/sourceId/destinationId differ from the headers"))
+    if (customer.closed)
+      return fail({
+        status: state.settings.closedStatus,
+        rule: "message-after-close",
+        detail: "the customer closed the conversation and has not written since"
+      })
+
+    let interactive: InteractiveData | undefined
+    let dataRef: InteractiveDataRef | undefined
+    if (message.type === "text") {
+      const urls = findUrls(message.body)
+      if (urls.length > 0) return fail(bad("url-in-text", "every URL must be sent as a richLink"))
+      for (const a of message.attachments ?? []) {
+        const url = "url" in a ? a.url : a["mmcs-url"]
+        const blob = state.blobs.get(url)
+        const size = Number("size" in a ? a.size : a["file-size"])
+        if (blob === undefined || blob.bytes.length !== size || blob.checksum !== a["signature-base64"])
+          return fail(bad("attachment", "attachment reference does not match an upload"))
+      }
+    } else if (message.type === "richLink") {
+      const image = message.richLinkData.assets?.image
+      if (image !== undefined && Buffer.from(image.data, "base64").length > MAX_IMAGE_BYTES)
+        return fail(bad("rich-link", "image over 200 kB"))
+    } else if (message.type === "interactive") {
+      if (message.interactiveDataRef !== undefined) {
+        const resolved = resolveRef(state, message.interactiveDataRef)
+        if ("status" in resolved) return fail(resolved)
+        interactive = resolved
+      } else if (message.interactiveData !== undefined) {
+        interactive = message.interactiveData
+        if (jsonSize(interactive) > IDR_THRESHOLD) {
+          if (c.req.header("include-data-ref") !== "true")
+            return fail(bad("idr-required", "interactive data over 10 KB must be sent by reference"))
+          const encrypted = encryptAttachment(encodeBlob(interactive))
+          const stored = state.store(encrypted.ciphertext)
+          const title = titleOf(interactive)
+          dataRef = {
+            bid: interactive.bid,
+            owner: stored.owner,
+            url: stored.url,
+            key: encrypted.key,
+            size: encrypted.ciphertext.length,
+            signature: Buffer.from(stored.checksum, "base64").toString("hex"),
+            "signature-base64": stored.checksum,
+            ...(title !== undefined ? { title } : {})
+          }
+        }
+      }
+      if (interactive !== undefined) {
+        const found = problems(interactive, new Date())
+        if (found[0] !== undefined) return fail(bad("interactive", found.join("; ")))
+        const missing = missingRequirement(customer.capabilities, interactive, customer.deviceAgent)
+        if (missing !== undefined) return fail(bad("capability", `customer's device lacks ${missing}`))
+        const isAuth = interactive.data?.authenticate !== undefined
+        if (path === "authenticate" && !isAuth) return fail(bad("authenticate", "needs data.authenticate.oauth2"))
+      }
+    }
+    if (path === "authenticate" && interactive === undefined)
+      return fail(bad("authenticate", "needs an interactive authentication message"))
+
+    customer.receive({
+      message,
+      ...(interactive !== undefined ? { interactive } : {}),
+      autoReply: c.req.header("auto-reply") === undefined ? undefined : c.req.header("auto-reply") === "true",
+      mspAgent: c.req.header("msp-agent")
+    })
+    if (dataRef !== undefined) return c.json({ dataRef })
+    return c.body(null, 200, { "cache-control": "no-cache, no-store", "x-frame-options": "DENY" })
+  }
+  app.post("/v1/message", handle("message"))
+  app.post("/v1/authenticate", handle("authenticate"))
+}

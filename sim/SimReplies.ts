@@ -1,0 +1,152 @@
+import { Effect } from "effect"
+import { encryptAuthToken } from "../http/apple/AppleCrypto.ts"
+import type { InteractiveData } from "../http/apple/Interactive.ts"
+import type { NotDelivered, Received, SimCustomer } from "./SimCustomer.ts"
+import type { SimState } from "./SimState.ts"
+
+/**
+ * How the fake device answers interactive messages. Apple's reply schemas are an open question;
+ * these are the shapes the simulator sends (the MSP accepts these and others, see
+ * `http/apple/InteractiveReply.ts`): only the chosen list items/slot echoed in the original's
+ * structure, quick reply `selectedIndex` with the items echoed, form `selections`, auth `status`
+ * (+ `token` for legacy AUTH), Apple Pay `status: true`.
+ */
+const interactiveOf = (received: Received): InteractiveData => {
+  if (received.interactive === undefined) throw new Error("not an interactive message")
+  return received.interactive
+}
+
+const reply = (original: InteractiveData, data: Record<string, unknown>, summary: string) => {
+  const payload = original.data
+  return {
+    bid: original.bid,
+    sessionIdentifier: original.sessionIdentifier ?? payload?.requestIdentifier,
+    ...(original.receivedMessage !== undefined ? { receivedMessage: original.receivedMessage } : {}),
+    replyMessage: { ...(original.replyMessage ?? { style: "icon" }), title: summary, alternateTitle: summary },
+    data: {
+      version: "1.0",
+      requestIdentifier: payload?.requestIdentifier,
+      // Apple echoes every image of the original, which is why picker replies tend to exceed 10 KB.
+      ...(payload?.images !== undefined ? { images: payload.images } : {}),
+      replyMessage: { title: summary },
+      ...data
+    }
+  }
+}
+
+export const pickFromList = (
+  customer: SimCustomer,
+  received: Received,
+  identifiers: ReadonlyArray<string>
+): Effect.Effect<string, NotDelivered> => {
+  const original = interactiveOf(received)
+  const sections = (original.data?.listPicker?.sections ?? [])
+    .map((s) => ({ ...s, items: s.items.filter((i) => identifiers.includes(i.identifier)) }))
+    .filter((s) => s.items.length > 0)
+  const titles = sections.flatMap((s) => s.items.map((i) => i.title))
+  return customer.replyInteractive(reply(original, { listPicker: { sections } }, titles.join(", ")))
+}
+
+export const pickTime = (
+  customer: SimCustomer,
+  received: Received,
+  slotId: string
+): Effect.Effect<string, NotDelivered> => {
+  const original = interactiveOf(received)
+  const event = original.data?.event
+  const slot = event?.timeslots.find((t) => t.identifier === slotId)
+  return customer.replyInteractive(
+    reply(original, { event: { ...event, timeslots: slot !== undefined ? [slot] : [] } }, slot?.startTime ?? "")
+  )
+}
+
+export const quickReply = (
+  customer: SimCustomer,
+  received: Received,
+  identifier: string
+): Effect.Effect<string, NotDelivered> => {
+  const original = interactiveOf(received)
+  const quick = original.data?.["quick-reply"]
+  const selectedIndex = quick?.items.findIndex((i) => i.identifier === identifier) ?? -1
+  const title = quick?.items[selectedIndex]?.title ?? ""
+  return customer.replyInteractive(reply(original, { "quick-reply": { ...quick, selectedIndex } }, title))
+}
+
+/** `answers`: per page identifier, the text typed or the title/value/identifier of the item(s) chosen. */
+export const submitForm = (
+  customer: SimCustomer,
+  received: Received,
+  answers: Readonly<Record<string, string | ReadonlyArray<string>>>
+): Effect.Effect<string, NotDelivered> => {
+  const original = interactiveOf(received)
+  const form = original.data?.dynamic
+  const selections = (form?.data.pages ?? []).flatMap((page) => {
+    const answer = answers[page.pageIdentifier]
+    if (answer === undefined) return []
+    const chosen = typeof answer === "string" ? [answer] : answer
+    const items =
+      page.pageItems !== undefined && page.pageItems.length > 0
+        ? page.pageItems
+            .filter((i) => chosen.some((c) => c === i.title || c === i.value || c === i.identifier))
+            .map((i) => ({ title: i.title, value: i.value ?? i.title }))
+        : chosen.map((value) => ({ title: page.title, value }))
+    return [{ pageIdentifier: page.pageIdentifier, title: page.title, items }]
+  })
+  return customer.replyInteractive(
+    reply(
+      original,
+      { dynamic: { version: form?.version ?? "1.1", template: "messageForms", selections } },
+      original.replyMessage?.title ?? "Submitted"
+    )
+  )
+}
+
+/**
+ * Signs in at the fake identity provider. AUTH2: the provider posts `code` and `state` to the
+ * request's `redirectURI` (form body, as since iOS 15), then the device replies `authenticated`.
+ * Legacy AUTH: the device returns the access token encrypted to `responseEncryptionKey`.
+ */
+export const authenticate = (
+  state: SimState,
+  customer: SimCustomer,
+  received: Received,
+  succeed = true
+): Effect.Effect<string, NotDelivered> =>
+  Effect.gen(function* () {
+    const original = interactiveOf(received)
+    const oauth2 = original.data?.authenticate?.oauth2
+    if (!succeed || oauth2 === undefined)
+      return yield* customer.replyInteractive(
+        reply(
+          original,
+          { authenticate: { status: "failed", errors: [{ code: "user_cancelled" }] } },
+          "Authentication failed"
+        )
+      )
+    if (oauth2.responseEncryptionKey !== undefined) {
+      const token = encryptAuthToken(state.issueAccessToken(customer.email), oauth2.responseEncryptionKey)
+      return yield* customer.replyInteractive(
+        reply(original, { authenticate: { status: "authenticated", token } }, "You Signed In")
+      )
+    }
+    if (oauth2.redirectURI !== undefined) {
+      const form = new URLSearchParams({ code: state.issueCode(customer.email), state: oauth2.state })
+      const redirectURI = oauth2.redirectURI
+      yield* Effect.promise(() =>
+        fetch(redirectURI, { method: "POST", body: form }).then(
+          (r) => r.body?.cancel(),
+          () => undefined
+        )
+      )
+    }
+    return yield* customer.replyInteractive(
+      reply(original, { authenticate: { status: "authenticated" } }, "You Signed In")
+    )
+  })
+
+export const pay = (customer: SimCustomer, received: Received, succeed = true): Effect.Effect<string, NotDelivered> => {
+  const original = interactiveOf(received)
+  return customer.replyInteractive(
+    reply(original, { payment: { status: succeed } }, succeed ? "Paid" : "Payment failed")
+  )
+}
