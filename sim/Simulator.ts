@@ -1,4 +1,4 @@
-import { Effect, Exit, Scope } from "effect"
+import { Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import { Hono } from "hono"
 import { listen } from "../http/HttpServer.ts"
 import { type CustomerOptions, type Deliver, SimCustomer } from "./SimCustomer.ts"
@@ -64,7 +64,7 @@ export const make = (options: SimulatorOptions): Effect.Effect<Simulator, never,
     })
     const customers = new Map<string, SimCustomer>()
     const app = makeApp(state, customers)
-    const scope = yield* Scope.fork(yield* Effect.scope, Scope.ExecutionStrategy.sequential)
+    const scope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
     const server = yield* listen(app, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 }).pipe(
       Scope.extend(scope)
     )
