@@ -1,0 +1,188 @@
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm"
+import type { Effect } from "effect"
+import type { Db } from "../Db.ts"
+import type { DbError } from "../DbError.ts"
+import { type Offer, offers, type WorkItem, type WorkItemState, workItems } from "../schema/awa.ts"
+import { first, query, single } from "./internal/query.ts"
+
+export const openWorkItemStates: ReadonlyArray<WorkItemState> = ["queued", "offered", "assigned"]
+
+/**
+ * Queues an interaction. An interaction has at most one open work item (a partial unique index), so
+ * queueing again returns the existing one instead of queueing the customer twice.
+ */
+export const enqueueWorkItem = (input: {
+  readonly interactionId: string
+  readonly queueId: string
+  readonly priority?: number
+}): Effect.Effect<WorkItem, DbError, Db> =>
+  query("enqueueWorkItem", async (db) => {
+    const created = first(
+      await db
+        .insert(workItems)
+        .values({ interactionId: input.interactionId, queueId: input.queueId, priority: input.priority ?? 3 })
+        .onConflictDoNothing()
+        .returning()
+    )
+    if (created !== undefined) return created
+    return single(
+      await db
+        .select()
+        .from(workItems)
+        .where(and(eq(workItems.interactionId, input.interactionId), inArray(workItems.state, [...openWorkItemStates])))
+    )
+  })
+
+export const findWorkItem = (id: string): Effect.Effect<WorkItem | undefined, DbError, Db> =>
+  query("findWorkItem", async (db) => first(await db.select().from(workItems).where(eq(workItems.id, id))))
+
+export const openWorkItemOf = (interactionId: string): Effect.Effect<WorkItem | undefined, DbError, Db> =>
+  query("openWorkItemOf", async (db) =>
+    first(
+      await db
+        .select()
+        .from(workItems)
+        .where(and(eq(workItems.interactionId, interactionId), inArray(workItems.state, [...openWorkItemStates])))
+    )
+  )
+
+/** Waiting work in the order it is offered: priority, then age. */
+export const waitingWorkItems = (queueId: string, limit = 100): Effect.Effect<ReadonlyArray<WorkItem>, DbError, Db> =>
+  query("waitingWorkItems", (db) =>
+    db
+      .select()
+      .from(workItems)
+      .where(and(eq(workItems.queueId, queueId), eq(workItems.state, "queued")))
+      .orderBy(asc(workItems.priority), asc(workItems.createdAt), asc(workItems.id))
+      .limit(limit)
+  )
+
+/** Work an agent holds (offered or assigned), oldest first. */
+export const activeWorkOf = (agentId: string): Effect.Effect<ReadonlyArray<WorkItem>, DbError, Db> =>
+  query("activeWorkOf", (db) =>
+    db
+      .select()
+      .from(workItems)
+      .where(
+        sql`(${workItems.state} = 'assigned' and ${workItems.assignedTo} = ${agentId}) or (${workItems.state} = 'offered' and ${workItems.offeredTo} = ${agentId})`
+      )
+      .orderBy(asc(workItems.createdAt))
+  )
+
+/**
+ * Offers queued work to an agent. Only a `queued` item can be offered, so two routers racing
+ * for the same item cannot both succeed: the loser gets `undefined`.
+ */
+export const offerWorkItem = (
+  workItemId: string,
+  agentId: string,
+  expiresAt: Date
+): Effect.Effect<Offer | undefined, DbError, Db> =>
+  query("offerWorkItem", (db) =>
+    db.transaction(async (tx) => {
+      const now = new Date()
+      const claimed = await tx
+        .update(workItems)
+        .set({ state: "offered", offeredTo: agentId, offeredAt: now })
+        .where(and(eq(workItems.id, workItemId), eq(workItems.state, "queued")))
+        .returning({ id: workItems.id })
+      if (claimed.length === 0) return undefined
+      return single(await tx.insert(offers).values({ workItemId, agentId, offeredAt: now, expiresAt }).returning())
+    })
+  )
+
+export type OfferOutcome = "accepted" | "rejected" | "timed_out"
+
+/**
+ * Settles a pending offer. Accepting assigns the work to the agent; rejecting or timing out puts it
+ * back in the queue for the next agent. `undefined` if the offer was no longer pending.
+ */
+export const settleOffer = (
+  offerId: string,
+  outcome: OfferOutcome,
+  reason?: string
+): Effect.Effect<WorkItem | undefined, DbError, Db> =>
+  query("settleOffer", (db) =>
+    db.transaction(async (tx) => {
+      const now = new Date()
+      const offer = first(
+        await tx
+          .update(offers)
+          .set({ state: outcome, reason: reason ?? null, respondedAt: now })
+          .where(and(eq(offers.id, offerId), eq(offers.state, "offered")))
+          .returning()
+      )
+      if (offer === undefined) return undefined
+      const back = { state: "queued" as const, offeredTo: null, offeredAt: null }
+      const assign = { state: "assigned" as const, assignedTo: offer.agentId, assignedAt: now }
+      return first(
+        await tx
+          .update(workItems)
+          .set(outcome === "accepted" ? assign : back)
+          .where(and(eq(workItems.id, offer.workItemId), eq(workItems.state, "offered")))
+          .returning()
+      )
+    })
+  )
+
+/** Pending offers past their deadline, for the timer that times them out after a restart. */
+export const expiredOffers = (now: Date = new Date()): Effect.Effect<ReadonlyArray<Offer>, DbError, Db> =>
+  query("expiredOffers", (db) =>
+    db
+      .select()
+      .from(offers)
+      .where(and(eq(offers.state, "offered"), lte(offers.expiresAt, now)))
+      .orderBy(asc(offers.expiresAt))
+  )
+
+export const offersOf = (workItemId: string): Effect.Effect<ReadonlyArray<Offer>, DbError, Db> =>
+  query("offersOf", (db) =>
+    db.select().from(offers).where(eq(offers.workItemId, workItemId)).orderBy(asc(offers.offeredAt), asc(offers.id))
+  )
+
+/** Ends a work item (the chat closed, or the customer left the queue). */
+export const closeWorkItem = (
+  id: string,
+  state: "closed" | "cancelled" = "closed"
+): Effect.Effect<WorkItem | undefined, DbError, Db> =>
+  query("closeWorkItem", async (db) =>
+    first(
+      await db
+        .update(workItems)
+        .set({ state, closedAt: new Date() })
+        .where(and(eq(workItems.id, id), inArray(workItems.state, [...openWorkItemStates])))
+        .returning()
+    )
+  )
+
+/** Moves waiting work to another queue (overflow after the queue's maximum wait, or a transfer). */
+export const moveWorkItem = (id: string, queueId: string): Effect.Effect<WorkItem | undefined, DbError, Db> =>
+  query("moveWorkItem", async (db) =>
+    first(
+      await db
+        .update(workItems)
+        .set({ queueId, state: "queued", offeredTo: null, offeredAt: null, assignedTo: null, assignedAt: null })
+        .where(and(eq(workItems.id, id), inArray(workItems.state, [...openWorkItemStates])))
+        .returning()
+    )
+  )
+
+export interface QueueStats {
+  readonly waiting: number
+  readonly oldestCreatedAt: Date | null
+}
+
+/** How many wait in a queue and since when, for the manager's queue view. */
+export const queueStats = (queueId: string): Effect.Effect<QueueStats, DbError, Db> =>
+  query("queueStats", async (db) => {
+    const row = single(
+      await db
+        .select({
+          waiting: sql<number>`count(*)`.mapWith(Number),
+          oldest: sql<string | Date | null>`min(${workItems.createdAt})`
+        })
+        .from(workItems)
+        .where(and(eq(workItems.queueId, queueId), eq(workItems.state, "queued")))
+    )
+    return { waiting: row.waiting, oldestCreatedAt: row.oldest === null ? null : new Date(row.oldest) }
+  })
