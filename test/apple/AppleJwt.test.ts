@@ -1,0 +1,56 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit } from "effect"
+import { bearerToken, signInbound, signOutbound, verify } from "../../http/apple/AppleJwt.ts"
+
+// §9.1 vectors: secret Base64 of ASCII "test-secret-for-amb-simulator-01".
+const secret = "dGVzdC1zZWNyZXQtZm9yLWFtYi1zaW11bGF0b3ItMDE="
+const key = new Uint8Array(Buffer.from(secret, "base64"))
+const mspId = "11111111-2222-3333-4444-555555555555"
+const outbound =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiIxMTExMTExMS0yMjIyLTMzMzMtNDQ0NC01NTU1NTU1NTU1NTUiLCJpYXQiOjE3MDAwMDAwMDB9.I_A8pQCNGgCIZZxAch_fcYNDV0GlyM8hYlDY9lSbDNY"
+const inbound =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiIxMTExMTExMS0yMjIyLTMzMzMtNDQ0NC01NTU1NTU1NTU1NTUiLCJpYXQiOjE3MDAwMDAwMDB9.UNps1pRVUU1QCsxEzj_NQIYoZ19O7TUwOOk2aKfahT8"
+const base64TextKeyed = `${outbound.split(".").slice(0, 2).join(".")}.o_6DG8j5ixHeTQHKdHY5GEq_H8KQOHBjBKy7k_ZP1Pc`
+
+describe("AppleJwt", () => {
+  it.effect("signs the published vectors byte for byte", () =>
+    Effect.gen(function* () {
+      assert.strictEqual(yield* signOutbound(key, mspId, 1_700_000_000), outbound)
+      assert.strictEqual(yield* signInbound(key, mspId, 1_700_000_000), inbound)
+    })
+  )
+
+  it.effect("verifies aud and iat within the skew", () =>
+    Effect.gen(function* () {
+      const claims = yield* verify(inbound, { key, audience: mspId, nowSeconds: 1_700_000_100, skewSeconds: 300 })
+      assert.strictEqual(claims.iat, 1_700_000_000)
+      const late = yield* Effect.exit(
+        verify(inbound, { key, audience: mspId, nowSeconds: 1_700_000_301, skewSeconds: 300 })
+      )
+      assert.isTrue(Exit.isFailure(late))
+      const early = yield* Effect.exit(
+        verify(inbound, { key, audience: mspId, nowSeconds: 1_699_999_000, skewSeconds: 300 })
+      )
+      assert.isTrue(Exit.isFailure(early))
+    })
+  )
+
+  it.effect("rejects the wrong audience, a token keyed with the Base64 text, and alg none", () =>
+    Effect.gen(function* () {
+      const opts = { key, nowSeconds: 1_700_000_000, skewSeconds: 300 }
+      assert.isTrue(Exit.isFailure(yield* Effect.exit(verify(inbound, { ...opts, audience: "someone-else" }))))
+      assert.isTrue(Exit.isFailure(yield* Effect.exit(verify(base64TextKeyed, { ...opts, issuer: mspId }))))
+      const none = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${outbound.split(".")[1]}.x`
+      assert.isTrue(Exit.isFailure(yield* Effect.exit(verify(none, { ...opts, issuer: mspId }))))
+      assert.isTrue(Exit.isSuccess(yield* Effect.exit(verify(outbound, { ...opts, issuer: mspId }))))
+    })
+  )
+
+  it.effect("only takes 'Bearer <compact jwt>'", () =>
+    Effect.gen(function* () {
+      assert.strictEqual(yield* bearerToken(`Bearer ${inbound}`), inbound)
+      for (const bad of [undefined, "", inbound, "Basic abc", "Bearer a.b", "Bearer  a.b.c d"])
+        assert.isTrue(Exit.isFailure(yield* Effect.exit(bearerToken(bad))))
+    })
+  )
+})
