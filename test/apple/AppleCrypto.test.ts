@@ -14,7 +14,10 @@ describe("AppleCrypto", () => {
       const key = new Uint8Array(Array.from({ length: 32 }, (_, i) => i))
       const encrypted = encryptAttachment(new TextEncoder().encode("Hello from the simulator!"), key)
       assert.strictEqual(encrypted.key, `00${Buffer.from(key).toString("hex")}`)
-      assert.strictEqual(Buffer.from(encrypted.ciphertext).toString("hex"), "baf56cda4569f9a2c69eba1eb54b57f3993003c22bcdf09787")
+      assert.strictEqual(
+        Buffer.from(encrypted.ciphertext).toString("hex"),
+        "baf56cda4569f9a2c69eba1eb54b57f3993003c22bcdf09787"
+      )
       const plain = yield* decryptAttachment(encrypted.ciphertext, encrypted.key.toUpperCase())
       assert.strictEqual(Buffer.from(plain).toString(), "Hello from the simulator!")
       assert.isTrue(Exit.isFailure(yield* Effect.exit(decryptAttachment(encrypted.ciphertext, "00zz"))))

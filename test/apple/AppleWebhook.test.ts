@@ -40,7 +40,9 @@ describe("AppleWebhook", () => {
         intent: "card",
         group: "support"
       }
-      const result = yield* run(yield* webhook(identity, from, { body, headers: { "capability-list": "list%2Cquick" } }))
+      const result = yield* run(
+        yield* webhook(identity, from, { body, headers: { "capability-list": "list%2Cquick" } })
+      )
       assert.deepStrictEqual([result.status, result.code, result.duplicate], [200, "ok", false])
       const [envelope] = yield* (yield* MemoryInbox).envelopes
       assert.strictEqual(envelope?.messageId, body.id)
@@ -79,38 +81,64 @@ describe("AppleWebhook", () => {
       const inbox = yield* MemoryInbox
       yield* inbox.setUnavailable(true)
       const result = yield* run(yield* webhook(identity, from))
-      assert.deepStrictEqual([result.status, result.code, result.headers.get("retry-after")], [503, "inbox_unavailable", "5"])
+      assert.deepStrictEqual(
+        [result.status, result.code, result.headers.get("retry-after")],
+        [503, "inbox_unavailable", "5"]
+      )
       assert.strictEqual((yield* inbox.envelopes).length, 0)
     }).pipe(Effect.provide(webhookLayer(identity)))
   )
 
   it.live("400 when Authorization is missing", () =>
-    expectRejected(webhook(identity, from, { headers: { authorization: undefined } }), 400, "bad_authorization"))
+    expectRejected(webhook(identity, from, { headers: { authorization: undefined } }), 400, "bad_authorization")
+  )
   it.live("400 when Authorization is garbled", () =>
-    expectRejected(webhook(identity, from, { headers: { authorization: "Bearer not-a-jwt" } }), 400, "bad_authorization"))
+    expectRejected(
+      webhook(identity, from, { headers: { authorization: "Bearer not-a-jwt" } }),
+      400,
+      "bad_authorization"
+    )
+  )
   it.live("403 for a token for another MSP", () =>
     Effect.gen(function* () {
       const other = yield* token(identity, { aud: randomUUID() })
-      yield* expectRejected(webhook(identity, from, { headers: { authorization: `Bearer ${other}` } }), 403, "invalid_token")
-    }))
+      yield* expectRejected(
+        webhook(identity, from, { headers: { authorization: `Bearer ${other}` } }),
+        403,
+        "invalid_token"
+      )
+    })
+  )
   it.live("403 for a token signed with another secret", () =>
     Effect.gen(function* () {
       const stranger = yield* token({ ...makeIdentity(), mspId: identity.mspId })
-      yield* expectRejected(webhook(identity, from, { headers: { authorization: `Bearer ${stranger}` } }), 403, "invalid_token")
-    }))
+      yield* expectRejected(
+        webhook(identity, from, { headers: { authorization: `Bearer ${stranger}` } }),
+        403,
+        "invalid_token"
+      )
+    })
+  )
   it.live("403 for a stale iat", () =>
     Effect.gen(function* () {
       const stale = yield* token(identity, { iat: Math.floor(Date.now() / 1000) - 3600 })
-      yield* expectRejected(webhook(identity, from, { headers: { authorization: `Bearer ${stale}` } }), 403, "invalid_token")
-    }))
+      yield* expectRejected(
+        webhook(identity, from, { headers: { authorization: `Bearer ${stale}` } }),
+        403,
+        "invalid_token"
+      )
+    })
+  )
   it.live("404 for a business we do not serve", () =>
-    expectRejected(webhook(identity, from, { headers: { "destination-id": randomUUID() } }), 404, "unknown_business"))
+    expectRejected(webhook(identity, from, { headers: { "destination-id": randomUUID() } }), 404, "unknown_business")
+  )
   it.live("413 for a body over the limit (declared or streamed) or a gzip bomb", () =>
     Effect.gen(function* () {
       yield* expectRejected(webhook(identity, from, { raw: "x".repeat(70 * 1024), gzip: false }), 413, "body_too_large")
       const bomb = JSON.stringify({ v: 1, type: "text", id: randomUUID(), body: " ".repeat(200 * 1024) })
       yield* expectRejected(webhook(identity, from, { raw: bomb }), 413, "body_too_large")
-    }))
+    })
+  )
   it.live("400 for a body that is not gzip/JSON", () =>
     Effect.gen(function* () {
       yield* expectRejected(webhook(identity, from, { raw: "{not json", gzip: false }), 400, "bad_body")
@@ -121,7 +149,8 @@ describe("AppleWebhook", () => {
       )
       const truncated = gzipSync("{}").subarray(0, 8)
       yield* expectRejected(webhook(identity, from, { raw: truncated, gzip: false }), 400, "bad_body")
-    }))
+    })
+  )
   it.live("400 for a body failing the Schema", () =>
     Effect.gen(function* () {
       for (const body of [
@@ -132,11 +161,13 @@ describe("AppleWebhook", () => {
         []
       ])
         yield* expectRejected(webhook(identity, from, { body }), 400, "bad_schema")
-    }))
+    })
+  )
   it.live("400 when body and headers disagree", () =>
     expectRejected(
       webhook(identity, from, { body: { v: 1, type: "close", id: randomUUID(), sourceId: customerId() } }),
       400,
       "header_mismatch"
-    ))
+    )
+  )
 })

@@ -1,0 +1,261 @@
+import { randomBytes } from "node:crypto"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Layer, Option } from "effect"
+import { AppleClient, layer as clientLayer } from "../../http/apple/AppleClient.ts"
+import * as AppleConfig from "../../http/apple/AppleConfig.ts"
+import { generateAuthKeyPair } from "../../http/apple/AppleCrypto.ts"
+import * as ApplePay from "../../http/apple/ApplePay.ts"
+import * as Authentication from "../../http/apple/Authentication.ts"
+import { gate } from "../../http/apple/CapabilityGate.ts"
+import * as Form from "../../http/apple/Form.ts"
+import * as IMessageApp from "../../http/apple/IMessageApp.ts"
+import * as ListPicker from "../../http/apple/ListPicker.ts"
+import { interactive, text, typingEnd, typingStart } from "../../http/apple/OutboundMessage.ts"
+import * as QuickReply from "../../http/apple/QuickReply.ts"
+import * as RichLink from "../../http/apple/RichLink.ts"
+import * as TimePicker from "../../http/apple/TimePicker.ts"
+import * as Simulator from "../../sim/Simulator.ts"
+import { makeIdentity } from "./support.ts"
+
+const identity = makeIdentity()
+const business = identity.businessIds[0]!
+
+/** A simulator plus a client pointed at it. */
+const withSim = <A, E>(body: (sim: Simulator.Simulator) => Effect.Effect<A, E, AppleClient>) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const sim = yield* Simulator.make({ ...identity, secret: identity.secretText })
+      const client = clientLayer.pipe(Layer.provide(AppleConfig.layer({ ...identity, apiBase: sim.url })))
+      return yield* body(sim).pipe(Effect.provide(client))
+    })
+  )
+
+const tomorrow = new Date(Date.now() + 86_400_000)
+
+const kinds = {
+  text: text("Your card is on its way."),
+  typingStart,
+  typingEnd,
+  richLink: RichLink.make({
+    url: "https://example.com/refinance",
+    title: "Refinance options",
+    image: { data: randomBytes(1000), mimeType: "image/png" }
+  }),
+  listPicker: interactive(
+    ListPicker.make({
+      title: "Which card?",
+      images: [{ identifier: "visa", data: randomBytes(300) }],
+      sections: [
+        {
+          title: "Cards",
+          multipleSelection: true,
+          items: [
+            { identifier: "c1", title: "Visa ••1234", imageIdentifier: "visa" },
+            { identifier: "c2", title: "Amex ••9876" }
+          ]
+        }
+      ]
+    })
+  ),
+  timePicker: interactive(
+    TimePicker.make({
+      title: "Delivery slot",
+      timezoneOffsetMinutes: -420,
+      location: { latitude: 37.33, longitude: -122.03, radius: 100, title: "Home" },
+      slots: [{ start: tomorrow, durationSeconds: 3600 }]
+    })
+  ),
+  quickReply: interactive(
+    QuickReply.make({
+      summaryText: "How did we do?",
+      items: [
+        { identifier: "good", title: "Good" },
+        { identifier: "bad", title: "Bad" }
+      ]
+    })
+  ),
+  form: interactive(
+    Form.make({
+      title: "Card replacement",
+      pages: [
+        {
+          pageIdentifier: "reason",
+          type: "select",
+          title: "Why?",
+          pageItems: [
+            { title: "Lost", value: "lost" },
+            { title: "Stolen", value: "stolen" }
+          ]
+        },
+        { pageIdentifier: "phone", type: "input", title: "Phone", options: { keyboardType: "phonePad" } }
+      ]
+    })
+  ),
+  auth2: interactive(
+    Authentication.make({ title: "Sign in", scope: ["email"], redirectURI: "https://msp.example/oauth/callback" })
+  ),
+  applePay: interactive(
+    ApplePay.make({
+      title: "Pay the fee",
+      payment: {
+        paymentRequest: {
+          total: { label: "Fee", amount: "10.00", type: "final" },
+          applePay: {
+            merchantIdentifier: "merchant.example",
+            supportedNetworks: ["visa"],
+            merchantCapabilities: ["supports3DS"]
+          },
+          countryCode: "US",
+          currencyCode: "USD"
+        },
+        endpoints: { paymentGatewayUrl: "https://pay.example/gateway" }
+      }
+    })
+  ),
+  iMessageApp: interactive(
+    IMessageApp.make({
+      teamId: "ABCDE12345",
+      extensionBundleId: "com.example.delivery.ext",
+      appId: 123456789,
+      appName: "Delivery",
+      url: "?slot=1",
+      receivedMessage: { title: "Schedule delivery" }
+    })
+  )
+}
+
+describe("AppleClient through the simulator", () => {
+  it.live("sends every outbound kind with zero violations", () =>
+    withSim((sim) =>
+      Effect.gen(function* () {
+        const client = yield* AppleClient
+        const customer = sim.customers.add({ capabilities: ["LIST", "TIME", "QUICK", "FORM", "AUTH", "AUTH2"] })
+        const to = { businessId: business, customerId: customer.id }
+        for (const [name, content] of Object.entries(kinds)) {
+          yield* client.send(to, content, { autoReply: name !== "text" })
+          const got = yield* customer.next()
+          assert.strictEqual(got.message.type, content.type, name)
+        }
+        const legacy = Authentication.make({
+          title: "Sign in",
+          scope: ["email"],
+          responseEncryptionKey: generateAuthKeyPair().publicKey
+        })
+        yield* client.send(to, interactive(legacy), { autoReply: true })
+        assert.strictEqual(customer.received.length, Object.keys(kinds).length + 1)
+        assert.deepStrictEqual([customer.received[0]?.autoReply, customer.received[1]?.autoReply], [false, true])
+        assert.strictEqual(customer.received[0]?.mspAgent, "parley")
+        assert.deepStrictEqual(sim.violations(), [])
+      })
+    )
+  )
+
+  it.live("attachments: encrypt, pre-upload, upload, send; customer's file: download, decrypt", () =>
+    withSim((sim) =>
+      Effect.gen(function* () {
+        const client = yield* AppleClient
+        const customer = sim.customers.add()
+        const data = randomBytes(150_000)
+        const attachment = yield* client.uploadAttachment(business, {
+          name: "card.pdf",
+          mimeType: "application/pdf",
+          data
+        })
+        yield* client.send(
+          { businessId: business, customerId: customer.id },
+          { type: "text", body: "\uFFFC", attachments: [attachment] },
+          { autoReply: false }
+        )
+        assert.strictEqual((yield* customer.next()).message.type, "text")
+        const stored = sim.state.blobs.get(attachment.url)
+        const back = yield* client.downloadAttachment(business, {
+          name: attachment.name,
+          mimeType: attachment.mimeType,
+          size: Number(attachment.size),
+          key: attachment.key,
+          url: attachment.url,
+          owner: attachment.owner,
+          signatureBase64: stored?.checksum ?? ""
+        })
+        assert.isTrue(Buffer.from(back).equals(data))
+        assert.deepStrictEqual(sim.violations(), [])
+      })
+    )
+  )
+
+  it.live("interactive payloads over 10 KB travel by reference", () =>
+    withSim((sim) =>
+      Effect.gen(function* () {
+        const client = yield* AppleClient
+        const customer = sim.customers.add()
+        const items = Array.from({ length: 200 }, (_, i) => ({
+          identifier: `i${i}`,
+          title: `Item number ${i} of many`
+        }))
+        const big = ListPicker.make({ title: "Many", sections: [{ items }] })
+        const result = yield* client.send({ businessId: business, customerId: customer.id }, interactive(big), {
+          autoReply: true
+        })
+        assert.isDefined(result.dataRef)
+        const got = yield* customer.next()
+        assert.isTrue(got.message.type === "interactive" && "interactiveDataRef" in got.message)
+        assert.strictEqual(got.interactive?.data?.listPicker?.sections[0]?.items.length, 200)
+        const resolved = yield* client.resolveDataRef(business, result.dataRef!)
+        assert.strictEqual(resolved.receivedMessage?.title, "Many")
+        assert.deepStrictEqual(sim.violations(), [])
+      })
+    )
+  )
+
+  it.live("errors are classified: retryable 5xx, unknown destination 404, permanent 403", () =>
+    withSim((sim) =>
+      Effect.gen(function* () {
+        const client = yield* AppleClient
+        const customer = sim.customers.add()
+        const to = { businessId: business, customerId: customer.id }
+        sim.failNext("message", 503, 2)
+        const first = yield* Effect.flip(client.send(to, text("hi"), { autoReply: true }))
+        assert.strictEqual(first._tag, "AppleRetryable")
+        sim.setCustomerStatus(customer.id, 404)
+        assert.strictEqual(
+          (yield* Effect.flip(client.send(to, text("hi"), { autoReply: true })))._tag,
+          "AppleRetryable"
+        )
+        assert.strictEqual(
+          (yield* Effect.flip(client.send(to, text("hi"), { autoReply: true })))._tag,
+          "AppleUnknownDestination"
+        )
+        sim.setCustomerStatus(customer.id, undefined)
+        const wrongKey = AppleConfig.layer({ ...makeIdentity(), mspId: identity.mspId, apiBase: sim.url })
+        const denied = yield* Effect.exit(
+          Effect.flatMap(AppleClient, (c) => c.send(to, text("hi"), { autoReply: true })).pipe(
+            Effect.provide(clientLayer.pipe(Layer.provide(wrongKey)))
+          )
+        )
+        assert.isTrue(Exit.isFailure(denied))
+        assert.strictEqual(sim.violations()[0]?.rule, "authorization-invalid")
+      })
+    )
+  )
+
+  it.effect("the capability gate substitutes text for what the device cannot show", () =>
+    Effect.sync(() => {
+      const picker = kinds.listPicker
+      assert.isTrue(Option.isNone(gate(["LIST"], picker).substitution))
+      const gated = gate(["QUICK"], picker)
+      assert.strictEqual(gated.content.type, "text")
+      assert.deepStrictEqual(
+        Option.map(gated.substitution, (s) => s.missing),
+        Option.some("LIST")
+      )
+      assert.include(gated.content.type === "text" ? gated.content.body : "", "1. Visa ••1234")
+      assert.strictEqual(Option.getOrThrow(gate(["AUTH"], kinds.auth2).substitution).missing, "AUTH2")
+      assert.strictEqual(
+        Option.getOrThrow(gate(["FORM"], kinds.form, { deviceAgent: "Mac OS X" }).substitution).missing,
+        "IOS_DEVICE"
+      )
+      assert.isTrue(Option.isNone(gate([], kinds.applePay).substitution))
+      assert.isTrue(Option.isNone(gate([], kinds.text).substitution))
+    })
+  )
+})
