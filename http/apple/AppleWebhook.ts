@@ -24,11 +24,12 @@ export interface WebhookResponse {
 
 const reject = (status: Rejection["status"], code: string, reason: string) => new Rejection({ status, code, reason })
 
+/** Where the body failed and what kind of failure, never the offending value (customer data). */
 const firstIssue = (error: ParseResult.ParseError): string => {
   const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
   if (issue === undefined) return "body does not match the message schema"
-  const path = issue.path.map(String).join(".")
-  return `${path.length > 0 ? `${path}: ` : ""}${issue.message}`.slice(0, 300)
+  const path = issue.path.map(String).join(".").slice(0, 120)
+  return `${path.length > 0 ? path : "body"}: ${issue._tag === "Missing" ? "is missing" : `invalid (${issue._tag})`}`
 }
 
 const decodeHeaders = Schema.decodeUnknown(InboundHeaders)
