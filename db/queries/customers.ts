@@ -41,6 +41,9 @@ export const createAccount = (input: {
 }): Effect.Effect<Account, DbError, Db> =>
   query("createAccount", async (db) => single(await db.insert(accounts).values(input).returning()))
 
+export const findAccountByName = (name: string): Effect.Effect<Account | undefined, DbError, Db> =>
+  query("findAccountByName", async (db) => first(await db.select().from(accounts).where(eq(accounts.name, name))))
+
 export const createContact = (accountId: string, input: NewPerson): Effect.Effect<Contact, DbError, Db> =>
   query("createContact", async (db) =>
     single(
