@@ -1,4 +1,5 @@
 import { Config, Context, Layer, Option, Redacted } from "effect"
+import type { ConfigError } from "effect/ConfigError"
 
 export interface DbConfigShape {
   /** PostgreSQL URL; none means the embedded PGlite database. Redacted: it may hold a password. */
@@ -39,7 +40,7 @@ export const config: Config.Config<DbConfigShape> = Config.all({
 export const layer = (overrides: Partial<DbConfigShape> = {}): Layer.Layer<DbConfig> =>
   Layer.succeed(DbConfig, { ...defaults, ...overrides })
 
-export const layerFromEnv: Layer.Layer<DbConfig, import("effect/ConfigError").ConfigError> = Layer.effect(
+export const layerFromEnv: Layer.Layer<DbConfig, ConfigError> = Layer.effect(
   DbConfig,
   config
 )

@@ -1,0 +1,72 @@
+import { Cause, ConfigError, Effect, Exit, Fiber, Layer, Logger, LogLevel, Option } from "effect"
+import * as DbConfig from "./db/DbConfig.ts"
+import * as PgliteDb from "./db/PgliteDb.ts"
+import * as PostgresDb from "./db/PostgresDb.ts"
+import * as HttpConfig from "./http/HttpConfig.ts"
+import * as Node from "./http/Node.ts"
+import * as ConfigProblem from "./runtime/ConfigProblem.ts"
+import * as MemoryBus from "./runtime/MemoryBus.ts"
+import * as NatsBus from "./runtime/NatsBus.ts"
+import * as RuntimeConfig from "./runtime/RuntimeConfig.ts"
+
+/**
+ * `npm start`: reads the settings (a bad one stops start-up with one line naming it), picks the
+ * bus (NATS or in-process) and database (PostgreSQL or embedded PGlite), and runs the node until
+ * SIGTERM/SIGINT, then shuts down within 10 s.
+ */
+const program = Effect.gen(function* () {
+  const config = yield* Effect.all({
+    runtime: RuntimeConfig.config,
+    db: DbConfig.config,
+    http: HttpConfig.config
+  })
+  const bus = Option.match(config.runtime.natsServers, {
+    onNone: () => MemoryBus.layer,
+    onSome: (servers) => NatsBus.layer({ servers, name: `parley-${config.runtime.nodeId}` })
+  })
+  const db = Option.match(config.db.databaseUrl, {
+    onNone: () => PgliteDb.layer(config.db.pgliteDir),
+    onSome: (url) => PostgresDb.layer(url, config.db.poolSize)
+  })
+  const infra = Layer.mergeAll(
+    bus,
+    db,
+    RuntimeConfig.layer(config.runtime),
+    DbConfig.layer(config.db),
+    HttpConfig.layer(config.http)
+  )
+  return yield* Layer.launch(Node.layer.pipe(Layer.provide(infra)))
+})
+
+const logLevel = LogLevel.fromLiteral(
+  (["All", "Debug", "Info", "Warning", "Error"] as const).find((l) => l.toLowerCase() === process.env.LOG_LEVEL?.toLowerCase()) ??
+    "Info"
+)
+const logger = process.env.LOG_FORMAT === "json" ? Logger.json : Logger.logFmt
+
+const fiber = Effect.runFork(program.pipe(Effect.provide(logger), Logger.withMinimumLogLevel(logLevel)))
+
+const shutdown = (signal: string) => {
+  console.error(`parley: ${signal} received, shutting down`)
+  setTimeout(() => {
+    console.error("parley: shutdown took longer than 10 s, exiting")
+    process.exit(1)
+  }, 10_000).unref()
+  Effect.runFork(Fiber.interrupt(fiber))
+}
+process.once("SIGTERM", () => shutdown("SIGTERM"))
+process.once("SIGINT", () => shutdown("SIGINT"))
+
+fiber.addObserver((exit) => {
+  if (Exit.isSuccess(exit) || Exit.isInterrupted(exit)) {
+    console.error("parley: stopped")
+    process.exit(0)
+  }
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure) && ConfigError.isConfigError(failure.value)) {
+    console.error(`parley: invalid configuration: ${ConfigProblem.describe(failure.value)}`)
+  } else {
+    console.error(`parley: failed to start: ${Cause.pretty(exit.cause)}`)
+  }
+  process.exit(1)
+})

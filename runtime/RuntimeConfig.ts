@@ -1,0 +1,68 @@
+import { hostname } from "node:os"
+import { Config, Context, Layer, Option } from "effect"
+import type { ConfigError } from "effect/ConfigError"
+
+export interface RuntimeConfigShape {
+  /** This process's name in the cluster (leases, logs, audit). */
+  readonly nodeId: string
+  /** NATS servers; none means the in-process bus (single node). */
+  readonly natsServers: Option.Option<ReadonlyArray<string>>
+  /** Prefix of every subject, stream, consumer and bucket, so deployments and test runs never collide. */
+  readonly subjectPrefix: string
+  readonly streamReplicas: number
+}
+
+export class RuntimeConfig extends Context.Tag("parley/runtime/RuntimeConfig")<RuntimeConfig, RuntimeConfigShape>() {}
+
+export const defaults: RuntimeConfigShape = {
+  nodeId: `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`,
+  natsServers: Option.none(),
+  subjectPrefix: "parley",
+  streamReplicas: 1
+}
+
+const natsUrl = /^(nats|tls|ws|wss):\/\/[^\s,]+$/
+
+export const config: Config.Config<RuntimeConfigShape> = Config.all({
+  nodeId: Config.string("NODE_ID").pipe(
+    Config.validate({
+      message: "must be 1-64 letters, digits, '-' or '_'",
+      validation: (s) => /^[A-Za-z0-9_-]{1,64}$/.test(s)
+    }),
+    Config.withDefault(defaults.nodeId),
+    Config.withDescription("Name of this runtime node; default <hostname>-<pid>")
+  ),
+  natsServers: Config.option(
+    Config.string("NATS_URL").pipe(
+      Config.map((s) =>
+        s
+          .split(",")
+          .map((u) => u.trim())
+          .filter((u) => u.length > 0)
+      ),
+      Config.validate({
+        message: "must be nats:// URLs separated by commas",
+        validation: (urls) => urls.length > 0 && urls.every((u) => natsUrl.test(u))
+      }),
+      Config.withDescription("NATS server URLs, comma-separated (list every server of a cluster); unset = in-process bus")
+    )
+  ),
+  subjectPrefix: Config.string("SUBJECT_PREFIX").pipe(
+    Config.validate({
+      message: "must be 1-32 letters, digits, '-' or '_' (one subject token)",
+      validation: (s) => /^[A-Za-z0-9_-]{1,32}$/.test(s)
+    }),
+    Config.withDefault(defaults.subjectPrefix),
+    Config.withDescription("Prefix of subjects, streams and buckets")
+  ),
+  streamReplicas: Config.integer("STREAM_REPLICAS").pipe(
+    Config.validate({ message: "must be 1, 3 or 5", validation: (n) => n === 1 || n === 3 || n === 5 }),
+    Config.withDefault(defaults.streamReplicas),
+    Config.withDescription("JetStream replicas of streams and buckets: 1 for one server, 3 for a cluster")
+  )
+})
+
+export const layer = (overrides: Partial<RuntimeConfigShape> = {}): Layer.Layer<RuntimeConfig> =>
+  Layer.succeed(RuntimeConfig, { ...defaults, ...overrides })
+
+export const layerFromEnv: Layer.Layer<RuntimeConfig, ConfigError> = Layer.effect(RuntimeConfig, config)
