@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import type { BusShape } from "./Bus.ts"
+import type { BusShape, Headers, PublishOptions } from "./Bus.ts"
 import { Bus, BusError } from "./Bus.ts"
 import { makeMemoryConsumers } from "./internal/memoryConsumers.ts"
 import { makeMemoryCore } from "./internal/memoryCore.ts"
@@ -19,27 +19,33 @@ export const make = (): BusShape => {
   const consumers = makeMemoryConsumers(streams)
   const kv = makeMemoryKv()
 
-  const publish: BusShape["publish"] = (subject, data, headers) =>
-    Effect.gen(function* () {
-      if (!isLiteralSubject(subject)) {
-        return yield* new BusError({ operation: "publish", message: `invalid subject ${subject}` })
-      }
-      core.dispatch(subject, data, headers ?? {})
-      // A core publish to a stream's subject is stored too (without an ack), as on NATS.
-      const stream = streams.streamFor(subject)
-      if (stream !== undefined) yield* Effect.ignore(streams.store(stream, subject, data, { headers: headers ?? {} }))
-    })
+  const publish: BusShape["publish"] = Effect.fn("MemoryBus.publish")(function* (
+    subject: string,
+    data: Uint8Array,
+    headers?: Headers
+  ) {
+    if (!isLiteralSubject(subject)) {
+      return yield* new BusError({ operation: "publish", message: `invalid subject ${subject}` })
+    }
+    core.dispatch(subject, data, headers ?? {})
+    // A core publish to a stream's subject is stored too (without an ack), as on NATS.
+    const stream = streams.streamFor(subject)
+    if (stream !== undefined) yield* Effect.ignore(streams.store(stream, subject, data, { headers: headers ?? {} }))
+  })
 
-  const publishDurable: BusShape["publishDurable"] = (subject, data, options) =>
-    Effect.gen(function* () {
-      const stream = streams.streamFor(subject)
-      if (stream === undefined) {
-        return yield* new BusError({ operation: "publishDurable", message: `no stream covers ${subject}` })
-      }
-      const ack = yield* streams.store(stream, subject, data, options ?? {})
-      if (!ack.duplicate) core.dispatch(subject, data, options?.headers ?? {})
-      return ack
-    })
+  const publishDurable: BusShape["publishDurable"] = Effect.fn("MemoryBus.publishDurable")(function* (
+    subject: string,
+    data: Uint8Array,
+    options?: PublishOptions
+  ) {
+    const stream = streams.streamFor(subject)
+    if (stream === undefined) {
+      return yield* new BusError({ operation: "publishDurable", message: `no stream covers ${subject}` })
+    }
+    const ack = yield* streams.store(stream, subject, data, options ?? {})
+    if (!ack.duplicate) core.dispatch(subject, data, options?.headers ?? {})
+    return ack
+  })
 
   return {
     describe: "in-process",

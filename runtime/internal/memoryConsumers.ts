@@ -86,20 +86,19 @@ const delivery = (consumer: ConsumerState, message: StoredMessage, count: number
     })
 })
 
-const next = (consumer: ConsumerState): Effect.Effect<Delivery, ConsumerGone> =>
-  Effect.gen(function* () {
-    // A loop, not recursion: a consumer on a busy stream wakes often without a delivery of its own.
-    while (true) {
-      const now = yield* Clock.currentTimeMillis
-      const choice = pick(consumer, now)
-      if (choice._tag === "Gone") {
-        return yield* new ConsumerGone({ stream: consumer.stream.spec.name, consumer: consumer.spec.name })
-      }
-      if (choice._tag === "Deliver") return delivery(consumer, choice.message, choice.count)
-      const wake = Deferred.await(choice.signal)
-      yield* choice.until === undefined ? wake : Effect.race(wake, Effect.sleep(choice.until - now))
+const next = Effect.fnUntraced(function* (consumer: ConsumerState) {
+  // A loop, not recursion: a consumer on a busy stream wakes often without a delivery of its own.
+  while (true) {
+    const now = yield* Clock.currentTimeMillis
+    const choice = pick(consumer, now)
+    if (choice._tag === "Gone") {
+      return yield* new ConsumerGone({ stream: consumer.stream.spec.name, consumer: consumer.spec.name })
     }
-  })
+    if (choice._tag === "Deliver") return delivery(consumer, choice.message, choice.count)
+    const wake = Deferred.await(choice.signal)
+    yield* choice.until === undefined ? wake : Effect.race(wake, Effect.sleep(choice.until - now))
+  }
+})
 
 export interface MemoryConsumers {
   readonly ensureConsumer: (spec: ConsumerSpec) => Effect.Effect<void, BusError>
@@ -108,33 +107,32 @@ export interface MemoryConsumers {
 }
 
 export const makeMemoryConsumers = ({ streams }: MemoryStreams): MemoryConsumers => {
-  const ensureConsumer = (spec: ConsumerSpec) =>
-    Effect.gen(function* () {
-      const fail = (message: string) =>
-        new BusError({ operation: "ensureConsumer", message: `${spec.stream}/${spec.name}: ${message}` })
-      const stream: StreamState | undefined = streams.get(spec.stream)
-      if (stream === undefined) return yield* fail("stream not found")
-      const existing = stream.consumers.get(spec.name)
-      if (existing !== undefined) {
-        if (existing.spec.filterSubject !== spec.filterSubject) return yield* fail("filter subject can not be changed")
-        existing.spec = spec
-        notify(stream)
-        return
-      }
-      if (!stream.spec.subjects.some((pattern) => subjectIsSubset(spec.filterSubject, pattern))) {
-        return yield* fail("consumer filter subject is not a valid subset of the interest subjects")
-      }
-      if (stream.spec.retention === "workqueue") {
-        // NATS (2.9) refuses a filter that is a subset or a superset of another consumer's filter.
-        for (const other of stream.consumers.values()) {
-          const a = other.spec.filterSubject
-          if (subjectIsSubset(a, spec.filterSubject) || subjectIsSubset(spec.filterSubject, a)) {
-            return yield* fail("filtered consumer not unique on workqueue stream")
-          }
+  const ensureConsumer = Effect.fn("MemoryBus.ensureConsumer")(function* (spec: ConsumerSpec) {
+    const fail = (message: string) =>
+      new BusError({ operation: "ensureConsumer", message: `${spec.stream}/${spec.name}: ${message}` })
+    const stream: StreamState | undefined = streams.get(spec.stream)
+    if (stream === undefined) return yield* fail("stream not found")
+    const existing = stream.consumers.get(spec.name)
+    if (existing !== undefined) {
+      if (existing.spec.filterSubject !== spec.filterSubject) return yield* fail("filter subject can not be changed")
+      existing.spec = spec
+      notify(stream)
+      return
+    }
+    if (!stream.spec.subjects.some((pattern) => subjectIsSubset(spec.filterSubject, pattern))) {
+      return yield* fail("consumer filter subject is not a valid subset of the interest subjects")
+    }
+    if (stream.spec.retention === "workqueue") {
+      // NATS (2.9) refuses a filter that is a subset or a superset of another consumer's filter.
+      for (const other of stream.consumers.values()) {
+        const a = other.spec.filterSubject
+        if (subjectIsSubset(a, spec.filterSubject) || subjectIsSubset(spec.filterSubject, a)) {
+          return yield* fail("filtered consumer not unique on workqueue stream")
         }
       }
-      stream.consumers.set(spec.name, { stream, spec, cursor: 1, pending: new Map(), deleted: false })
-    })
+    }
+    stream.consumers.set(spec.name, { stream, spec, cursor: 1, pending: new Map(), deleted: false })
+  })
 
   const deleteConsumer = (streamName: string, name: string) =>
     Effect.sync(() => {

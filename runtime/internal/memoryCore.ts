@@ -1,3 +1,4 @@
+import type { Duration } from "effect"
 import { Deferred, Effect, Exit, Queue } from "effect"
 import type { BusMessage, BusShape, Headers } from "../Bus.ts"
 import { BusError, BusTimeout, NoResponders } from "../Bus.ts"
@@ -59,45 +60,49 @@ export const makeMemoryCore = (): MemoryCore => {
       () => Effect.sync(() => subscriptions.delete(subscription))
     )
 
-  const subscribe: MemoryCore["subscribe"] = (subject, handler, options) =>
-    Effect.gen(function* () {
-      if (subject.length === 0) {
-        return yield* new BusError({ operation: "subscribe", message: "empty subject" })
-      }
-      const inbox = yield* Effect.acquireRelease(Queue.unbounded<BusMessage>(), Queue.shutdown)
-      yield* register({ pattern: subject, queue: options?.queue, deliver: (m) => Queue.unsafeOffer(inbox, m) })
-      // One fiber per subscription keeps per-subscriber order, as a NATS subscription does.
-      yield* Queue.take(inbox).pipe(
-        Effect.flatMap((m) =>
-          handler(m).pipe(Effect.catchAllCause((cause) => Effect.logError("Bus handler failed", subject, cause)))
-        ),
-        Effect.forever,
-        Effect.forkScoped
-      )
-    })
+  const subscribe: MemoryCore["subscribe"] = Effect.fn("MemoryBus.subscribe")(function* (
+    subject: string,
+    handler: (message: BusMessage) => Effect.Effect<void>,
+    options?: { readonly queue?: string }
+  ) {
+    if (subject.length === 0) {
+      return yield* new BusError({ operation: "subscribe", message: "empty subject" })
+    }
+    const inbox = yield* Effect.acquireRelease(Queue.unbounded<BusMessage>(), Queue.shutdown)
+    yield* register({ pattern: subject, queue: options?.queue, deliver: (m) => Queue.unsafeOffer(inbox, m) })
+    // One fiber per subscription keeps per-subscriber order, as a NATS subscription does.
+    yield* Queue.take(inbox).pipe(
+      Effect.flatMap((m) =>
+        handler(m).pipe(Effect.catchAllCause((cause) => Effect.logError("Bus handler failed", subject, cause)))
+      ),
+      Effect.forever,
+      Effect.forkScoped
+    )
+  })
 
-  const request: MemoryCore["request"] = (subject, data, options) =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        inboxes += 1
-        const inbox = `_INBOX.memory.${inboxes}`
-        const answer = yield* Deferred.make<BusMessage>()
-        yield* register({
-          pattern: inbox,
-          queue: undefined,
-          deliver: (m) => Deferred.unsafeDone(answer, Exit.succeed(m))
-        })
-        if (dispatch(subject, data, options.headers ?? {}, inbox) === 0) {
-          return yield* new NoResponders({ subject })
-        }
-        return yield* Deferred.await(answer).pipe(
-          Effect.timeoutFail({
-            duration: options.timeout,
-            onTimeout: () => new BusTimeout({ operation: "request", subject })
-          })
-        )
+  const request: MemoryCore["request"] = Effect.fn("MemoryBus.request")(function* (
+    subject: string,
+    data: Uint8Array,
+    options: { readonly timeout: Duration.DurationInput; readonly headers?: Headers }
+  ) {
+    inboxes += 1
+    const inbox = `_INBOX.memory.${inboxes}`
+    const answer = yield* Deferred.make<BusMessage>()
+    yield* register({
+      pattern: inbox,
+      queue: undefined,
+      deliver: (m) => Deferred.unsafeDone(answer, Exit.succeed(m))
+    })
+    if (dispatch(subject, data, options.headers ?? {}, inbox) === 0) {
+      return yield* new NoResponders({ subject })
+    }
+    return yield* Deferred.await(answer).pipe(
+      Effect.timeoutFail({
+        duration: options.timeout,
+        onTimeout: () => new BusTimeout({ operation: "request", subject })
       })
     )
+  }, Effect.scoped)
 
   return { dispatch, subscribe, request }
 }

@@ -29,22 +29,21 @@ export const makeMemoryKv = (): MemoryKv => {
   const buckets = new Map<string, Bucket>()
 
   /** The bucket and its live latest revisions; expired ones are dropped, as `max_age` drops them in NATS. */
-  const open = (name: string, operation: string, key?: string) =>
-    Effect.gen(function* () {
-      if (key !== undefined && !validKey.test(key)) {
-        return yield* new BusError({ operation: `kv.${operation}`, message: `invalid key ${JSON.stringify(key)}` })
-      }
-      const bucket = buckets.get(name)
-      if (bucket === undefined) {
-        return yield* new BusError({ operation: `kv.${operation}`, message: `bucket ${name} not found` })
-      }
-      const now = yield* Clock.currentTimeMillis
-      if (bucket.spec.ttl !== undefined) {
-        const ttl = millis(bucket.spec.ttl)
-        for (const [key, entry] of bucket.latest) if (entry.at + ttl <= now) bucket.latest.delete(key)
-      }
-      return { bucket, now }
-    })
+  const open = Effect.fnUntraced(function* (name: string, operation: string, key?: string) {
+    if (key !== undefined && !validKey.test(key)) {
+      return yield* new BusError({ operation: `kv.${operation}`, message: `invalid key ${JSON.stringify(key)}` })
+    }
+    const bucket = buckets.get(name)
+    if (bucket === undefined) {
+      return yield* new BusError({ operation: `kv.${operation}`, message: `bucket ${name} not found` })
+    }
+    const now = yield* Clock.currentTimeMillis
+    if (bucket.spec.ttl !== undefined) {
+      const ttl = millis(bucket.spec.ttl)
+      for (const [key, entry] of bucket.latest) if (entry.at + ttl <= now) bucket.latest.delete(key)
+    }
+    return { bucket, now }
+  })
 
   const write = (bucket: Bucket, now: number, key: string, value: Uint8Array, deleted: boolean): number => {
     bucket.seq += 1
@@ -63,29 +62,26 @@ export const makeMemoryKv = (): MemoryKv => {
             : Option.some({ key, value: entry.value, revision: entry.revision })
         })
       ),
-    create: (key, value) =>
-      Effect.gen(function* () {
-        const { bucket, now } = yield* open(name, "create", key)
-        const entry = bucket.latest.get(key)
-        if (entry !== undefined && !entry.deleted) return yield* new KvConflict({ bucket: name, key })
-        return write(bucket, now, key, value, false)
-      }),
-    update: (key, value, revision) =>
-      Effect.gen(function* () {
-        const { bucket, now } = yield* open(name, "update", key)
-        if (bucket.latest.get(key)?.revision !== revision) return yield* new KvConflict({ bucket: name, key })
-        return write(bucket, now, key, value, false)
-      }),
+    create: Effect.fn("MemoryBus.kv.create")(function* (key: string, value: Uint8Array) {
+      const { bucket, now } = yield* open(name, "create", key)
+      const entry = bucket.latest.get(key)
+      if (entry !== undefined && !entry.deleted) return yield* new KvConflict({ bucket: name, key })
+      return write(bucket, now, key, value, false)
+    }),
+    update: Effect.fn("MemoryBus.kv.update")(function* (key: string, value: Uint8Array, revision: number) {
+      const { bucket, now } = yield* open(name, "update", key)
+      if (bucket.latest.get(key)?.revision !== revision) return yield* new KvConflict({ bucket: name, key })
+      return write(bucket, now, key, value, false)
+    }),
     put: (key, value) =>
       open(name, "put", key).pipe(Effect.map(({ bucket, now }) => write(bucket, now, key, value, false))),
-    delete: (key, revision) =>
-      Effect.gen(function* () {
-        const { bucket, now } = yield* open(name, "delete", key)
-        if (revision !== undefined && bucket.latest.get(key)?.revision !== revision) {
-          return yield* new KvConflict({ bucket: name, key })
-        }
-        write(bucket, now, key, new Uint8Array(), true)
-      }),
+    delete: Effect.fn("MemoryBus.kv.delete")(function* (key: string, revision?: number) {
+      const { bucket, now } = yield* open(name, "delete", key)
+      if (revision !== undefined && bucket.latest.get(key)?.revision !== revision) {
+        return yield* new KvConflict({ bucket: name, key })
+      }
+      write(bucket, now, key, new Uint8Array(), true)
+    }),
     keys: open(name, "keys").pipe(
       Effect.map(({ bucket }) => [...bucket.latest].filter(([, entry]) => !entry.deleted).map(([key]) => key))
     )

@@ -111,39 +111,38 @@ export interface MemoryStreams {
 export const makeMemoryStreams = (): MemoryStreams => {
   const streams = new Map<string, StreamState>()
 
-  const ensureStream = (spec: StreamSpec) =>
-    Effect.gen(function* () {
-      const fail = (message: string) => new BusError({ operation: "ensureStream", message: `${spec.name}: ${message}` })
-      if (spec.maxAge !== undefined && millis(spec.maxAge) < minimumMaxAgeMillis) {
-        return yield* fail("max age needs to be >= 100ms")
+  const ensureStream = Effect.fn("MemoryBus.ensureStream")(function* (spec: StreamSpec) {
+    const fail = (message: string) => new BusError({ operation: "ensureStream", message: `${spec.name}: ${message}` })
+    if (spec.maxAge !== undefined && millis(spec.maxAge) < minimumMaxAgeMillis) {
+      return yield* fail("max age needs to be >= 100ms")
+    }
+    for (const other of streams.values()) {
+      if (other.spec.name === spec.name) continue
+      if (spec.subjects.some((s) => other.spec.subjects.some((o) => subjectsOverlap(s, o)))) {
+        return yield* fail(`subjects overlap with stream ${other.spec.name}`)
       }
-      for (const other of streams.values()) {
-        if (other.spec.name === spec.name) continue
-        if (spec.subjects.some((s) => other.spec.subjects.some((o) => subjectsOverlap(s, o)))) {
-          return yield* fail(`subjects overlap with stream ${other.spec.name}`)
-        }
+    }
+    const existing = streams.get(spec.name)
+    if (existing === undefined) {
+      const stream: StreamState = {
+        spec,
+        messages: [],
+        lastSeq: 0,
+        bytes: 0,
+        dedupe: new Map(),
+        consumers: new Map(),
+        signal: Deferred.unsafeMake<void>(FiberId.none),
+        deleted: false
       }
-      const existing = streams.get(spec.name)
-      if (existing === undefined) {
-        const stream: StreamState = {
-          spec,
-          messages: [],
-          lastSeq: 0,
-          bytes: 0,
-          dedupe: new Map(),
-          consumers: new Map(),
-          signal: Deferred.unsafeMake<void>(FiberId.none),
-          deleted: false
-        }
-        streams.set(spec.name, stream)
-        return
-      }
-      if (existing.spec.retention !== spec.retention) {
-        return yield* fail("stream configuration update can not change retention policy")
-      }
-      existing.spec = spec
-      notify(existing)
-    })
+      streams.set(spec.name, stream)
+      return
+    }
+    if (existing.spec.retention !== spec.retention) {
+      return yield* fail("stream configuration update can not change retention policy")
+    }
+    existing.spec = spec
+    notify(existing)
+  })
 
   const deleteStream = (name: string) =>
     Effect.sync(() => {
@@ -163,33 +162,37 @@ export const makeMemoryStreams = (): MemoryStreams => {
     return undefined
   }
 
-  const store: MemoryStreams["store"] = (stream, subject, data, options) =>
-    Effect.gen(function* () {
-      const now = yield* Clock.currentTimeMillis
-      const fail = (message: string) => new BusError({ operation: "publishDurable", message })
-      if (!isLiteralSubject(subject)) return yield* fail(`invalid subject ${subject}`)
-      expire(stream, now)
-      const { msgId } = options
-      if (msgId !== undefined) {
-        const original = stream.dedupe.get(msgId)
-        if (original !== undefined) return { stream: stream.spec.name, seq: original.seq, duplicate: true }
-      }
-      const headers: Headers =
-        msgId === undefined ? (options.headers ?? {}) : { ...options.headers, "Nats-Msg-Id": msgId }
-      const size = sizeOf(subject, data, headers)
-      const { maxBytes, maxMsgs } = stream.spec
-      if (!isUnlimited(maxMsgs) && stream.messages.length >= maxMsgs)
-        return yield* fail("stream full: maximum messages exceeded")
-      if (!isUnlimited(maxBytes) && stream.bytes + size > maxBytes)
-        return yield* fail("stream full: maximum bytes exceeded")
-      stream.lastSeq += 1
-      const seq = stream.lastSeq
-      stream.messages.push({ seq, subject, data, headers, at: now, size })
-      stream.bytes += size
-      if (msgId !== undefined) stream.dedupe.set(msgId, { seq, at: now })
-      notify(stream)
-      return { stream: stream.spec.name, seq, duplicate: false }
-    })
+  const store = Effect.fnUntraced(function* (
+    stream: StreamState,
+    subject: string,
+    data: Uint8Array,
+    options: PublishOptions
+  ) {
+    const now = yield* Clock.currentTimeMillis
+    const fail = (message: string) => new BusError({ operation: "publishDurable", message })
+    if (!isLiteralSubject(subject)) return yield* fail(`invalid subject ${subject}`)
+    expire(stream, now)
+    const { msgId } = options
+    if (msgId !== undefined) {
+      const original = stream.dedupe.get(msgId)
+      if (original !== undefined) return { stream: stream.spec.name, seq: original.seq, duplicate: true }
+    }
+    const headers: Headers =
+      msgId === undefined ? (options.headers ?? {}) : { ...options.headers, "Nats-Msg-Id": msgId }
+    const size = sizeOf(subject, data, headers)
+    const { maxBytes, maxMsgs } = stream.spec
+    if (!isUnlimited(maxMsgs) && stream.messages.length >= maxMsgs)
+      return yield* fail("stream full: maximum messages exceeded")
+    if (!isUnlimited(maxBytes) && stream.bytes + size > maxBytes)
+      return yield* fail("stream full: maximum bytes exceeded")
+    stream.lastSeq += 1
+    const seq = stream.lastSeq
+    stream.messages.push({ seq, subject, data, headers, at: now, size })
+    stream.bytes += size
+    if (msgId !== undefined) stream.dedupe.set(msgId, { seq, at: now })
+    notify(stream)
+    return { stream: stream.spec.name, seq, duplicate: false }
+  })
 
   return { streams, ensureStream, deleteStream, streamFor, store }
 }

@@ -1,0 +1,195 @@
+import type { StreamConfig } from "@nats-io/jetstream"
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType
+} from "@nats-io/jetstream"
+import type { Msg } from "@nats-io/transport-node"
+import { connect } from "@nats-io/transport-node"
+import { Effect, Layer, Queue, Stream, Take } from "effect"
+import type { BusError, BusMessage, BusShape, ConsumerGone, Delivery, StreamSpec } from "./Bus.ts"
+import { Bus } from "./Bus.ts"
+import { duplicateWindowMillis, millis, nanos } from "./internal/busDurations.ts"
+import { fromNats, ignoreNotFound, isStreamNameInUse, tryNats, tryNatsSync } from "./internal/natsErrors.ts"
+import { deleteKv, openKv } from "./internal/natsKv.ts"
+import { toBusMessage, toDelivery, withHeaders } from "./internal/natsMessages.ts"
+
+export interface NatsBusOptions {
+  readonly servers: ReadonlyArray<string>
+  /** Connection name, shown by the server (monitoring, `nats-server` logs). */
+  readonly name: string
+}
+
+const streamConfig = (spec: StreamSpec): Partial<StreamConfig> & { readonly name: string } => ({
+  name: spec.name,
+  subjects: [...spec.subjects],
+  retention: spec.retention === "workqueue" ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
+  storage: StorageType.File,
+  num_replicas: spec.replicas,
+  // A full stream refuses writes instead of dropping messages nobody has processed (RUNTIME.md §4.3).
+  discard: DiscardPolicy.New,
+  max_bytes: spec.maxBytes,
+  max_msgs: spec.maxMsgs,
+  duplicate_window: Math.round(duplicateWindowMillis(spec) * 1_000_000),
+  max_age: spec.maxAge === undefined ? 0 : nanos(spec.maxAge)
+})
+
+/**
+ * The bus on NATS: core NATS for pub/sub and request/reply, JetStream for streams and durable
+ * pull consumers, JetStream KV. The connection drains when the layer's scope closes.
+ */
+export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions) {
+  const nc = yield* Effect.acquireRelease(
+    tryNats({ operation: "connect" }, () =>
+      connect({ servers: [...options.servers], name: options.name, maxReconnectAttempts: -1 })
+    ),
+    // Drain, not close: subscriptions finish what they hold and pending publishes are flushed.
+    (connection) =>
+      tryNats({ operation: "drain" }, () => connection.drain()).pipe(
+        Effect.catchAll((error) => Effect.logWarning("NATS drain failed", error))
+      )
+  )
+  const js = jetstream(nc)
+  const jsm = yield* tryNats({ operation: "jetstreamManager" }, () => jetstreamManager(nc))
+
+  // Callbacks feed Effect queues rather than `for await` over nats.js iterators: closing an
+  // async generator that is parked in `next()` never settles, which hung scope finalization.
+  const subscribe: BusShape["subscribe"] = Effect.fn("NatsBus.subscribe")(function* (
+    subject: string,
+    handler: (message: BusMessage) => Effect.Effect<void>,
+    subscribeOptions?: { readonly queue?: string }
+  ) {
+    const context = { operation: "subscribe", subject }
+    const inbox = yield* Effect.acquireRelease(Queue.unbounded<Msg>(), Queue.shutdown)
+    const queue = subscribeOptions?.queue === undefined ? {} : { queue: subscribeOptions.queue }
+    yield* Effect.acquireRelease(
+      tryNatsSync(context, () =>
+        nc.subscribe(subject, {
+          ...queue,
+          callback: (error, msg) => {
+            if (error === null) Queue.unsafeOffer(inbox, msg)
+          }
+        })
+      ),
+      (sub) => Effect.ignore(tryNatsSync(context, () => sub.unsubscribe()))
+    )
+    // The server knows the interest once flushed, so a publish from another connection reaches it.
+    yield* tryNats(context, () => nc.flush())
+    yield* Queue.take(inbox).pipe(
+      Effect.flatMap((msg) =>
+        handler(toBusMessage(msg)).pipe(
+          Effect.catchAllCause((cause) => Effect.logError("Bus handler failed", subject, cause))
+        )
+      ),
+      Effect.forever,
+      Effect.forkScoped
+    )
+  })
+
+  const ensureStream: BusShape["ensureStream"] = (spec) =>
+    tryNats({ operation: "ensureStream", stream: spec.name }, async () => {
+      const config = streamConfig(spec)
+      try {
+        await jsm.streams.add(config)
+      } catch (error) {
+        if (!isStreamNameInUse(error)) throw error
+        const { name: _name, retention: _retention, storage: _storage, ...update } = config
+        await jsm.streams.update(spec.name, update)
+      }
+    })
+
+  const consume: BusShape["consume"] = (stream, consumer, consumeOptions) =>
+    Stream.unwrapScoped(
+      Effect.gen(function* () {
+        const context = { operation: "consume", stream, consumer }
+        const handle = yield* tryNats(context, () => js.consumers.get(stream, consumer), ["ConsumerGone"])
+        const takes = yield* Effect.acquireRelease(
+          Queue.unbounded<Take.Take<Delivery, BusError | ConsumerGone>>(),
+          Queue.shutdown
+        )
+        const messages = yield* Effect.acquireRelease(
+          tryNats(
+            context,
+            () =>
+              handle.consume({
+                max_messages: consumeOptions.batch,
+                // A deleted consumer ends the pull instead of being retried forever.
+                abort_on_missing_resource: true,
+                callback: (msg) => {
+                  Queue.unsafeOffer(takes, Take.of(toDelivery(msg, stream, consumer)))
+                }
+              }),
+            ["ConsumerGone"]
+          ),
+          (pulling) => Effect.ignore(tryNats(context, () => pulling.close()))
+        )
+        yield* Effect.promise(() => messages.closed()).pipe(
+          Effect.flatMap((error) =>
+            Queue.offer(takes, error ? Take.fail(fromNats(context, ["ConsumerGone"])(error)) : Take.end)
+          ),
+          Effect.forkScoped
+        )
+        return Stream.fromQueue(takes).pipe(Stream.flattenTake)
+      })
+    )
+
+  const shape: BusShape = {
+    describe: options.servers.join(","),
+    ping: tryNats({ operation: "ping" }, () => nc.rtt(), ["BusTimeout"]).pipe(Effect.asVoid),
+    publish: (subject, data, headers) =>
+      tryNatsSync({ operation: "publish", subject }, () => nc.publish(subject, data, withHeaders(headers))),
+    subscribe,
+    request: (subject, data, requestOptions) =>
+      tryNats(
+        { operation: "request", subject },
+        () =>
+          nc.request(subject, data, {
+            timeout: millis(requestOptions.timeout),
+            ...withHeaders(requestOptions.headers)
+          }),
+        ["NoResponders", "BusTimeout"]
+      ).pipe(Effect.map(toBusMessage)),
+    ensureStream,
+    deleteStream: (name) =>
+      tryNats({ operation: "deleteStream", stream: name }, () =>
+        jsm.streams.delete(name).then(() => {}, ignoreNotFound)
+      ),
+    publishDurable: (subject, data, publishOptions) =>
+      tryNats(
+        { operation: "publishDurable", subject },
+        () =>
+          js.publish(subject, data, {
+            ...withHeaders(publishOptions?.headers),
+            ...(publishOptions?.msgId === undefined ? {} : { msgID: publishOptions.msgId }),
+            ...(publishOptions?.timeout === undefined ? {} : { timeout: millis(publishOptions.timeout) })
+          }),
+        ["BusTimeout"]
+      ).pipe(Effect.map(({ stream, seq, duplicate }) => ({ stream, seq, duplicate }))),
+    ensureConsumer: (spec) =>
+      tryNats({ operation: "ensureConsumer", stream: spec.stream }, () =>
+        jsm.consumers.add(spec.stream, {
+          durable_name: spec.name,
+          filter_subject: spec.filterSubject,
+          ack_policy: AckPolicy.Explicit,
+          ack_wait: nanos(spec.ackWait),
+          max_ack_pending: spec.maxAckPending,
+          max_deliver: -1,
+          deliver_policy: DeliverPolicy.All
+        })
+      ).pipe(Effect.asVoid),
+    deleteConsumer: (stream, name) =>
+      tryNats({ operation: "deleteConsumer", stream }, () =>
+        jsm.consumers.delete(stream, name).then(() => {}, ignoreNotFound)
+      ),
+    consume,
+    kv: (spec) => openKv(nc, jsm, spec),
+    deleteKv: (bucket) => deleteKv(jsm, bucket)
+  }
+  return shape
+})
+
+export const layer = (options: NatsBusOptions): Layer.Layer<Bus, BusError> => Layer.scoped(Bus, make(options))
