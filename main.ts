@@ -39,8 +39,9 @@ const program = Effect.gen(function* () {
 })
 
 const logLevel = LogLevel.fromLiteral(
-  (["All", "Debug", "Info", "Warning", "Error"] as const).find((l) => l.toLowerCase() === process.env.LOG_LEVEL?.toLowerCase()) ??
-    "Info"
+  (["All", "Debug", "Info", "Warning", "Error"] as const).find(
+    (l) => l.toLowerCase() === process.env.LOG_LEVEL?.toLowerCase()
+  ) ?? "Info"
 )
 const logger = process.env.LOG_FORMAT === "json" ? Logger.json : Logger.logFmt
 

@@ -40,7 +40,4 @@ export const config: Config.Config<DbConfigShape> = Config.all({
 export const layer = (overrides: Partial<DbConfigShape> = {}): Layer.Layer<DbConfig> =>
   Layer.succeed(DbConfig, { ...defaults, ...overrides })
 
-export const layerFromEnv: Layer.Layer<DbConfig, ConfigError> = Layer.effect(
-  DbConfig,
-  config
-)
+export const layerFromEnv: Layer.Layer<DbConfig, ConfigError> = Layer.effect(DbConfig, config)

@@ -23,7 +23,9 @@ export const layer = (url: Redacted.Redacted<string>, poolSize = 10): Layer.Laye
       const raw = Redacted.value(url)
       yield* Effect.tryPromise({ try: () => migrateUrl(raw), catch: (e) => DbError.fromUnknown("migrate", e) })
       const client = yield* Effect.acquireRelease(
-        Effect.sync(() => postgres(raw, { max: poolSize, onnotice: () => {}, connection: { application_name: "parley" } })),
+        Effect.sync(() =>
+          postgres(raw, { max: poolSize, onnotice: () => {}, connection: { application_name: "parley" } })
+        ),
         (sql) => Effect.promise(() => sql.end({ timeout: 5 }))
       )
       const db = make(drizzle(client, { schema, casing: "snake_case" }), "postgres", describeUrl(raw))

@@ -21,10 +21,7 @@ export const routes = (runtime: Runtime.Runtime<Bus | Db>): Hono => {
       )
     const results = await Effect.runPromise(
       Effect.all(
-        [
-          Effect.flatMap(Bus, (bus) => check("bus", bus.ping)),
-          Effect.flatMap(Db, (db) => check("database", db.ping))
-        ],
+        [Effect.flatMap(Bus, (bus) => check("bus", bus.ping)), Effect.flatMap(Db, (db) => check("database", db.ping))],
         { concurrency: "unbounded" }
       ).pipe(Effect.provide(runtime))
     )

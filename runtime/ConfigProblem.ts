@@ -1,4 +1,4 @@
-import { ConfigError } from "effect"
+import type { ConfigError } from "effect"
 
 /**
  * One line naming each bad setting, e.g. `PORT: Expected a network port value but received "x"`.

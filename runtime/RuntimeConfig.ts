@@ -44,7 +44,9 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
         message: "must be nats:// URLs separated by commas",
         validation: (urls) => urls.length > 0 && urls.every((u) => natsUrl.test(u))
       }),
-      Config.withDescription("NATS server URLs, comma-separated (list every server of a cluster); unset = in-process bus")
+      Config.withDescription(
+        "NATS server URLs, comma-separated (list every server of a cluster); unset = in-process bus"
+      )
     )
   ),
   subjectPrefix: Config.string("SUBJECT_PREFIX").pipe(

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm"
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core"
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid
+} from "drizzle-orm/pg-core"
 
 /**
  * Tables the actor runtime owns. They know actor kinds and ids, never customer-service concepts.

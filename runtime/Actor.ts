@@ -1,0 +1,81 @@
+import type { Duration, Effect, Schema } from "effect"
+import type { Db } from "../db/Db.ts"
+import type { Turn } from "./Turn.ts"
+
+/**
+ * What others need to address an actor kind: its name, partition count and message Schemas.
+ * Kept apart from the behaviour so kinds that message each other do not import each other's logic.
+ *
+ * - `message`: what `tell` sends, durably, through the kind's stream (a Schema union).
+ * - `ask`: read-only requests answered by the live owner (`Schema.TaggedRequest` union: payload,
+ *   success and error Schemas per request).
+ */
+export interface Protocol<Msg, MsgEncoded, Ask extends Schema.TaggedRequest.All = never, AskEncoded = never> {
+  readonly name: string
+  readonly partitions: number
+  readonly message: Schema.Schema<Msg, MsgEncoded>
+  readonly ask?: Schema.Schema<Ask, AskEncoded>
+}
+
+export interface Options {
+  /** Deliveries buffered per actor; a full mailbox stops its partition's pulls (back-pressure). */
+  readonly mailboxCapacity: number
+  /** Idle time after which an actor with an empty mailbox is dropped from memory (its state is in PostgreSQL). */
+  readonly idleTimeout: Duration.DurationInput
+  /** First back-off of an in-place retry; doubles per attempt up to `retryCap`, jittered ±50%. */
+  readonly retryBase: Duration.DurationInput
+  readonly retryCap: Duration.DurationInput
+  /** Attempts of one message before it is dead-lettered. */
+  readonly maxAttempts: number
+  /** Restarts (state rebuilt after a defect) allowed per actor within `restartWindow`, then the head message is dead-lettered. */
+  readonly maxRestarts: number
+  readonly restartWindow: Duration.DurationInput
+  /**
+   * `true` (default): the turn runs inside the runtime's transaction. `false`: for turns that call
+   * out (e.g. HTTP to Apple) and must not hold a connection meanwhile; the turn runs first, then a
+   * short transaction checks the fence and records the sequence and outbox. Such turns must be
+   * idempotent: a crash after the call and before the commit repeats it.
+   */
+  readonly transactional: boolean
+}
+
+export interface Behavior<Msg, State, Ask extends Schema.TaggedRequest.All, R> {
+  /** Loads the actor's state (virtual activation); runs before its first turn and after a restart. */
+  readonly activate: (id: string) => Effect.Effect<State, unknown, R | Db>
+  /**
+   * Handles one message inside the runtime's transaction and returns the next state. Effects that
+   * leave the actor go through `Turn` (outbox), so they happen only if the transaction commits.
+   */
+  readonly turn: (state: State, message: Msg) => Effect.Effect<State, unknown, R | Db | Turn>
+  /** Answers a request from the current state, outside any transaction. */
+  readonly ask?: (
+    state: State,
+    request: Ask
+  ) => Effect.Effect<Schema.WithResult.Success<Ask>, Schema.WithResult.Failure<Ask>, R | Db>
+  readonly options?: Partial<Options>
+}
+
+export interface Kind<Msg, MsgEncoded, State, Ask extends Schema.TaggedRequest.All, AskEncoded, R> {
+  readonly protocol: Protocol<Msg, MsgEncoded, Ask, AskEncoded>
+  readonly behavior: Behavior<Msg, State, Ask, R>
+}
+
+export const protocol = <Msg, MsgEncoded, Ask extends Schema.TaggedRequest.All = never, AskEncoded = never>(
+  p: Protocol<Msg, MsgEncoded, Ask, AskEncoded>
+): Protocol<Msg, MsgEncoded, Ask, AskEncoded> => p
+
+export const make = <Msg, MsgEncoded, State, Ask extends Schema.TaggedRequest.All, AskEncoded, R>(
+  protocol: Protocol<Msg, MsgEncoded, Ask, AskEncoded>,
+  behavior: Behavior<Msg, State, Ask, R>
+): Kind<Msg, MsgEncoded, State, Ask, AskEncoded, R> => ({ protocol, behavior })
+
+export const defaultOptions: Options = {
+  mailboxCapacity: 256,
+  idleTimeout: "5 minutes",
+  retryBase: "200 millis",
+  retryCap: "5 seconds",
+  maxAttempts: 5,
+  maxRestarts: 5,
+  restartWindow: "30 seconds",
+  transactional: true
+}

@@ -1,0 +1,194 @@
+import { Context, Data, type Duration, Effect, Layer, type ParseResult, Schedule, Schema, type Scope } from "effect"
+import type { Db } from "../db/Db.ts"
+import { defaultOptions, type Protocol } from "./Actor.ts"
+import { names as makeNames, partitionOf } from "./Address.ts"
+import { Bus, type BusError, type BusMessage, type BusTimeout, type NoResponders, type PublishAck } from "./Bus.ts"
+import type { ErasedKind } from "./ErasedKind.ts"
+import { holdPartition, type LeaseSettings, type Owned } from "./Ownership.ts"
+import type { PartitionSettings } from "./Partition.ts"
+import { RuntimeConfig } from "./RuntimeConfig.ts"
+import { type Addressable, encodeMessage } from "./Turn.ts"
+
+/** An ask's answer could not be decoded, or the live owner died answering. */
+export class AskFailed extends Data.TaggedError("AskFailed")<{ readonly kind: string; readonly reason: string }> {}
+
+export interface TellOptions {
+  /** De-duplication id: the same id inside the stream's window is stored once. */
+  readonly msgId?: string
+  /** `in` for messages from outside (customers), `cmd` for everything else. */
+  readonly lane?: "in" | "cmd"
+  readonly headers?: Readonly<Record<string, string>>
+  readonly timeout?: Duration.DurationInput
+}
+
+export interface ActorSystemShape {
+  readonly node: string
+  /** Durable send to an actor from outside a turn (inside a turn use `Turn.tell`). Resolves once stored. */
+  readonly tell: <Msg, MsgEncoded>(
+    target: Addressable<Msg, MsgEncoded>,
+    id: string,
+    message: Msg,
+    options?: TellOptions
+  ) => Effect.Effect<PublishAck, ParseResult.ParseError | BusTimeout | BusError>
+  /** Request/reply to the actor's live owner (activating it if needed). */
+  readonly ask: <Msg, MsgEncoded, Ask extends Schema.TaggedRequest.All, AskEncoded>(
+    target: Protocol<Msg, MsgEncoded, Ask, AskEncoded>,
+    id: string,
+    request: Ask,
+    options?: { readonly timeout?: Duration.DurationInput }
+  ) => Effect.Effect<
+    Schema.WithResult.Success<Ask>,
+    Schema.WithResult.Failure<Ask> | AskFailed | NoResponders | BusTimeout | BusError,
+    Schema.WithResult.Context<Ask>
+  >
+  /** Live events emitted by turns (`Turn.emit`), until the scope closes. */
+  readonly events: (
+    topic: ReadonlyArray<string>,
+    handler: (payload: unknown) => Effect.Effect<void>
+  ) => Effect.Effect<void, BusError, Scope.Scope>
+  /** Partitions this node owns now, with their epochs. */
+  readonly owned: Effect.Effect<ReadonlyArray<Owned>>
+}
+
+export class ActorSystem extends Context.Tag("parley/runtime/ActorSystem")<ActorSystem, ActorSystemShape>() {}
+
+export interface SystemSettings extends PartitionSettings {
+  readonly lease: LeaseSettings
+  readonly leaseTtl: Duration.DurationInput
+  readonly streamMaxBytes: number
+  readonly streamMaxMsgs: number
+}
+
+export const defaultSettings: SystemSettings = {
+  ackWait: "30 seconds",
+  batch: 64,
+  maxAckPending: 512,
+  timerInterval: "1 second",
+  sweepInterval: "2 seconds",
+  askTimeout: "5 seconds",
+  audit: false,
+  leaseTtl: "15 seconds",
+  lease: { renewEvery: 5_000, selfFenceAfter: 10_000, retryAcquireEvery: 2_000 },
+  streamMaxBytes: 1024 * 1024 * 1024,
+  streamMaxMsgs: 10_000_000
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/**
+ * Starts the runtime for `kinds` on this node: streams (idempotent), then every partition whose
+ * lease it can take. Stops on scope close: pulling ends, in-flight turns finish, leases are released.
+ */
+export const layer = <R>(
+  kinds: ReadonlyArray<ErasedKind<R>>,
+  overrides: Partial<SystemSettings> = {}
+): Layer.Layer<ActorSystem, BusError, R | Db | Bus | RuntimeConfig> =>
+  Layer.scoped(
+    ActorSystem,
+    Effect.gen(function* () {
+      const settings = { ...defaultSettings, ...overrides }
+      const config = yield* RuntimeConfig
+      const bus = yield* Bus
+      const names = makeNames(config.subjectPrefix)
+      for (const kind of kinds) {
+        yield* bus.ensureStream({
+          name: names.stream(kind.name),
+          subjects: [names.streamSubjects(kind.name)],
+          retention: "workqueue",
+          replicas: config.streamReplicas,
+          maxBytes: settings.streamMaxBytes,
+          maxMsgs: settings.streamMaxMsgs,
+          duplicateWindow: "2 minutes"
+        })
+      }
+      yield* bus.ensureStream({
+        name: names.dlqStream(),
+        subjects: [names.dlqSubjects()],
+        retention: "limits",
+        replicas: config.streamReplicas,
+        maxBytes: 256 * 1024 * 1024,
+        maxMsgs: 1_000_000,
+        duplicateWindow: "2 minutes",
+        maxAge: "14 days"
+      })
+      const leases = yield* bus.kv({
+        bucket: names.leaseBucket(),
+        replicas: config.streamReplicas,
+        ttl: settings.leaseTtl
+      })
+      const owned = new Map<string, Owned>()
+      for (const kind of kinds) {
+        const options = { ...defaultOptions, ...kind.options }
+        for (let partition = 0; partition < kind.partitions; partition++) {
+          yield* holdPartition({
+            kind,
+            partition,
+            node: config.nodeId,
+            names,
+            leases,
+            options,
+            settings,
+            lease: settings.lease,
+            owned
+          }).pipe(Effect.forkScoped)
+        }
+      }
+      yield* Effect.logInfo(`actor runtime started: ${kinds.map((k) => `${k.name}×${k.partitions}`).join(", ")}`)
+
+      const tell: ActorSystemShape["tell"] = (target, id, message, options = {}) =>
+        Effect.flatMap(encodeMessage(target, message), (json) =>
+          bus.publishDurable(
+            names.actorSubject(target.name, partitionOf(id, target.partitions), id, options.lane ?? "cmd"),
+            encoder.encode(json),
+            {
+              ...(options.msgId !== undefined ? { msgId: options.msgId } : {}),
+              ...(options.headers !== undefined ? { headers: options.headers } : {}),
+              ...(options.timeout !== undefined ? { timeout: options.timeout } : {})
+            }
+          )
+        )
+
+      const ask: ActorSystemShape["ask"] = (target, id, request, options = {}) =>
+        Effect.gen(function* () {
+          const askSchema = target.ask
+          if (askSchema === undefined) return yield* new AskFailed({ kind: target.name, reason: "kind has no asks" })
+          const payload = yield* Schema.encode(Schema.parseJson(askSchema))(request).pipe(
+            Effect.mapError((e) => new AskFailed({ kind: target.name, reason: e.message }))
+          )
+          const timeout = options.timeout ?? settings.askTimeout
+          // No responders means the partition has no live owner right now (starting or moving): try again.
+          const reply: BusMessage = yield* bus
+            .request(names.askSubject(target.name, partitionOf(id, target.partitions), id), encoder.encode(payload), {
+              timeout
+            })
+            .pipe(
+              Effect.retry({
+                while: (e) => e._tag === "NoResponders",
+                schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo(timeout))
+              })
+            )
+          const exit = yield* Effect.try(() => JSON.parse(decoder.decode(reply.data)) as unknown).pipe(
+            Effect.flatMap((json) => Schema.deserializeExit(Schema.asWithResult(request), json)),
+            Effect.mapError((e) => new AskFailed({ kind: target.name, reason: e.message }))
+          )
+          return yield* exit.pipe(Effect.catchAllDefect((d) => new AskFailed({ kind: target.name, reason: String(d) })))
+        })
+
+      const events: ActorSystemShape["events"] = (topic, handler) =>
+        bus.subscribe(names.event(...topic), (message) =>
+          Effect.try(() => JSON.parse(decoder.decode(message.data)) as unknown).pipe(
+            Effect.flatMap(handler),
+            Effect.catchAll((e) => Effect.logWarning("undecodable event", e))
+          )
+        )
+
+      return {
+        node: config.nodeId,
+        tell,
+        ask,
+        events,
+        owned: Effect.sync(() => [...owned.values()])
+      }
+    })
+  )

@@ -1,0 +1,174 @@
+import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm"
+import { Data, Effect, Option } from "effect"
+import { Db } from "../../db/Db.ts"
+import { actorOffsets, deadLetters, outbox, partitionFence, processedTurns, timers } from "../../db/schema/runtime.ts"
+
+/** Queries on the runtime's own tables. Every one joins the caller's transaction when there is one. */
+
+/** Another node holds a newer epoch for this partition: stop writing, give the partition up. */
+export class FenceLost extends Data.TaggedError("FenceLost")<{
+  readonly kind: string
+  readonly partition: number
+  readonly epoch: number
+}> {}
+
+/** Raises the fence to `epoch`; returns the epoch it replaced, or fails when a newer one is there. */
+export const claimFence = (kind: string, partition: number, epoch: number, owner: string) =>
+  Effect.gen(function* () {
+    const db = yield* Db
+    return yield* db.transaction(
+      Effect.gen(function* () {
+        const before = yield* db.use("fence.read", (d) =>
+          d
+            .select({ epoch: partitionFence.epoch })
+            .from(partitionFence)
+            .where(and(eq(partitionFence.kind, kind), eq(partitionFence.partition, partition)))
+            .for("update")
+        )
+        const previous = before[0]?.epoch
+        if (previous !== undefined && previous > epoch) return yield* new FenceLost({ kind, partition, epoch })
+        yield* db.use("fence.claim", (d) =>
+          d
+            .insert(partitionFence)
+            .values({ kind, partition, epoch, owner })
+            .onConflictDoUpdate({
+              target: [partitionFence.kind, partitionFence.partition],
+              set: { epoch, owner, updatedAt: sql`now()` }
+            })
+        )
+        return Option.fromNullable(previous)
+      })
+    )
+  })
+
+/** First statement of every turn: the partition must still be ours (a paused old owner fails here). */
+export const checkFence = (kind: string, partition: number, epoch: number) =>
+  Effect.gen(function* () {
+    const db = yield* Db
+    const rows = yield* db.use("fence.check", (d) =>
+      d
+        .select({ epoch: partitionFence.epoch })
+        .from(partitionFence)
+        .where(and(eq(partitionFence.kind, kind), eq(partitionFence.partition, partition)))
+        .for("share")
+    )
+    if (rows[0]?.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
+  })
+
+export const lastSeq = (kind: string, actorId: string) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("offset.read", (d) =>
+      d
+        .select({ lastSeq: actorOffsets.lastSeq })
+        .from(actorOffsets)
+        .where(and(eq(actorOffsets.kind, kind), eq(actorOffsets.actorId, actorId)))
+    )
+  ).pipe(Effect.map((rows) => rows[0]?.lastSeq ?? 0))
+
+export const saveSeq = (kind: string, actorId: string, seq: number) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("offset.write", (d) =>
+      d
+        .insert(actorOffsets)
+        .values({ kind, actorId, lastSeq: seq })
+        .onConflictDoUpdate({
+          target: [actorOffsets.kind, actorOffsets.actorId],
+          set: { lastSeq: seq, updatedAt: sql`now()` }
+        })
+    )
+  )
+
+export type OutboxRow = typeof outbox.$inferInsert
+export type SentRow = Pick<typeof outbox.$inferSelect, "id" | "msgId" | "subject" | "payload" | "headers" | "durable">
+
+export const insertOutbox = (rows: ReadonlyArray<OutboxRow>) =>
+  rows.length === 0
+    ? Effect.succeed<ReadonlyArray<SentRow>>([])
+    : Effect.flatMap(Db, (db) =>
+        db.use("outbox.insert", (d) =>
+          d
+            .insert(outbox)
+            .values([...rows])
+            .returning({
+              id: outbox.id,
+              msgId: outbox.msgId,
+              subject: outbox.subject,
+              payload: outbox.payload,
+              headers: outbox.headers,
+              durable: outbox.durable
+            })
+        )
+      )
+
+export const pendingOutbox = (kind: string, partition: number, limit: number) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("outbox.pending", (d) =>
+      d
+        .select({
+          id: outbox.id,
+          msgId: outbox.msgId,
+          subject: outbox.subject,
+          payload: outbox.payload,
+          headers: outbox.headers,
+          durable: outbox.durable
+        })
+        .from(outbox)
+        .where(and(eq(outbox.kind, kind), eq(outbox.partition, partition), isNull(outbox.sentAt)))
+        .orderBy(outbox.id)
+        .limit(limit)
+    )
+  )
+
+export const markSent = (ids: ReadonlyArray<number>) =>
+  ids.length === 0
+    ? Effect.void
+    : Effect.flatMap(Db, (db) =>
+        db.use("outbox.sent", (d) =>
+          d
+            .update(outbox)
+            .set({ sentAt: sql`now()` })
+            .where(inArray(outbox.id, [...ids]))
+        )
+      ).pipe(Effect.asVoid)
+
+export const recordTurn = (row: typeof processedTurns.$inferInsert) =>
+  Effect.flatMap(Db, (db) => db.use("audit.turn", (d) => d.insert(processedTurns).values(row).onConflictDoNothing()))
+
+export const insertDeadLetter = (row: typeof deadLetters.$inferInsert) =>
+  Effect.flatMap(Db, (db) => db.use("deadletter.insert", (d) => d.insert(deadLetters).values(row)))
+
+export const upsertTimer = (row: typeof timers.$inferInsert) =>
+  Effect.flatMap(Db, (db) =>
+    Effect.zipRight(
+      cancelTimer(row.kind, row.actorId, row.key),
+      db.use("timer.insert", (d) => d.insert(timers).values(row))
+    )
+  )
+
+export const cancelTimer = (kind: string, actorId: string, key: string) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("timer.cancel", (d) =>
+      d
+        .delete(timers)
+        .where(and(eq(timers.kind, kind), eq(timers.actorId, actorId), eq(timers.key, key), isNull(timers.firedAt)))
+    )
+  ).pipe(Effect.asVoid)
+
+export const dueTimers = (kind: string, partition: number, now: Date, limit: number) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("timer.due", (d) =>
+      d
+        .select()
+        .from(timers)
+        .where(
+          and(eq(timers.kind, kind), eq(timers.partition, partition), isNull(timers.firedAt), lte(timers.fireAt, now))
+        )
+        .orderBy(timers.fireAt)
+        .limit(limit)
+    )
+  )
+
+export const markFired = (id: string) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("timer.fired", (d) => d.update(timers).set({ firedAt: sql`now()` }).where(eq(timers.id, id)))
+  ).pipe(Effect.asVoid)
