@@ -31,15 +31,15 @@ export interface ActorSystemShape {
     options?: TellOptions
   ) => Effect.Effect<PublishAck, ParseResult.ParseError | BusTimeout | BusError>
   /** Request/reply to the actor's live owner (activating it if needed). */
-  readonly ask: <Msg, MsgEncoded, Ask extends Schema.TaggedRequest.All, AskEncoded>(
+  readonly ask: <Msg, MsgEncoded, Ask extends Schema.TaggedRequest.All, AskEncoded, Req extends Ask>(
     target: Protocol<Msg, MsgEncoded, Ask, AskEncoded>,
     id: string,
-    request: Ask,
+    request: Req,
     options?: { readonly timeout?: Duration.DurationInput }
   ) => Effect.Effect<
-    Schema.WithResult.Success<Ask>,
-    Schema.WithResult.Failure<Ask> | AskFailed | NoResponders | BusTimeout | BusError,
-    Schema.WithResult.Context<Ask>
+    Schema.WithResult.Success<Req>,
+    Schema.WithResult.Failure<Req> | AskFailed | NoResponders | BusTimeout | BusError,
+    Schema.WithResult.Context<Req>
   >
   /** Live events emitted by turns (`Turn.emit`), until the scope closes. */
   readonly events: (
