@@ -12,7 +12,7 @@ import type { Msg } from "@nats-io/transport-node"
 import { connect } from "@nats-io/transport-node"
 import { Effect, Layer, Queue, Stream, Take } from "effect"
 import type { BusError, BusMessage, BusShape, ConsumerGone, Delivery, StreamSpec } from "./Bus.ts"
-import { Bus } from "./Bus.ts"
+import { Bus, BusTimeout } from "./Bus.ts"
 import { duplicateWindowMillis, millis, nanos } from "./internal/busDurations.ts"
 import { fromNats, ignoreNotFound, isStreamNameInUse, tryNats, tryNatsSync } from "./internal/natsErrors.ts"
 import { deleteKv, openKv } from "./internal/natsKv.ts"
@@ -139,7 +139,14 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
 
   const shape: BusShape = {
     describe: options.servers.join(","),
-    ping: tryNats({ operation: "ping" }, () => nc.rtt(), ["BusTimeout"]).pipe(Effect.asVoid),
+    // rtt() waits through a reconnect; a readiness probe must answer sooner.
+    ping: tryNats({ operation: "ping" }, () => nc.rtt(), ["BusTimeout"]).pipe(
+      Effect.timeoutFail({
+        duration: "2 seconds",
+        onTimeout: () => new BusTimeout({ operation: "ping", subject: "" })
+      }),
+      Effect.asVoid
+    ),
     publish: (subject, data, headers) =>
       tryNatsSync({ operation: "publish", subject }, () => nc.publish(subject, data, withHeaders(headers))),
     subscribe,

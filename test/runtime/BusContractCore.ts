@@ -13,6 +13,12 @@ const takeUntil = (queue: Queue.Queue<BusMessage>, last: string) =>
   })
 
 export const coreTests = (test: ContractTest): void => {
+  test("ping answers and describe names where the bus lives", ({ bus }) =>
+    Effect.gen(function* () {
+      yield* bus.ping
+      assert.isNotEmpty(bus.describe)
+    }))
+
   test("`*` matches one token and `>` the tail", ({ bus, prefix: p }) =>
     Effect.gen(function* () {
       const star = yield* Queue.unbounded<BusMessage>()

@@ -43,4 +43,13 @@ export const kvTests = (test: ContractTest): void => {
       assert.isAbove(r2, r1)
       assert.isAbove(r2, k2)
     }))
+
+  test("opening an existing bucket with a ttl applies it", (ctx) =>
+    Effect.gen(function* () {
+      const before = yield* ctx.bucket()
+      yield* before.put("k", bytes("v"))
+      const after = yield* ctx.bus.kv({ bucket: before.bucket, replicas: 1, ttl: "1 second" })
+      yield* ctx.advance("2 seconds")
+      assert.isTrue(Option.isNone(yield* after.get("k")))
+    }))
 }

@@ -12,6 +12,36 @@ export const streamTests = (test: ContractTest): void => {
       yield* bus.ensureConsumer(c)
     }))
 
+  test("ensureStream on an existing stream applies the new limits and keeps the messages", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream({ maxMsgs: 1 })
+      const first = yield* bus.publishDurable(`${p}.1.a`, bytes("m1"))
+      assert.include((yield* Effect.flip(bus.publishDurable(`${p}.1.a`, bytes("m2")))).message, "stream full")
+      yield* bus.ensureStream({ ...spec, maxMsgs: 5 })
+      const second = yield* bus.publishDurable(`${p}.1.a`, bytes("m2"))
+      assert.isAbove(second.seq, first.seq)
+      const { deliveries } = yield* pull(bus, yield* ctx.consumer(spec))
+      assert.deepStrictEqual(
+        (yield* takeN(deliveries, 2)).map((d) => d.seq),
+        [first.seq, second.seq]
+      )
+    }))
+
+  test("deliveries carry the published headers; a core publish to a stream subject is stored too", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream()
+      yield* bus.publishDurable(`${p}.1.a`, bytes("durable"), { msgId: "id-1", headers: { "x-tenant": "acme" } })
+      yield* bus.publish(`${p}.1.a`, bytes("core"), { "x-tenant": "globex" })
+      const { deliveries } = yield* pull(bus, yield* ctx.consumer(spec))
+      const [durable, core] = yield* takeN(deliveries, 2)
+      assert.deepStrictEqual([text(durable!.data), durable!.headers["x-tenant"]], ["durable", "acme"])
+      assert.strictEqual(durable!.headers["Nats-Msg-Id"], "id-1")
+      assert.deepStrictEqual([text(core!.data), core!.headers["x-tenant"]], ["core", "globex"])
+      assert.isAbove(core!.seq, durable!.seq)
+    }))
+
   test("a msgId inside the duplicate window is stored once and acked with the original seq", (ctx) =>
     Effect.gen(function* () {
       const { bus, prefix: p } = ctx
