@@ -42,9 +42,9 @@ export const make = (): BusShape => {
     if (stream === undefined) {
       return yield* new BusError({ operation: "publishDurable", message: `no stream covers ${subject}` })
     }
-    const ack = yield* streams.store(stream, subject, data, options ?? {})
-    if (!ack.duplicate) core.dispatch(subject, data, options?.headers ?? {})
-    return ack
+    // On NATS a JetStream publish is a core message too: subscribers see it, duplicate or not.
+    core.dispatch(subject, data, options?.headers ?? {})
+    return yield* streams.store(stream, subject, data, options ?? {})
   })
 
   return {
