@@ -34,6 +34,9 @@ export const partitionOf = (id: string, partitions: number): number => fnv1a32(i
 
 /** Subject and stream names of one deployment (`prefix`) — the only place they are spelled. */
 export const names = (prefix: string) => ({
+  prefix,
+  /** How the runtime's tables name a kind: deployments (and test runs) sharing a database stay apart. */
+  tableKind: (kind: string) => `${prefix}/${kind}`,
   stream: (kind: string) => `${prefix}_${kind}`.toUpperCase().replace(/[^A-Z0-9_-]/g, "_"),
   streamSubjects: (kind: string) => `${prefix}.${kind}.*.*.*`,
   actorSubject: (kind: string, partition: number, id: string, lane: "in" | "cmd" = "cmd") =>

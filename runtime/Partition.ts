@@ -45,8 +45,9 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     const db = yield* Db
     const scope = yield* Effect.scope
     const stream = names.stream(kind.name)
+    const tableKind = names.tableKind(kind.name)
 
-    const claimed = yield* Effect.either(claimFence(kind.name, partition, epoch, spec.node))
+    const claimed = yield* Effect.either(claimFence(tableKind, partition, epoch, spec.node))
     if (claimed._tag === "Left") return `fence not claimed: ${claimed.left._tag}`
     if (Option.isSome(claimed.right) && claimed.right.value !== epoch) {
       // The old owner's consumer still holds its un-acked messages; deleting it hands them to ours, in order.
@@ -134,7 +135,7 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     if (subscribed._tag === "Left") return `ask subscription failed: ${subscribed.left.message}`
 
     const fireTimers = Effect.gen(function* () {
-      const due = yield* dueTimers(kind.name, partition, yield* now, 100)
+      const due = yield* dueTimers(tableKind, partition, yield* now, 100)
       for (const timer of due) {
         yield* bus.publishDurable(
           names.actorSubject(kind.name, partition, timer.actorId),
@@ -146,7 +147,7 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     }).pipe(Effect.catchAll((e) => Effect.logWarning("timers not fired this round", e)))
     yield* fireTimers.pipe(Effect.repeat(Schedule.spaced(settings.timerInterval)), Effect.forkIn(scope))
 
-    const sweep = pendingOutbox(kind.name, partition, 500).pipe(
+    const sweep = pendingOutbox(tableKind, partition, 500).pipe(
       Effect.flatMap((rows) => relay(bus, rows)),
       Effect.catchAll((e) => Effect.logWarning("outbox sweep failed", e))
     )

@@ -42,6 +42,7 @@ const text = new TextDecoder()
 export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect.Effect<void, never, R | Db> =>
   Effect.gen(function* () {
     const { kind, id, partition, epoch, options, db } = env
+    const tableKind = env.names.tableKind(kind.name)
     let instance: Option.Option<Instance<R>> = Option.none()
     let restarts: Array<number> = []
     const ensureInstance = Effect.suspend(() =>
@@ -67,7 +68,7 @@ export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect
           })
           .pipe(Effect.catchAll((e) => Effect.logWarning("dead-letter stream unavailable", e)))
         yield* insertDeadLetter({
-          kind: kind.name,
+          kind: tableKind,
           actorId: id,
           partition,
           seq: delivery.seq,
@@ -94,18 +95,18 @@ export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect
         const handle = current.turn(text.decode(delivery.data)).pipe(Effect.provideService(Turn, turn.service))
         let early: Option.Option<Effect.Effect<void>> = Option.none()
         if (!options.transactional) {
-          if ((yield* lastSeq(kind.name, id)) >= delivery.seq) return Option.none()
+          if ((yield* lastSeq(tableKind, id)) >= delivery.seq) return Option.none()
           early = Option.some(yield* handle)
         }
         return yield* db.transaction(
           Effect.gen(function* () {
-            yield* checkFence(kind.name, partition, epoch)
-            if ((yield* lastSeq(kind.name, id)) >= delivery.seq) return Option.none()
+            yield* checkFence(tableKind, partition, epoch)
+            if ((yield* lastSeq(tableKind, id)) >= delivery.seq) return Option.none()
             const apply = Option.isSome(early) ? early.value : yield* handle
-            yield* saveSeq(kind.name, id, delivery.seq)
+            yield* saveSeq(tableKind, id, delivery.seq)
             const sent = yield* insertOutbox(turn.rows)
             if (env.audit) {
-              yield* recordTurn({ kind: kind.name, partition, actorId: id, seq: delivery.seq, epoch, node: env.node })
+              yield* recordTurn({ kind: tableKind, partition, actorId: id, seq: delivery.seq, epoch, node: env.node })
             }
             return Option.some({ apply, sent })
           })

@@ -20,7 +20,7 @@ export interface TurnScope {
  */
 export const makeTurn = (names: Names, db: DbShape, scope: TurnScope) => {
   const rows: Array<OutboxRow> = []
-  const base = { kind: scope.kind, partition: scope.partition, epoch: scope.epoch }
+  const base = { kind: names.tableKind(scope.kind), partition: scope.partition, epoch: scope.epoch }
   const service: TurnShape = {
     self: { kind: scope.kind, id: scope.id, partition: scope.partition },
     seq: scope.seq,
@@ -43,7 +43,7 @@ export const makeTurn = (names: Names, db: DbShape, scope: TurnScope) => {
     schedule: (target, id, key, message, at) =>
       Effect.flatMap(encodeMessage(target, message), (payload) =>
         upsertTimer({
-          kind: target.name,
+          kind: names.tableKind(target.name),
           actorId: id,
           partition: partitionOf(id, target.partitions),
           key,
@@ -51,7 +51,7 @@ export const makeTurn = (names: Names, db: DbShape, scope: TurnScope) => {
           fireAt: at
         })
       ).pipe(Effect.asVoid, Effect.provideService(Db, db)),
-    cancel: (kind, id, key) => cancelTimer(kind, id, key).pipe(Effect.provideService(Db, db))
+    cancel: (kind, id, key) => cancelTimer(names.tableKind(kind), id, key).pipe(Effect.provideService(Db, db))
   }
   return { service, rows }
 }

@@ -45,7 +45,7 @@ export const runtimeSuite = (options: RuntimeSuiteOptions) => {
       RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "node-a" })
     )
     const system = systemLayer([counter.erased], { ...fastSettings, ...overrides })
-    return { prefix, counter, infra, system }
+    return { prefix, counter, infra, system, tableKind: `${prefix}/${counter.protocol.name}` }
   }
 
   const values = (counter: ReturnType<typeof Counter.make>, id: string) =>
@@ -118,7 +118,7 @@ export const runtimeSuite = (options: RuntimeSuiteOptions) => {
   })
 
   it.live(`${options.label}: a poison message is dead-lettered and the actor goes on`, () => {
-    const { counter, infra, system } = setup()
+    const { counter, infra, system, tableKind } = setup()
     return Effect.gen(function* () {
       const sys = yield* ActorSystem
       yield* sys.tell(counter.protocol, "victim", Counter.Add.make({ n: 1 }))
@@ -131,7 +131,7 @@ export const runtimeSuite = (options: RuntimeSuiteOptions) => {
           d
             .select()
             .from(deadLetters)
-            .where(and(eq(deadLetters.kind, counter.protocol.name), eq(deadLetters.actorId, "victim")))
+            .where(and(eq(deadLetters.kind, tableKind), eq(deadLetters.actorId, "victim")))
         ),
         (r) => r.length === 1,
         "dead letter row"
@@ -183,7 +183,7 @@ export const runtimeSuite = (options: RuntimeSuiteOptions) => {
   })
 
   it.live(`${options.label}: every committed turn is recorded under its epoch`, () => {
-    const { counter, infra, system } = setup()
+    const { counter, infra, system, tableKind } = setup()
     return Effect.gen(function* () {
       const sys = yield* ActorSystem
       for (const n of range(5)) yield* sys.tell(counter.protocol, "audited", Counter.Add.make({ n }))
@@ -193,7 +193,7 @@ export const runtimeSuite = (options: RuntimeSuiteOptions) => {
         d
           .select()
           .from(processedTurns)
-          .where(and(eq(processedTurns.kind, counter.protocol.name), eq(processedTurns.actorId, "audited")))
+          .where(and(eq(processedTurns.kind, tableKind), eq(processedTurns.actorId, "audited")))
       )
       assert.strictEqual(rows.length, 5)
       assert.strictEqual(new Set(rows.map((r) => r.epoch)).size, 1)
