@@ -1,0 +1,31 @@
+import { Schema } from "effect"
+import { OutboundContent } from "../../http/apple/OutboundMessage.ts"
+import * as Actor from "../../runtime/Actor.ts"
+
+/**
+ * The per-customer Apple sender: one actor per (business id, opaque id), so messages to one
+ * customer leave in order, the next only after Apple's 200 for the previous.
+ */
+export const senderId = (businessId: string, opaqueId: string): string => `${businessId}|${opaqueId}`
+
+/** Send `content` to the customer. `appleMessageId` is fixed by the caller, so a resend is the same message. */
+export const Send = Schema.TaggedStruct("Send", {
+  appleMessageId: Schema.UUID,
+  businessId: Schema.String,
+  customerId: Schema.String,
+  content: OutboundContent,
+  /** `auto-reply`: true for the virtual agent, false for a person. */
+  autoReply: Schema.Boolean,
+  locale: Schema.optional(Schema.String)
+})
+
+/** The customer closed the conversation: send nothing more until they write again. */
+export const CustomerClosed = Schema.TaggedStruct("CustomerClosed", {})
+
+/** The customer wrote again after a close: sending may resume. */
+export const CustomerWrote = Schema.TaggedStruct("CustomerWrote", {})
+
+export const Message = Schema.Union(Send, CustomerClosed, CustomerWrote)
+export type Message = typeof Message.Type
+
+export const AppleOutbound = Actor.protocol({ name: "apple_out", partitions: 64, message: Message })
