@@ -78,6 +78,14 @@ export const routes = (app: Hono, state: SimState, customers: ReadonlyMap<string
     const fail = (refusal: Refusal) => refuse(state, c, path, refusal, id)
     if (message.id !== id || message.sourceId !== c.req.header("source-id") || message.destinationId !== customer.id)
       return fail(bad("header-mismatch", "id/sourceId/destinationId differ from the headers"))
+    // Whether Apple de-duplicates sends by `id` is not documented (apple-msp.md, open question 2).
+    // The simulator assumes it does, as an idempotency key: a resend of a delivered id (e.g. after
+    // the MSP crashed between Apple's 200 and recording it) gets the same 200 and is not shown twice.
+    const key = `${customer.id} ${message.id}`
+    if (state.delivered.has(key)) {
+      state.resends.set(message.id, (state.resends.get(message.id) ?? 0) + 1)
+      return c.body(null, 200, { "cache-control": "no-cache, no-store", "x-frame-options": "DENY" })
+    }
     if (customer.closed)
       return fail({
         status: state.settings.closedStatus,
@@ -138,6 +146,7 @@ export const routes = (app: Hono, state: SimState, customers: ReadonlyMap<string
     if (path === "authenticate" && interactive === undefined)
       return fail(bad("authenticate", "needs an interactive authentication message"))
 
+    state.delivered.add(key)
     customer.receive({
       message,
       ...(interactive !== undefined ? { interactive } : {}),

@@ -43,6 +43,10 @@ export class SimState {
   readonly failures: Array<Failure> = []
   /** Injected per-customer status for `/message` (e.g. 404 for a customer Apple forgot). */
   readonly customerStatus = new Map<string, number>()
+  /** `<destination-id> <id>` of every message a customer received: a resend is answered 200, not delivered again. */
+  readonly delivered = new Set<string>()
+  /** How often each message id was sent again after it had been delivered (crash-and-resend tests read it). */
+  readonly resends = new Map<string, number>()
   readonly authCodes = new Map<string, string>()
   readonly accessTokens = new Map<string, string>()
   baseUrl = ""
