@@ -2,6 +2,8 @@ import { Cause, ConfigError, Effect, Exit, Fiber, Layer, Logger, LogLevel, Optio
 import * as DbConfig from "./db/DbConfig.ts"
 import * as PgliteDb from "./db/PgliteDb.ts"
 import * as PostgresDb from "./db/PostgresDb.ts"
+import * as AppleConfig from "./http/apple/AppleConfig.ts"
+import * as Demo from "./http/Demo.ts"
 import * as HttpConfig from "./http/HttpConfig.ts"
 import * as Node from "./http/Node.ts"
 import * as ConfigProblem from "./runtime/ConfigProblem.ts"
@@ -28,14 +30,16 @@ const program = Effect.gen(function* () {
     onNone: () => PgliteDb.layer(config.db.pgliteDir),
     onSome: (url) => PostgresDb.layer(url, config.db.poolSize)
   })
+  const apple = yield* Demo.appleConfig
   const infra = Layer.mergeAll(
     bus,
     db,
     RuntimeConfig.layer(config.runtime),
     DbConfig.layer(config.db),
-    HttpConfig.layer(config.http)
+    HttpConfig.layer(config.http),
+    AppleConfig.layer(apple.config)
   )
-  return yield* Layer.launch(Node.layer.pipe(Layer.provide(infra)))
+  return yield* Layer.launch(Node.layer(apple.nodeOptions).pipe(Layer.provide(infra)))
 })
 
 const logLevel = LogLevel.fromLiteral(
@@ -45,7 +49,7 @@ const logLevel = LogLevel.fromLiteral(
 )
 const logger = process.env.LOG_FORMAT === "json" ? Logger.json : Logger.logFmt
 
-const fiber = Effect.runFork(program.pipe(Effect.provide(logger), Logger.withMinimumLogLevel(logLevel)))
+const fiber = Effect.runFork(program.pipe(Effect.scoped, Effect.provide(logger), Logger.withMinimumLogLevel(logLevel)))
 
 const shutdown = (signal: string) => {
   console.error(`parley: ${signal} received, shutting down`)

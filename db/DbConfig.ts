@@ -1,4 +1,4 @@
-import { Config, Context, Layer, Option, Redacted } from "effect"
+import { Config, Context, Layer, Option, type Redacted } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 
 export interface DbConfigShape {
@@ -18,13 +18,14 @@ export const defaults: DbConfigShape = {
 
 export const config: Config.Config<DbConfigShape> = Config.all({
   databaseUrl: Config.option(
-    Config.redacted("DATABASE_URL").pipe(
-      Config.validate({
-        message: "must be a postgres:// or postgresql:// URL",
-        validation: (url) => /^postgres(ql)?:\/\/[^\s]+$/.test(Redacted.value(url))
-      }),
-      Config.withDescription("PostgreSQL URL; unset = embedded PGlite in PGLITE_DIR")
-    )
+    Config.redacted(
+      Config.string("DATABASE_URL").pipe(
+        Config.validate({
+          message: "must be a postgres:// or postgresql:// URL",
+          validation: (url) => /^postgres(ql)?:\/\/[^\s]+$/.test(url)
+        })
+      )
+    ).pipe(Config.withDescription("PostgreSQL URL; unset = embedded PGlite in PGLITE_DIR"))
   ),
   pgliteDir: Config.string("PGLITE_DIR").pipe(
     Config.withDefault(defaults.pgliteDir),

@@ -9,20 +9,19 @@ import { migratePglite } from "./migrate.ts"
 import * as schema from "./schema/index.ts"
 
 /**
- * Embedded PostgreSQL (PGlite, WebAssembly) in `dir`, or in memory for `memory://`. Lets
+ * Embedded PostgreSQL (PGlite, WebAssembly) in `dir`, migrated on open. Lets
  * `npm start` run with Node alone. One connection, so throughput is a single session's.
  */
 export const layer = (dir: string): Layer.Layer<Db, DbError> =>
   Layer.scoped(
     Db,
     Effect.gen(function* () {
-      const inMemory = dir === "memory://"
-      const path = inMemory ? "memory://" : resolve(dir)
+      const path = resolve(dir)
       const client = yield* Effect.acquireRelease(
         Effect.tryPromise({
           try: async () => {
-            if (!inMemory) mkdirSync(path, { recursive: true })
-            const pg = await PGlite.create(inMemory ? undefined : path)
+            mkdirSync(path, { recursive: true })
+            const pg = await PGlite.create(path)
             await migratePglite(pg)
             return pg
           },
@@ -36,5 +35,32 @@ export const layer = (dir: string): Layer.Layer<Db, DbError> =>
     })
   )
 
+/** A migrated empty database, made once per process and copied for every in-memory layer (migrating is slow). */
+let template: Promise<Blob> | undefined
+const migratedTemplate = (): Promise<Blob> => {
+  template ??= (async () => {
+    const pg = await PGlite.create()
+    await migratePglite(pg)
+    const dump = await pg.dumpDataDir("none")
+    await pg.close()
+    return dump
+  })()
+  return template
+}
+
 /** A throwaway in-memory database, for tests. */
-export const layerMemory: Layer.Layer<Db, DbError> = layer("memory://")
+export const layerMemory: Layer.Layer<Db, DbError> = Layer.scoped(
+  Db,
+  Effect.gen(function* () {
+    const client = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: async () => PGlite.create({ loadDataDir: await migratedTemplate() }),
+        catch: (e) => DbError.fromUnknown("open pglite", e)
+      }),
+      (pg) => Effect.promise(() => pg.close()).pipe(Effect.ignore)
+    )
+    const db = make(drizzle(client, { schema, casing: "snake_case" }), "pglite", "pglite memory://")
+    yield* db.ping
+    return db
+  })
+)

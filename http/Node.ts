@@ -1,29 +1,78 @@
 import { Effect, Layer } from "effect"
 import { Hono } from "hono"
+import { type ActorServices, kinds } from "../actors/Kinds.ts"
 import { Db } from "../db/Db.ts"
+import { seedIfEmpty } from "../db/seed/seed.ts"
+import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
 import { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
+import * as ActorInbox from "./apple/ActorInbox.ts"
+import * as AppleClient from "./apple/AppleClient.ts"
+import { AppleConfig } from "./apple/AppleConfig.ts"
+import type { AppleInbox } from "./apple/AppleInbox.ts"
+import * as AppleWebhook from "./apple/AppleWebhook.ts"
 import * as Health from "./Health.ts"
 import { HttpConfig } from "./HttpConfig.ts"
-import { listen } from "./HttpServer.ts"
+import { type Listening, listen } from "./HttpServer.ts"
+
+export interface NodeOptions {
+  /** Load the demo data into an empty database (default true). */
+  readonly seed: boolean
+  readonly runtime: Partial<SystemSettings>
+  /** Called with the app before it serves (demo mode hands it to the in-process simulator). */
+  readonly onApp: (app: Hono) => void
+  readonly onListening: (listening: Listening) => Effect.Effect<void>
+}
+
+type EdgeServices = Bus | Db | AppleConfig | AppleInbox | ActorSystem | HttpConfig | RuntimeConfig
+
+const edge = (options: Partial<NodeOptions>) =>
+  Layer.scopedDiscard(
+    Effect.gen(function* () {
+      const bus = yield* Bus
+      const db = yield* Db
+      const http = yield* HttpConfig
+      const runtime = yield* RuntimeConfig
+      const apple = yield* AppleConfig
+      yield* Effect.logInfo(`bus: ${bus.describe}`)
+      yield* Effect.logInfo(`database: ${db.describe}`)
+      yield* Effect.logInfo(`apple: ${apple.apiBase} for business ${apple.businessIds.join(", ")}`)
+      const rt = yield* Effect.runtime<EdgeServices>()
+      const app = new Hono()
+      app.route("/", Health.routes(rt))
+      app.route("/", AppleWebhook.fromRuntime(rt))
+      options.onApp?.(app)
+      const listening = yield* listen(app, http)
+      yield* Effect.logInfo(`http: listening on ${listening.url} (node ${runtime.nodeId})`)
+      yield* Effect.addFinalizer(() => Effect.logInfo("http: stopped accepting"))
+      if (options.onListening !== undefined) yield* options.onListening(listening)
+    })
+  )
+
+const seeded = (enabled: boolean) =>
+  Layer.effectDiscard(
+    enabled
+      ? Effect.flatMap(Db, () => seedIfEmpty()).pipe(
+          Effect.tap((report) => Effect.logInfo("demo data", report)),
+          Effect.orDie
+        )
+      : Effect.void
+  )
 
 /**
- * One Parley node: the HTTP edge over the bus and database it is given. Logs one line per
- * component with its address, so an operator sees at a glance what this process talks to.
+ * One Parley node: the actor runtime with every kind, the Apple edge (webhook in, client out)
+ * and the HTTP routes. Logs one line per component with its address.
  */
-export const layer: Layer.Layer<never, never, Bus | Db | HttpConfig | RuntimeConfig> = Layer.scopedDiscard(
-  Effect.gen(function* () {
-    const bus = yield* Bus
-    const db = yield* Db
-    const http = yield* HttpConfig
-    const runtime = yield* RuntimeConfig
-    yield* Effect.logInfo(`bus: ${bus.describe}`)
-    yield* Effect.logInfo(`database: ${db.describe}`)
-    const rt = yield* Effect.runtime<Bus | Db>()
-    const app = new Hono()
-    app.route("/", Health.routes(rt))
-    const listening = yield* listen(app, http)
-    yield* Effect.logInfo(`http: listening on ${listening.url} (node ${runtime.nodeId})`)
-    yield* Effect.addFinalizer(() => Effect.logInfo("http: stopped accepting"))
-  })
-)
+export const layer = (
+  options: Partial<NodeOptions> = {}
+): Layer.Layer<
+  ActorSystem | AppleClient.AppleClient,
+  unknown,
+  Bus | Db | HttpConfig | RuntimeConfig | AppleConfig | Exclude<ActorServices, AppleClient.AppleClient>
+> =>
+  edge(options).pipe(
+    Layer.provide(ActorInbox.layer()),
+    Layer.provideMerge(actorSystemLayer(kinds, options.runtime ?? {})),
+    Layer.provideMerge(AppleClient.layer),
+    Layer.provideMerge(seeded(options.seed ?? true))
+  )

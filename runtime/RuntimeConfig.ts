@@ -23,6 +23,12 @@ export const defaults: RuntimeConfigShape = {
 
 const natsUrl = /^(nats|tls|ws|wss):\/\/[^\s,]+$/
 
+const splitUrls = (s: string): ReadonlyArray<string> =>
+  s
+    .split(",")
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0)
+
 export const config: Config.Config<RuntimeConfigShape> = Config.all({
   nodeId: Config.string("NODE_ID").pipe(
     Config.validate({
@@ -34,16 +40,11 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
   ),
   natsServers: Config.option(
     Config.string("NATS_URL").pipe(
-      Config.map((s) =>
-        s
-          .split(",")
-          .map((u) => u.trim())
-          .filter((u) => u.length > 0)
-      ),
       Config.validate({
         message: "must be nats:// URLs separated by commas",
-        validation: (urls) => urls.length > 0 && urls.every((u) => natsUrl.test(u))
+        validation: (s) => splitUrls(s).length > 0 && splitUrls(s).every((u) => natsUrl.test(u))
       }),
+      Config.map(splitUrls),
       Config.withDescription(
         "NATS server URLs, comma-separated (list every server of a cluster); unset = in-process bus"
       )

@@ -64,7 +64,7 @@ const identityConfig: Config.Config<Identity> = Config.all({
   )
 })
 
-const tuningConfig: Config.Config<Omit<AppleConfigShape, keyof Identity>> = Config.all({
+export const tuning: Config.Config<Omit<AppleConfigShape, keyof Identity>> = Config.all({
   apiBase: Config.string("APPLE_API_BASE").pipe(
     Config.validate({ message: "must be an http(s) URL", validation: (s) => /^https?:\/\/\S+$/.test(s) }),
     Config.map((s) => s.replace(/\/+$/, "")),
@@ -94,7 +94,7 @@ const tuningConfig: Config.Config<Omit<AppleConfigShape, keyof Identity>> = Conf
   )
 })
 
-export const config: Config.Config<AppleConfigShape> = Config.all([identityConfig, tuningConfig]).pipe(
+export const config: Config.Config<AppleConfigShape> = Config.all([identityConfig, tuning]).pipe(
   Config.map(([identity, tuning]) => ({ ...tuning, ...identity }))
 )
 
@@ -124,10 +124,16 @@ export const layerFromEnv: Layer.Layer<AppleConfig, ConfigError> = Layer.effect(
   Effect.gen(function* () {
     if (yield* anyIdentitySet) return yield* config
     const identity = yield* demo()
-    const tuning = yield* tuningConfig
+    const settings = yield* tuning
     yield* Effect.logInfo("Apple identity not configured: using generated demo values").pipe(
       Effect.annotateLogs({ mspId: identity.mspId, businessIds: identity.businessIds.join(",") })
     )
-    return { ...tuning, ...identity }
+    return { ...settings, ...identity }
   })
 )
+
+/** The full configuration when any identity key is set (a partial identity fails); none in demo mode. */
+export const configuredIdentity: Effect.Effect<Option.Option<AppleConfigShape>, ConfigError> = Effect.gen(function* () {
+  if (!(yield* anyIdentitySet)) return Option.none()
+  return Option.some(yield* config)
+})

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { afterEach, assert, describe, it } from "vitest"
+import { freePort } from "../support/ports.ts"
+
+const children: Array<ChildProcess> = []
+const dirs: Array<string> = []
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL")
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+const waitFor = async (url: string, status: number, deadline: number): Promise<Response> => {
+  while (Date.now() < deadline) {
+    const response = await fetch(url).catch(() => undefined)
+    if (response?.status === status) return response
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`${url} did not answer ${status} in time`)
+}
+
+/** The environment of a newcomer's machine: no NATS, no PostgreSQL, no Apple settings. */
+const embeddedEnv = (port: number, dir: string): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    PGLITE_DIR: join(dir, "pglite"),
+    HOST: "127.0.0.1"
+  }
+  for (const key of Object.keys(env)) {
+    if (key === "NATS_URL" || key === "DATABASE_URL" || key.startsWith("APPLE_")) delete env[key]
+  }
+  return env
+}
+
+describe("npm start", () => {
+  it("serves /readyz on the embedded default and exits 0 on SIGTERM within 10 s", async () => {
+    const port = await Effect.runPromise(freePort)
+    const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
+    dirs.push(dir)
+    const output: Array<string> = []
+    const child = spawn("npm", ["start", "--silent"], {
+      env: embeddedEnv(port, dir),
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    children.push(child)
+    child.stdout?.on("data", (d: Buffer) => output.push(d.toString()))
+    child.stderr?.on("data", (d: Buffer) => output.push(d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+
+    const ready = await waitFor(`http://127.0.0.1:${port}/readyz`, 200, Date.now() + 90_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n${output.join("")}`)
+    })
+    assert.deepEqual(await ready.json(), { status: "ready" })
+    assert.strictEqual((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200)
+    const logs = output.join("")
+    assert.include(logs, "bus: in-process")
+    assert.include(logs, "database: pglite")
+    assert.include(logs, `http: listening on http://127.0.0.1:${port}`)
+
+    const stoppingAt = Date.now()
+    child.kill("SIGTERM")
+    const code = await exited
+    assert.strictEqual(code, 0, output.join(""))
+    assert.isBelow(Date.now() - stoppingAt, 10_000)
+  }, 120_000)
+
+  it("stops with one line naming a bad setting", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
+    dirs.push(dir)
+    const env = { ...embeddedEnv(0, dir), STREAM_REPLICAS: "2" }
+    const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
+    children.push(child)
+    const errors: Array<string> = []
+    child.stderr?.on("data", (d: Buffer) => errors.push(d.toString()))
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)))
+    assert.notStrictEqual(code, 0)
+    const lines = errors
+      .join("")
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("STREAM_REPLICAS"))
+    assert.deepEqual(lines, ["parley: invalid configuration: STREAM_REPLICAS: must be 1, 3 or 5"])
+  }, 60_000)
+})

@@ -1,0 +1,86 @@
+import type { Context } from "effect"
+import { Effect, Layer, Option, Redacted, type Scope } from "effect"
+import type { Db } from "../../db/Db.ts"
+import * as PgliteDb from "../../db/PgliteDb.ts"
+import * as PostgresDb from "../../db/PostgresDb.ts"
+import { demoBusinessId } from "../../db/seed/customers.ts"
+import type { AppleClient } from "../../http/apple/AppleClient.ts"
+import * as AppleConfig from "../../http/apple/AppleConfig.ts"
+import * as HttpConfig from "../../http/HttpConfig.ts"
+import * as Node from "../../http/Node.ts"
+import type { ActorSystem, SystemSettings } from "../../runtime/ActorSystem.ts"
+import type { Bus } from "../../runtime/Bus.ts"
+import * as MemoryBus from "../../runtime/MemoryBus.ts"
+import * as NatsBus from "../../runtime/NatsBus.ts"
+import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
+import * as Simulator from "../../sim/Simulator.ts"
+import { freshDatabase } from "./TestDatabase.ts"
+import { natsUrl, uniquePrefix } from "./TestEnv.ts"
+
+export interface TestNodeOptions {
+  /** `nats` + `postgres` (a fresh database of its own) is the production shape; `memory` + `pglite` the embedded default. */
+  readonly infra: "nats" | "embedded"
+  /** Load the demo data (Jane Doe and friends); default true. */
+  readonly seed?: boolean
+  readonly runtime?: Partial<SystemSettings>
+}
+
+export interface TestNode {
+  /** Base URL of the node's HTTP edge (`POST /message`, `/healthz`, …). */
+  readonly url: string
+  /** The Apple simulator the node talks to; its customers post signed webhooks to `url`. */
+  readonly sim: Simulator.Simulator
+  readonly businessId: string
+  /** The node's services, for assertions (`Db`) and direct tells (`ActorSystem`). */
+  readonly context: Context.Context<ActorSystem | AppleClient | Db | Bus>
+}
+
+const fast: Partial<SystemSettings> = {
+  timerInterval: "200 millis",
+  sweepInterval: "500 millis",
+  lease: { renewEvery: 1_000, selfFenceAfter: 4_000, retryAcquireEvery: 200 },
+  leaseTtl: "5 seconds"
+}
+
+/**
+ * A whole Parley node for end-to-end tests: the real HTTP edge on a free loopback port, the actor
+ * runtime with every kind, a database of its own (seeded), and the Apple simulator delivering
+ * webhooks over HTTP. Everything stops when the scope closes.
+ */
+export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown, Scope.Scope> =>
+  Effect.gen(function* () {
+    const identity = yield* AppleConfig.demo()
+    let nodeUrl: Option.Option<string> = Option.none()
+    const sim = yield* Simulator.make({
+      mspId: identity.mspId,
+      secret: Redacted.value(identity.secret),
+      businessIds: [demoBusinessId],
+      mspFetch: (request) =>
+        Option.match(nodeUrl, {
+          onNone: () => Promise.resolve(new Response("node not listening yet", { status: 503 })),
+          onSome: (url) => fetch(new Request(`${url}/message`, request))
+        })
+    })
+    const db =
+      options.infra === "nats" ? PostgresDb.layer(Redacted.make(yield* freshDatabase("e2e")), 10) : PgliteDb.layerMemory
+    const bus: Layer.Layer<Bus, unknown> =
+      options.infra === "nats" ? NatsBus.layer({ servers: [natsUrl()], name: "parley-e2e" }) : MemoryBus.layer
+    const infra = Layer.mergeAll(
+      bus,
+      db,
+      RuntimeConfig.layer({ subjectPrefix: uniquePrefix("e2e"), nodeId: "e2e-node" }),
+      HttpConfig.layer({ port: 0, host: "127.0.0.1" }),
+      AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
+    )
+    const node = Node.layer({
+      seed: options.seed ?? true,
+      runtime: { ...fast, ...options.runtime },
+      onListening: (listening) =>
+        Effect.sync(() => {
+          nodeUrl = Option.some(listening.url)
+        })
+    }).pipe(Layer.provideMerge(infra))
+    const context = yield* Layer.build(node)
+    const url = yield* Effect.fromNullable(Option.getOrUndefined(nodeUrl))
+    return { url, sim, businessId: demoBusinessId, context }
+  })
