@@ -1,0 +1,42 @@
+import type { InteractiveReply } from "../../http/apple/InteractiveReply.ts"
+
+/** A customer's message as the virtual agent reads it. */
+export type Input =
+  | { readonly _tag: "Text"; readonly text: string }
+  | { readonly _tag: "Picked"; readonly ids: ReadonlyArray<string>; readonly requestIdentifier?: string }
+  | {
+      readonly _tag: "FormAnswers"
+      readonly values: Readonly<Record<string, string>>
+      readonly requestIdentifier?: string
+    }
+  | { readonly _tag: "Slot"; readonly id: string; readonly requestIdentifier?: string }
+  /** An attachment, a tapback or a reply we could not read: never an answer. */
+  | { readonly _tag: "Other"; readonly what: string }
+
+const rid = (reply: InteractiveReply) =>
+  reply.requestIdentifier !== undefined ? { requestIdentifier: reply.requestIdentifier } : {}
+
+export const fromReply = (reply: InteractiveReply): Input => {
+  switch (reply._tag) {
+    case "ListPickerReply":
+      return { _tag: "Picked", ids: reply.selected.map((s) => s.identifier), ...rid(reply) }
+    case "QuickReplyReply":
+      return reply.identifier !== undefined
+        ? { _tag: "Picked", ids: [reply.identifier], ...rid(reply) }
+        : { _tag: "Other", what: "quick reply without a choice" }
+    case "TimePickerReply":
+      return reply.slot !== undefined
+        ? { _tag: "Slot", id: reply.slot.identifier, ...rid(reply) }
+        : { _tag: "Other", what: "time picker without a slot" }
+    case "FormReply": {
+      const values: Record<string, string> = {}
+      for (const s of reply.selections) {
+        const value = s.items.map((i) => i.value ?? i.title ?? "").join(", ")
+        if (s.pageIdentifier !== undefined && value !== "") values[s.pageIdentifier] = value
+      }
+      return { _tag: "FormAnswers", values, ...rid(reply) }
+    }
+    default:
+      return { _tag: "Other", what: reply._tag }
+  }
+}
