@@ -21,7 +21,16 @@ export const DeliveryFailed = Schema.TaggedStruct("DeliveryFailed", {
 /** Apple answered 404 for the customer: they are unreachable, the conversation closes. */
 export const CustomerUnreachable = Schema.TaggedStruct("CustomerUnreachable", { appleMessageId: Schema.String })
 
-export const Message = Schema.Union(CustomerMessage, DeliveryFailed, CustomerUnreachable)
+/**
+ * Apple sign-in (AUTH2): the identity provider sent the authorization code to our redirect URI.
+ * `state` is the nonce of the sign-in request; a code with any other nonce is ignored.
+ */
+export const AuthorizationCode = Schema.TaggedStruct("AuthorizationCode", {
+  state: Schema.String,
+  code: Schema.String
+})
+
+export const Message = Schema.Union(CustomerMessage, DeliveryFailed, CustomerUnreachable, AuthorizationCode)
 export type Message = typeof Message.Type
 
 export const Conversation = Actor.protocol({ name: "conv", partitions: 64, message: Message })

@@ -1,0 +1,268 @@
+import { Effect } from "effect"
+import type { Db } from "../../db/Db.ts"
+import type { CustomerProfile } from "../../db/queries/customers.ts"
+import { closeInteraction, openInteraction, updateInteraction } from "../../db/queries/interactions.ts"
+import { hasAppleMessage } from "../../db/queries/messages.ts"
+import { closeWorkItem, openWorkItemOf } from "../../db/queries/workItems.ts"
+import type { InboundEnvelope } from "../../http/apple/AppleInbox.ts"
+import { text } from "../../http/apple/OutboundMessage.ts"
+import { HttpConfig } from "../../http/HttpConfig.ts"
+import * as Actor from "../../runtime/Actor.ts"
+import { erase } from "../../runtime/ErasedKind.ts"
+import * as Turn from "../../runtime/Turn.ts"
+import { AppleOutbound, CustomerClosed, CustomerWrote, senderId } from "../apple/AppleOutboundProtocol.ts"
+import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
+import { handle } from "../virtual-agent/Answers.ts"
+import { type Channel, emptyOutcome } from "../virtual-agent/Channel.ts"
+import type { Input } from "../virtual-agent/Input.ts"
+import { intentOf } from "../virtual-agent/Intent.ts"
+import { menu, type Session, startTopic } from "../virtual-agent/Runner.ts"
+import { topicById, topics } from "../virtual-agent/Topics.ts"
+import { Conversation, type Message } from "./ConversationProtocol.ts"
+import { type ConversationState, load, save } from "./ConversationState.ts"
+import * as CustomerInput from "./CustomerInput.ts"
+import { handOffToLiveAgent } from "./HandOff.ts"
+import * as Identification from "./Identification.ts"
+import { botAnswers, closedState } from "./Phase.ts"
+import * as Transcript from "./Transcript.ts"
+
+interface Cell extends ConversationState {
+  readonly id: string
+  readonly businessId: string
+  readonly opaqueId: string
+}
+
+const parseId = (id: string) => {
+  const at = id.indexOf("|")
+  return { businessId: id.slice(0, at), opaqueId: id.slice(at + 1) }
+}
+
+const recipient = (cell: Cell): Transcript.Recipient => ({
+  businessId: cell.businessId,
+  opaqueId: cell.opaqueId,
+  interactionId: cell.interactionId ?? "",
+  capabilities: cell.capabilities,
+  deviceAgent: cell.deviceAgent,
+  locale: cell.locale
+})
+
+const channelOf = (cell: Cell, customer: CustomerProfile | undefined, publicUrl: string): Channel => {
+  const to = recipient(cell)
+  return {
+    interactionId: to.interactionId,
+    customer,
+    capabilities: cell.capabilities,
+    deviceAgent: cell.deviceAgent,
+    publicUrl,
+    canSignIn: Identification.canSignIn(cell.capabilities),
+    send: (content, kind) => Transcript.sendBot(to, content, kind),
+    note: (kind, body) => Transcript.note(to, kind, body)
+  }
+}
+
+/** A new interaction for the customer's first message (or the first after a close). */
+const open = Effect.fn("Conversation.open")(function* (cell: Cell, envelope: InboundEnvelope) {
+  if (cell.customerClosed)
+    yield* Turn.tell(AppleOutbound, senderId(cell.businessId, cell.opaqueId), CustomerWrote.make({}))
+  const customer = yield* Identification.identify(cell.businessId, cell.opaqueId)
+  const interaction = yield* openInteraction({
+    conversationId: cell.id,
+    businessId: cell.businessId,
+    opaqueId: cell.opaqueId,
+    capabilities: envelope.capabilities,
+    ...(envelope.intent !== undefined ? { intent: envelope.intent } : {}),
+    ...(envelope.group !== undefined ? { group: envelope.group } : {}),
+    ...(envelope.locale !== undefined ? { locale: envelope.locale } : {}),
+    ...(envelope.deviceAgent !== undefined ? { deviceAgent: envelope.deviceAgent } : {}),
+    ...(customer !== undefined ? { customer } : {})
+  })
+  yield* Effect.logInfo("interaction opened").pipe(
+    Effect.annotateLogs({
+      conversationId: cell.id,
+      interaction: interaction.number,
+      identified: customer !== undefined
+    })
+  )
+  const next: Cell = {
+    ...cell,
+    phase: "bot",
+    interactionId: interaction.id,
+    customer,
+    resolved: false,
+    customerClosed: false,
+    agent: initialAgent,
+    signIn: undefined
+  }
+  return next
+})
+
+/** Runs the virtual agent (or a sign-in), then applies what it asked for: hand-off, close, sign-in. */
+const converse = Effect.fn("Conversation.converse")(function* (
+  cell: Cell,
+  run: (s: Session) => Effect.Effect<ConversationState["agent"], unknown, Db | Turn.Turn>
+) {
+  const http = yield* HttpConfig
+  const profile = yield* Identification.profileOf(cell.customer)
+  const session: Session = { channel: channelOf(cell, profile, http.publicUrl), outcome: emptyOutcome() }
+  const agent = yield* run(session)
+  let next: Cell = { ...cell, agent, resolved: cell.resolved || session.outcome.resolved }
+  const outcome = session.outcome
+  if (outcome.handOff !== undefined) {
+    yield* Transcript.sendBot(
+      recipient(next),
+      text("I'm connecting you with a live agent. You're in line, and an agent will be with you shortly."),
+      "text"
+    )
+    yield* handOffToLiveAgent(cell.id, next.interactionId ?? "", outcome.handOff)
+    next = { ...next, phase: "queued", agent: initialAgent }
+  }
+  if (outcome.signInFor !== undefined) {
+    const topic = outcome.signInFor === "" ? undefined : outcome.signInFor
+    const request = yield* Identification.signInRequest(cell.id, cell.capabilities, topic)
+    yield* Transcript.sendBot(recipient(next), text("First, please sign in so I can see your account."), "text")
+    yield* Transcript.sendBot(recipient(next), request.content, "authenticate")
+    next = { ...next, signIn: request.pending }
+  }
+  if (outcome.finish && next.interactionId !== undefined) {
+    yield* closeInteraction(next.interactionId, closedState(true))
+    next = { ...next, phase: "closed", interactionId: undefined, agent: initialAgent }
+  }
+  return next
+})
+
+/** The customer answered the sign-in request (or the code arrived after their answer). */
+const completeSignIn = Effect.fn("Conversation.completeSignIn")(function* (cell: Cell, token: string | undefined) {
+  const signIn = cell.signIn
+  if (signIn === undefined) return cell
+  const customer = yield* Identification.accessTokenOf(signIn, token).pipe(
+    Effect.flatMap((accessToken) => Identification.linkSignedIn(cell.businessId, cell.opaqueId, accessToken)),
+    Effect.catchTag("SignInFailed", (e) =>
+      Effect.as(Transcript.note(recipient(cell), "signInFailed", { reason: e.reason }), undefined)
+    )
+  )
+  const base: Cell = { ...cell, signIn: undefined, customer: customer ?? cell.customer }
+  if (customer === undefined) {
+    return yield* converse(base, (s) =>
+      menu(
+        s,
+        base.agent,
+        "I couldn't sign you in, but I can still help as a guest. A live agent can also check your account."
+      )
+    )
+  }
+  if (base.interactionId !== undefined) yield* updateInteraction(base.interactionId, { customer })
+  const topic = signIn.topic === undefined ? undefined : topicById(signIn.topic)
+  return yield* converse(base, (s) =>
+    Effect.gen(function* () {
+      yield* s.channel.send(text(`Thanks, ${s.channel.customer?.firstName ?? "you are"}: you're signed in.`), "text")
+      return topic === undefined ? yield* menu(s, base.agent) : yield* startTopic(s, base.agent, topic)
+    })
+  )
+})
+
+const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: Cell, envelope: InboundEnvelope) {
+  yield* Turn.tell(AppleOutbound, senderId(cell.businessId, cell.opaqueId), CustomerClosed.make({}))
+  if (cell.interactionId !== undefined) {
+    yield* Transcript.recordInbound(recipient(cell), envelope.messageId, "close", {})
+    const item = yield* openWorkItemOf(cell.interactionId)
+    if (item !== undefined) yield* closeWorkItem(item.id, "cancelled")
+    yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
+  }
+  yield* Turn.emit(["conv", cell.id, "closed"], { interactionId: cell.interactionId })
+  const next: Cell = {
+    ...cell,
+    phase: "closed",
+    interactionId: undefined,
+    customerClosed: true,
+    agent: initialAgent,
+    signIn: undefined
+  }
+  return next
+})
+
+const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cell: Cell, envelope: InboundEnvelope) {
+  const type = envelope.message.type
+  if (type === "typing_start" || type === "typing_end") {
+    yield* Turn.emit(["conv", cell.id, "typing"], { typing: type === "typing_start" })
+    return cell
+  }
+  if (yield* hasAppleMessage(envelope.messageId)) return cell
+  if (type === "close") return yield* customerClose(cell, envelope)
+  let current: Cell = cell.phase === "closed" || cell.interactionId === undefined ? yield* open(cell, envelope) : cell
+  current = {
+    ...current,
+    capabilities: envelope.capabilities,
+    deviceAgent: envelope.deviceAgent ?? current.deviceAgent,
+    locale: envelope.locale ?? current.locale
+  }
+  const read = yield* CustomerInput.read(envelope)
+  yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
+  yield* Turn.emit(["conv", cell.id, "message"], { interactionId: current.interactionId, kind: read.kind })
+  if (read.problem !== undefined)
+    yield* Transcript.note(recipient(current), "inboundProblem", { problem: read.problem })
+  if (!botAnswers(current.phase)) return current
+  if (read.reply?._tag === "AuthenticationReply" && current.signIn !== undefined) {
+    if (read.reply.status !== "authenticated") {
+      const { code: _code, privateKey: _key, ...declined } = current.signIn
+      return yield* completeSignIn({ ...current, signIn: declined }, undefined)
+    }
+    if (
+      read.reply.token === undefined &&
+      current.signIn.code === undefined &&
+      current.signIn.privateKey === undefined
+    ) {
+      return { ...current, signIn: { ...current.signIn, replied: true } }
+    }
+    return yield* completeSignIn(current, read.reply.token)
+  }
+  const input: Input = read.input
+  const first = cell.phase === "closed" || cell.interactionId === undefined
+  const state = current
+  return yield* converse(state, (s) =>
+    Effect.gen(function* () {
+      if (first && s.channel.customer !== undefined)
+        yield* s.channel.send(text(`Hi ${s.channel.customer.firstName}!`), "text")
+      if (first && s.channel.customer === undefined && s.channel.canSignIn && input._tag === "Text") {
+        // An unknown customer is asked to sign in first; what they asked for runs once they have.
+        yield* s.channel.send(text("Hi! I'm Parley's virtual assistant."), "text")
+        s.outcome.signInFor = intentOf(input.text, topics)?.id ?? ""
+        return state.agent
+      }
+      if (first && s.channel.customer === undefined)
+        yield* s.channel.send(text("Hi! I'm Parley's virtual assistant."), "text")
+      return yield* handle(s, state.agent, input)
+    })
+  )
+})
+
+export const kind = Actor.make(Conversation, {
+  activate: (id) => Effect.map(load(id), (state): Cell => ({ ...state, id, ...parseId(id) })),
+  turn: (cell: Cell, message: Message) =>
+    Effect.gen(function* () {
+      let next: Cell = cell
+      switch (message._tag) {
+        case "CustomerMessage":
+          next = yield* customerMessage(cell, message.envelope)
+          break
+        case "AuthorizationCode":
+          if (cell.signIn?.state !== message.state) return cell
+          next = { ...cell, signIn: { ...cell.signIn, code: message.code } }
+          if (cell.signIn.replied) next = yield* completeSignIn(next, undefined)
+          break
+        case "DeliveryFailed":
+          if (cell.interactionId !== undefined)
+            yield* Transcript.note(recipient(cell), "deliveryFailed", { ...message })
+          break
+        case "CustomerUnreachable":
+          if (cell.interactionId !== undefined) yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
+          next = { ...cell, phase: "closed", interactionId: undefined, customerClosed: true, agent: initialAgent }
+          break
+      }
+      const { id: _id, businessId: _b, opaqueId: _o, ...state } = next
+      yield* save(cell.id, state)
+      return next
+    }),
+  options: { idleTimeout: "2 minutes" }
+})
+
+export const erased = erase(kind)

@@ -1,0 +1,80 @@
+import { and, eq, sql } from "drizzle-orm"
+import { Effect, Schema } from "effect"
+import { Db } from "../../db/Db.ts"
+import { CustomerRef } from "../../db/queries/CustomerRef.ts"
+import { actorSnapshots } from "../../db/schema/runtime.ts"
+import { names } from "../../runtime/Address.ts"
+import { RuntimeConfig } from "../../runtime/RuntimeConfig.ts"
+import { AgentState, initial as initialAgent } from "../virtual-agent/AgentState.ts"
+import { Conversation } from "./ConversationProtocol.ts"
+import { Phase } from "./Phase.ts"
+
+/** A sign-in request in flight: its nonce, and what has come back so far. */
+export const SignIn = Schema.Struct({
+  state: Schema.String,
+  requestIdentifier: Schema.String,
+  /** Legacy AUTH: the key the device encrypts the token to; single-use, dropped once answered. */
+  privateKey: Schema.optional(Schema.String),
+  /** AUTH2: the code the identity provider sent to our redirect URI. */
+  code: Schema.optional(Schema.String),
+  replied: Schema.Boolean,
+  /** The topic to resume once signed in. */
+  topic: Schema.optional(Schema.String)
+})
+export type SignIn = typeof SignIn.Type
+
+/** The conversation's state, written through to `actor_snapshots` on every turn. */
+export const ConversationState = Schema.Struct({
+  phase: Phase,
+  interactionId: Schema.optional(Schema.String),
+  customer: Schema.optional(CustomerRef),
+  capabilities: Schema.Array(Schema.String),
+  deviceAgent: Schema.optional(Schema.String),
+  locale: Schema.optional(Schema.String),
+  /** Something was resolved in the current interaction. */
+  resolved: Schema.Boolean,
+  /** The customer closed the chat: the Apple sender holds everything until they write again. */
+  customerClosed: Schema.Boolean,
+  agent: AgentState,
+  signIn: Schema.optional(SignIn)
+})
+export type ConversationState = typeof ConversationState.Type
+
+export const initial: ConversationState = {
+  phase: "closed",
+  capabilities: [],
+  resolved: false,
+  customerClosed: false,
+  agent: initialAgent
+}
+
+/** The deployment's snapshot kind (runtime tables are keyed by subject prefix, so test runs never meet). */
+const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(Conversation.name))
+
+export const load = Effect.fn("Conversation.load")(function* (id: string) {
+  const kind = yield* tableKind
+  const db = yield* Db
+  const rows = yield* db.use("conv.load", (d) =>
+    d
+      .select({ state: actorSnapshots.state })
+      .from(actorSnapshots)
+      .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
+  )
+  const found = rows[0]
+  return found === undefined ? initial : yield* Schema.decodeUnknown(ConversationState)(found.state)
+})
+
+export const save = Effect.fn("Conversation.save")(function* (id: string, state: ConversationState) {
+  const kind = yield* tableKind
+  const db = yield* Db
+  const value = yield* Schema.encode(ConversationState)(state)
+  yield* db.use("conv.save", (d) =>
+    d
+      .insert(actorSnapshots)
+      .values({ kind, actorId: id, state: value })
+      .onConflictDoUpdate({
+        target: [actorSnapshots.kind, actorSnapshots.actorId],
+        set: { state: value, updatedAt: sql`now()` }
+      })
+  )
+})

@@ -1,0 +1,103 @@
+import { Effect, Schedule } from "effect"
+import { AppleClient } from "../../http/apple/AppleClient.ts"
+import type { InboundEnvelope } from "../../http/apple/AppleInbox.ts"
+import type { InboundInteractiveData } from "../../http/apple/Interactive.ts"
+import { fromInteractiveData, type InteractiveReply } from "../../http/apple/InteractiveReply.ts"
+import { fromReply, type Input } from "../virtual-agent/Input.ts"
+
+/** A customer message read for the transcript and for the virtual agent. */
+export interface CustomerInput {
+  /** The transcript's `kind`. */
+  readonly kind: string
+  readonly body: Readonly<Record<string, unknown>>
+  readonly input: Input
+  readonly reply?: InteractiveReply
+  /** Fetching part of it from Apple failed after retries (recorded, never fatal). */
+  readonly problem?: string
+}
+
+const replyKind: Record<InteractiveReply["_tag"], string> = {
+  ListPickerReply: "listPicker",
+  TimePickerReply: "timePicker",
+  QuickReplyReply: "quickReply",
+  FormReply: "form",
+  AuthenticationReply: "authenticate",
+  PaymentReply: "payment",
+  AppReply: "iMessageApp",
+  UnknownReply: "interactive"
+}
+
+/** Apple's download URLs live for seconds: a few quick tries, then we tell the customer. */
+const retry = Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(3)))
+
+/** What the device says about the reply, without the echoed images (they can be large and carry nothing new). */
+const replyBody = (reply: InteractiveReply) => ({ reply })
+
+export const read = Effect.fn("Conversation.readInput")(function* (envelope: InboundEnvelope) {
+  const message = envelope.message
+  const apple = yield* AppleClient
+  if (message.type === "text") {
+    const attachments = message.attachments ?? []
+    const problems: Array<string> = []
+    const files: Array<Record<string, unknown>> = []
+    for (const attachment of attachments) {
+      const fetched = yield* apple.downloadAttachment(envelope.destinationId, attachment).pipe(
+        Effect.retry(retry),
+        Effect.map((bytes) => ({ name: attachment.name, mimeType: attachment.mimeType, bytes: bytes.length })),
+        Effect.catchAll((e) => {
+          problems.push(`attachment ${attachment.name}: ${e._tag}`)
+          return Effect.succeed({ name: attachment.name, mimeType: attachment.mimeType, failed: e._tag })
+        })
+      )
+      files.push(fetched)
+    }
+    const body = message.body.replace(/\uFFFC/g, "").trim()
+    const result: CustomerInput = {
+      kind: attachments.length > 0 ? "attachment" : envelope.tapback !== undefined ? "tapback" : "text",
+      body: {
+        text: message.body,
+        ...(files.length > 0 ? { attachments: files } : {}),
+        ...(envelope.tapback !== undefined ? { tapback: envelope.tapback } : {})
+      },
+      input:
+        envelope.tapback !== undefined
+          ? { _tag: "Other", what: "tapback" }
+          : body === ""
+            ? { _tag: "Other", what: "attachment" }
+            : { _tag: "Text", text: body },
+      ...(problems.length > 0 ? { problem: problems.join("; ") } : {})
+    }
+    return result
+  }
+  if (message.type !== "interactive")
+    return { kind: message.type, body: {}, input: { _tag: "Other", what: message.type } } as CustomerInput
+  let data: InboundInteractiveData | undefined = message.interactiveData
+  let problem: string | undefined
+  if (data === undefined && message.interactiveDataRef !== undefined) {
+    const ref = message.interactiveDataRef
+    data = yield* apple.resolveDataRef(envelope.destinationId, ref).pipe(
+      Effect.retry(retry),
+      Effect.catchAll((e) => {
+        problem = `interactiveDataRef: ${e._tag}`
+        return Effect.succeed(undefined)
+      })
+    )
+  }
+  if (data === undefined) {
+    const result: CustomerInput = {
+      kind: "interactive",
+      body: { unreadable: true },
+      input: { _tag: "Other", what: "unreadable interactive reply" },
+      problem: problem ?? "interactive reply without data"
+    }
+    return result
+  }
+  const reply = fromInteractiveData(data)
+  const result: CustomerInput = {
+    kind: replyKind[reply._tag],
+    body: replyBody(reply),
+    input: fromReply(reply),
+    reply
+  }
+  return result
+})
