@@ -69,8 +69,8 @@ export const defaultSettings: SystemSettings = {
   audit: false,
   leaseTtl: "15 seconds",
   lease: { renewEvery: 5_000, selfFenceAfter: 10_000, retryAcquireEvery: 2_000 },
-  streamMaxBytes: 1024 * 1024 * 1024,
-  streamMaxMsgs: 10_000_000
+  streamMaxBytes: 256 * 1024 * 1024,
+  streamMaxMsgs: 1_000_000
 }
 
 const encoder = new TextEncoder()
@@ -107,8 +107,8 @@ export const layer = <R>(
         subjects: [names.dlqSubjects()],
         retention: "limits",
         replicas: config.streamReplicas,
-        maxBytes: 256 * 1024 * 1024,
-        maxMsgs: 1_000_000,
+        maxBytes: Math.max(1024 * 1024, Math.floor(settings.streamMaxBytes / 4)),
+        maxMsgs: 100_000,
         duplicateWindow: "2 minutes",
         maxAge: "14 days"
       })

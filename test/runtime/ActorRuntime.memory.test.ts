@@ -1,4 +1,5 @@
 import { describe } from "@effect/vitest"
+import { Layer } from "effect"
 import * as PgliteDb from "../../db/PgliteDb.ts"
 import * as MemoryBus from "../../runtime/MemoryBus.ts"
 import { runtimeSuite } from "./ActorRuntimeSuite.ts"
@@ -8,6 +9,7 @@ describe("actor runtime on the in-process bus and PGlite", () => {
     label: "memory",
     bus: () => MemoryBus.layer,
     db: () => PgliteDb.layerMemory,
-    concurrentTransactions: false
+    concurrentTransactions: false,
+    cleanup: () => Layer.empty
   })
 })

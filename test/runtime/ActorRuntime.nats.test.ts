@@ -1,7 +1,8 @@
 import { describe } from "@effect/vitest"
-import { Redacted } from "effect"
+import { Layer, Redacted } from "effect"
 import * as PostgresDb from "../../db/PostgresDb.ts"
 import * as NatsBus from "../../runtime/NatsBus.ts"
+import { removeOnClose } from "../support/NatsCleanup.ts"
 import { databaseUrl, natsUrl } from "../support/TestEnv.ts"
 import { runtimeSuite } from "./ActorRuntimeSuite.ts"
 
@@ -10,6 +11,7 @@ describe("actor runtime on NATS JetStream and PostgreSQL", () => {
     label: "nats",
     bus: () => NatsBus.layer({ servers: [natsUrl()], name: "runtime-test" }),
     db: () => PostgresDb.layer(Redacted.make(databaseUrl()), 10),
-    concurrentTransactions: true
+    concurrentTransactions: true,
+    cleanup: (prefix) => Layer.scopedDiscard(removeOnClose(prefix))
   })
 })

@@ -15,12 +15,15 @@ export interface RuntimeSuiteOptions {
   /** A bus shared by the "nodes" a test starts one after the other (restart tests). */
   readonly bus: () => Layer.Layer<Bus, unknown>
   readonly db: () => Layer.Layer<Db, unknown>
+  /** Deletes what the test made on the bus when it ends (streams reserve server storage). */
+  readonly cleanup: (prefix: string) => Layer.Layer<never>
   /** PGlite has one connection, so transactions (and the turns inside them) run one at a time. */
   readonly concurrentTransactions: boolean
 }
 
 export const fastSettings: Partial<SystemSettings> = {
   audit: true,
+  streamMaxBytes: 8 * 1024 * 1024,
   ackWait: "1 second",
   timerInterval: "100 millis",
   sweepInterval: "300 millis",
@@ -40,6 +43,7 @@ export const runtimeSuite = (options: RuntimeSuiteOptions) => {
     const prefix = uniquePrefix("rt")
     const counter = Counter.make(`c${prefix}`, 4, kindOptions)
     const infra = Layer.mergeAll(
+      options.cleanup(prefix),
       options.bus(),
       options.db(),
       RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "node-a" })

@@ -14,6 +14,7 @@ import * as MemoryBus from "../../runtime/MemoryBus.ts"
 import * as NatsBus from "../../runtime/NatsBus.ts"
 import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
 import * as Simulator from "../../sim/Simulator.ts"
+import { removeOnClose } from "./NatsCleanup.ts"
 import { freshDatabase } from "./TestDatabase.ts"
 import { natsUrl, uniquePrefix } from "./TestEnv.ts"
 
@@ -36,6 +37,7 @@ export interface TestNode {
 }
 
 const fast: Partial<SystemSettings> = {
+  streamMaxBytes: 8 * 1024 * 1024,
   timerInterval: "200 millis",
   sweepInterval: "500 millis",
   lease: { renewEvery: 1_000, selfFenceAfter: 4_000, retryAcquireEvery: 200 },
@@ -49,6 +51,8 @@ const fast: Partial<SystemSettings> = {
  */
 export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown, Scope.Scope> =>
   Effect.gen(function* () {
+    const prefix = uniquePrefix("e2e")
+    if (options.infra === "nats") yield* removeOnClose(prefix)
     const identity = yield* AppleConfig.demo()
     let nodeUrl: Option.Option<string> = Option.none()
     const sim = yield* Simulator.make({
@@ -68,7 +72,7 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     const infra = Layer.mergeAll(
       bus,
       db,
-      RuntimeConfig.layer({ subjectPrefix: uniquePrefix("e2e"), nodeId: "e2e-node" }),
+      RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "e2e-node" }),
       HttpConfig.layer({ port: 0, host: "127.0.0.1" }),
       AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
     )
