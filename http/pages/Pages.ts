@@ -1,0 +1,60 @@
+import { Effect, type Runtime } from "effect"
+import { Hono } from "hono"
+import { AuthorizationCode, Conversation } from "../../actors/conversation/ConversationProtocol.ts"
+import { callbackPath, conversationOfNonce } from "../../actors/conversation/Identification.ts"
+import type { Db } from "../../db/Db.ts"
+import { findArticle, findPost } from "../../db/queries/knowledge.ts"
+import type { ActorSystem } from "../../runtime/ActorSystem.ts"
+import { ActorSystem as System } from "../../runtime/ActorSystem.ts"
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c)
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`
+
+const paragraphs = (text: string) =>
+  text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escape(p)}</p>`)
+    .join("")
+
+/**
+ * Public pages the bot links to (knowledge articles, community posts: every URL it sends is a rich
+ * link) and the redirect URI of Apple sign-in (AUTH2), which hands the code to the conversation.
+ */
+export const routes = (runtime: Runtime.Runtime<Db | ActorSystem>): Hono => {
+  const app = new Hono()
+  const run = <A>(effect: Effect.Effect<A, unknown, Db | ActorSystem>) =>
+    Effect.runPromise(Effect.provide(effect, runtime))
+
+  app.get("/kb/:ref", async (c) => {
+    const article = await run(findArticle(c.req.param("ref")))
+    if (article === undefined) return c.html(page("Not found", "<p>No such article.</p>"), 404)
+    return c.html(page(article.title, `<p><strong>${escape(article.summary)}</strong></p>${paragraphs(article.body)}`))
+  })
+
+  app.get("/community/:ref", async (c) => {
+    const post = await run(findPost(c.req.param("ref")))
+    if (post === undefined) return c.html(page("Not found", "<p>No such post.</p>"), 404)
+    return c.html(page(post.title, `<p>${escape(post.forum)} · ${escape(post.authorName)}</p>${paragraphs(post.body)}`))
+  })
+
+  app.post(callbackPath, async (c) => {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+    const code = typeof form.code === "string" ? form.code : undefined
+    const state = typeof form.state === "string" ? form.state : undefined
+    const conversation = state === undefined ? undefined : conversationOfNonce(state)
+    if (code === undefined || state === undefined || conversation === undefined)
+      return c.html(page("Sign-in failed", "<p>This sign-in link is not valid.</p>"), 400)
+    // Acknowledged only once durable, so the device's "signed in" reply (sent after this answer) comes after it.
+    await run(
+      Effect.flatMap(System, (system) =>
+        system.tell(Conversation, conversation, AuthorizationCode.make({ state, code }))
+      )
+    )
+    return c.html(page("Signed in", "<p>You can return to Messages.</p>"))
+  })
+
+  return app
+}
