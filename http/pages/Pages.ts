@@ -7,16 +7,16 @@ import { findArticle, findPost } from "../../db/queries/knowledge.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
 import { ActorSystem as System } from "../../runtime/ActorSystem.ts"
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c)
 
 const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`
 
 const paragraphs = (text: string) =>
   text
     .split(/\n{2,}/)
-    .map((p) => `<p>${escape(p)}</p>`)
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
     .join("")
 
 /**
@@ -31,13 +31,17 @@ export const routes = (runtime: Runtime.Runtime<Db | ActorSystem>): Hono => {
   app.get("/kb/:ref", async (c) => {
     const article = await run(findArticle(c.req.param("ref")))
     if (article === undefined) return c.html(page("Not found", "<p>No such article.</p>"), 404)
-    return c.html(page(article.title, `<p><strong>${escape(article.summary)}</strong></p>${paragraphs(article.body)}`))
+    return c.html(
+      page(article.title, `<p><strong>${escapeHtml(article.summary)}</strong></p>${paragraphs(article.body)}`)
+    )
   })
 
   app.get("/community/:ref", async (c) => {
     const post = await run(findPost(c.req.param("ref")))
     if (post === undefined) return c.html(page("Not found", "<p>No such post.</p>"), 404)
-    return c.html(page(post.title, `<p>${escape(post.forum)} · ${escape(post.authorName)}</p>${paragraphs(post.body)}`))
+    return c.html(
+      page(post.title, `<p>${escapeHtml(post.forum)} · ${escapeHtml(post.authorName)}</p>${paragraphs(post.body)}`)
+    )
   })
 
   app.post(callbackPath, async (c) => {
