@@ -14,6 +14,7 @@ import * as AppleWebhook from "./apple/AppleWebhook.ts"
 import * as Health from "./Health.ts"
 import { HttpConfig } from "./HttpConfig.ts"
 import { type Listening, listen } from "./HttpServer.ts"
+import * as Metrics from "./Metrics.ts"
 
 export interface NodeOptions {
   /** Load the demo data into an empty database (default true). */
@@ -40,6 +41,7 @@ const edge = (options: Partial<NodeOptions>) =>
       const rt = yield* Effect.runtime<EdgeServices>()
       const app = new Hono()
       app.route("/", Health.routes(rt))
+      app.route("/", Metrics.routes())
       app.route("/", AppleWebhook.fromRuntime(rt))
       options.onApp?.(app)
       const listening = yield* listen(app, http)
