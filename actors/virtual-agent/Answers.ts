@@ -41,16 +41,7 @@ const answer = (s: Session, state: AgentState, pending: Pending, input: Input) =
             text("Sorry, that choice isn't available to you. Please pick one from the list."),
             "text"
           )
-          return {
-            ...state,
-            pending: yield* ask(
-              s,
-              "Please choose one:",
-              pending.options.length <= 5 ? "quick" : "list",
-              pending.options,
-              pending.save
-            )
-          }
+          return yield* repeat(s, state, pending)
         }
         if (pending.save === own.menu) {
           const topic = topicById(picked.id)
