@@ -15,6 +15,7 @@ import * as Health from "./Health.ts"
 import { HttpConfig } from "./HttpConfig.ts"
 import { type Listening, listen } from "./HttpServer.ts"
 import * as Metrics from "./Metrics.ts"
+import * as Pages from "./pages/Pages.ts"
 
 export interface NodeOptions {
   /** Load the demo data into an empty database (default true). */
@@ -43,6 +44,7 @@ const edge = (options: Partial<NodeOptions>) =>
       app.route("/", Health.routes(rt))
       app.route("/", Metrics.routes())
       app.route("/", AppleWebhook.fromRuntime(rt))
+      app.route("/", Pages.routes(rt))
       options.onApp?.(app)
       const listening = yield* listen(app, http)
       yield* Effect.logInfo(`http: listening on ${listening.url} (node ${runtime.nodeId})`)

@@ -53,6 +53,19 @@ export const schedule = <Msg, MsgEncoded>(
 export const cancel = (kind: string, id: string, key: string) =>
   Effect.flatMap(Turn, (turn) => turn.cancel(kind, id, key))
 
+// Building a JSON codec walks the whole Schema; do it once per message Schema, not per message.
+const codecs = new WeakMap<object, (message: unknown) => Effect.Effect<string, ParseResult.ParseError>>()
+
 /** The JSON a message travels as on the bus. */
-export const encodeMessage = <Msg, MsgEncoded>(target: Addressable<Msg, MsgEncoded>, message: Msg) =>
-  Schema.encode(Schema.parseJson(target.message))(message)
+export const encodeMessage = <Msg, MsgEncoded>(
+  target: Addressable<Msg, MsgEncoded>,
+  message: Msg
+): Effect.Effect<string, ParseResult.ParseError> => {
+  let codec = codecs.get(target.message)
+  if (codec === undefined) {
+    const encode = Schema.encodeUnknown(Schema.parseJson(target.message))
+    codec = encode
+    codecs.set(target.message, encode)
+  }
+  return codec(message)
+}

@@ -1,14 +1,16 @@
 import { jetstreamManager } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
 import { Effect, type Scope } from "effect"
-import { natsUrl } from "./TestEnv.ts"
 
 /**
  * Deletes, when the scope closes, every stream and key/value bucket a test run made under
  * `prefix` (streams `<PREFIX>_…`, buckets `KV_<prefix>_…`), so the shared server's storage
  * reservations do not pile up run after run.
  */
-export const removeOnClose = (prefix: string, servers: ReadonlyArray<string> = [natsUrl()]) =>
+export const removeOnClose = (
+  prefix: string,
+  servers: ReadonlyArray<string> = [process.env.NATS_URL ?? "nats://127.0.0.1:4222"]
+) =>
   Effect.addFinalizer(() =>
     Effect.promise(async () => {
       const nc = await connect({ servers: [...servers] })

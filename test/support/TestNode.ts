@@ -15,6 +15,7 @@ import * as NatsBus from "../../runtime/NatsBus.ts"
 import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
 import * as Simulator from "../../sim/Simulator.ts"
 import { removeOnClose } from "./NatsCleanup.ts"
+import { freePort } from "./ports.ts"
 import { freshDatabase } from "./TestDatabase.ts"
 import { natsUrl, uniquePrefix } from "./TestEnv.ts"
 
@@ -40,8 +41,9 @@ const fast: Partial<SystemSettings> = {
   streamMaxBytes: 8 * 1024 * 1024,
   timerInterval: "200 millis",
   sweepInterval: "500 millis",
-  lease: { renewEvery: 1_000, selfFenceAfter: 4_000, retryAcquireEvery: 200 },
-  leaseTtl: "5 seconds"
+  // Production lease timing: PGlite's start-up can block the event loop for seconds under load.
+  lease: { renewEvery: 5_000, selfFenceAfter: 12_000, retryAcquireEvery: 200 },
+  leaseTtl: "15 seconds"
 }
 
 /**
@@ -54,6 +56,8 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     const prefix = uniquePrefix("e2e")
     if (options.infra === "nats") yield* removeOnClose(prefix)
     const identity = yield* AppleConfig.demo()
+    // A known port before start-up: links and the sign-in redirect carry the public URL.
+    const port = yield* freePort
     let nodeUrl: Option.Option<string> = Option.none()
     const sim = yield* Simulator.make({
       mspId: identity.mspId,
@@ -73,7 +77,7 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
       bus,
       db,
       RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "e2e-node" }),
-      HttpConfig.layer({ port: 0, host: "127.0.0.1" }),
+      HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
       AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
     )
     const node = Node.layer({

@@ -1,0 +1,179 @@
+/**
+ * Runtime throughput: durable tell → turn (one trivial PostgreSQL write) → ack, on NATS, for 1,
+ * 10, 1,000 and 100,000 actors, against the raw JetStream publish + consume + ack loop (the
+ * ceiling) measured in the same run; then heap and RSS per 10,000 live actors.
+ *
+ *   node --expose-gc --import tsx bench/runtime.ts          # NATS_URL, DATABASE_URL as for tests
+ *   BENCH_MESSAGES=5000 BENCH_ACTORS=1,10,1000 node --import tsx bench/runtime.ts
+ */
+import { randomBytes } from "node:crypto"
+import { cpus } from "node:os"
+import { sql } from "drizzle-orm"
+import { Effect, Layer, Logger, LogLevel, Metric, Redacted, Schema } from "effect"
+import { Db } from "../db/Db.ts"
+import * as PostgresDb from "../db/PostgresDb.ts"
+import * as Actor from "../runtime/Actor.ts"
+import { ActorSystem, layer as systemLayer } from "../runtime/ActorSystem.ts"
+import { Bus } from "../runtime/Bus.ts"
+import { erase } from "../runtime/ErasedKind.ts"
+import * as M from "../runtime/Metrics.ts"
+import * as NatsBus from "../runtime/NatsBus.ts"
+import * as RuntimeConfig from "../runtime/RuntimeConfig.ts"
+import { removeOnClose } from "../test/support/NatsCleanup.ts"
+import { freshDatabase } from "../test/support/TestDatabase.ts"
+
+const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222"
+const messages = Number(process.env.BENCH_MESSAGES ?? 20_000)
+const actorCounts = (process.env.BENCH_ACTORS ?? "1,10,1000,100000").split(",").map(Number)
+const inFlight = 256
+const uniquePrefix = (label: string) => `${label}${randomBytes(4).toString("hex")}`
+
+const Ping = Schema.TaggedStruct("Ping", { n: Schema.Number })
+const makeKind = (name: string) => {
+  const protocol = Actor.protocol({ name, partitions: 16, message: Ping })
+  return {
+    protocol,
+    erased: erase(
+      Actor.make(protocol, {
+        activate: (id) => Effect.succeed({ id, count: 0 }),
+        turn: (state, message) =>
+          Effect.flatMap(Db, (db) =>
+            db.use("bench.write", (d) =>
+              d.execute(sql`insert into probes (key, value) values (${state.id}, ${message.n})
+                on conflict (key) do update set value = excluded.value, updated_at = now()`)
+            )
+          ).pipe(Effect.as({ ...state, count: state.count + 1 })),
+        options: { idleTimeout: "10 minutes", mailboxCapacity: 64 }
+      })
+    )
+  }
+}
+
+const waitForCount = (kind: string, target: number) =>
+  Effect.gen(function* () {
+    const handled = Metric.tagged(M.messagesHandled, "kind", kind)
+    while ((yield* Metric.value(handled)).count < target) yield* Effect.sleep("20 millis")
+  })
+
+const runtimeRate = (actors: number, total: number) =>
+  Effect.gen(function* () {
+    const prefix = uniquePrefix("bench")
+    yield* removeOnClose(prefix)
+    const kind = makeKind(`b${prefix}`)
+    const layer = systemLayer([kind.erased], { streamMaxBytes: 512 * 1024 * 1024, streamMaxMsgs: 2_000_000 }).pipe(
+      Layer.provideMerge(RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "bench" }))
+    )
+    return yield* Effect.gen(function* () {
+      const system = yield* ActorSystem
+      const started = performance.now()
+      yield* Effect.forEach(
+        Array.from({ length: total }, (_, i) => i),
+        (i) => system.tell(kind.protocol, `a${i % actors}`, Ping.make({ n: i })),
+        { concurrency: inFlight, discard: true }
+      )
+      yield* waitForCount(kind.protocol.name, total)
+      return total / ((performance.now() - started) / 1000)
+    }).pipe(Effect.provide(layer))
+  }).pipe(Effect.scoped)
+
+const rawCeiling = (total: number) =>
+  Effect.gen(function* () {
+    const bus = yield* Bus
+    const prefix = uniquePrefix("raw")
+    yield* removeOnClose(prefix)
+    const stream = `${prefix}_RAW`.toUpperCase()
+    yield* bus.ensureStream({
+      name: stream,
+      subjects: [`${prefix}.raw.*`],
+      retention: "workqueue",
+      replicas: 1,
+      maxBytes: 512 * 1024 * 1024,
+      maxMsgs: 2_000_000,
+      duplicateWindow: "2 minutes"
+    })
+    yield* bus.ensureConsumer({
+      stream,
+      name: "raw",
+      filterSubject: `${prefix}.raw.*`,
+      ackWait: "30 seconds",
+      maxAckPending: 512
+    })
+    const data = new TextEncoder().encode(JSON.stringify({ _tag: "Ping", n: 1 }))
+    const started = performance.now()
+    const publish = Effect.forEach(
+      Array.from({ length: total }, (_, i) => i),
+      (i) => bus.publishDurable(`${prefix}.raw.${i % 16}`, data, { msgId: `m${i}` }),
+      { concurrency: inFlight, discard: true }
+    )
+    const { Stream } = yield* Effect.promise(() => import("effect"))
+    const consume = bus.consume(stream, "raw", { batch: 256 }).pipe(
+      Stream.take(total),
+      Stream.mapEffect((d) => d.ack, { concurrency: 64 }),
+      Stream.runDrain
+    )
+    yield* Effect.all([publish, consume], { concurrency: 2, discard: true })
+    return total / ((performance.now() - started) / 1000)
+  }).pipe(Effect.scoped)
+
+const memoryPerActors = (live: number) =>
+  Effect.gen(function* () {
+    const prefix = uniquePrefix("mem")
+    yield* removeOnClose(prefix)
+    const kind = makeKind(`m${prefix}`)
+    const gc = (globalThis as { gc?: () => void }).gc
+    gc?.()
+    const before = process.memoryUsage()
+    yield* Effect.gen(function* () {
+      const system = yield* ActorSystem
+      yield* Effect.forEach(
+        Array.from({ length: live }, (_, i) => i),
+        (i) => system.tell(kind.protocol, `live-${i}`, Ping.make({ n: i })),
+        { concurrency: inFlight, discard: true }
+      )
+      yield* waitForCount(kind.protocol.name, live)
+      gc?.()
+      const after = process.memoryUsage()
+      const perTen = (bytes: number) => `${(((bytes / live) * 10_000) / 1024 / 1024).toFixed(1)} MiB`
+      console.log(
+        `memory per 10,000 live actors: heap ${perTen(after.heapUsed - before.heapUsed)}, rss ${perTen(after.rss - before.rss)}${gc === undefined ? " (run with --expose-gc for steadier figures)" : ""}`
+      )
+    }).pipe(
+      Effect.provide(
+        systemLayer([kind.erased], { streamMaxBytes: 256 * 1024 * 1024 }).pipe(
+          Layer.provideMerge(RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "bench" }))
+        )
+      )
+    )
+  }).pipe(Effect.scoped)
+
+const main = Effect.gen(function* () {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}; NATS ${natsUrl}`)
+  console.log(`messages per run: ${messages}, ${inFlight} publishes in flight, 16 partitions`)
+  const ceiling = yield* rawCeiling(messages)
+  console.log(`raw JetStream publish + consume + ack: ${ceiling.toFixed(0)} msg/s (ceiling)`)
+  for (const actors of actorCounts) {
+    const total = Math.max(messages, actors)
+    const rate = yield* runtimeRate(actors, total)
+    console.log(
+      `${String(actors).padStart(6)} actors: ${rate.toFixed(0).padStart(6)} msg/s tell → turn (PostgreSQL write) → ack over ${total} messages; ${((rate / ceiling) * 100).toFixed(1)}% of the ceiling`
+    )
+  }
+  yield* memoryPerActors(10_000)
+})
+
+const program = Effect.gen(function* () {
+  const url = yield* freshDatabase("bench")
+  yield* main.pipe(
+    Effect.provide(
+      Layer.mergeAll(NatsBus.layer({ servers: [natsUrl], name: "bench" }), PostgresDb.layer(Redacted.make(url), 10))
+    )
+  )
+}).pipe(Effect.scoped, Logger.withMinimumLogLevel(LogLevel.Warning))
+
+Effect.runPromise(program).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  }
+)
