@@ -1,10 +1,10 @@
 import { Effect, Metric, MetricState } from "effect"
 import { Hono } from "hono"
 
-const escape = (value: string): string => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
+const escapeLabel = (value: string): string => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
 
 const labels = (tags: ReadonlyArray<{ readonly key: string; readonly value: string }>, extra = ""): string => {
-  const parts = tags.map((t) => `${t.key}="${escape(t.value)}"`)
+  const parts = tags.map((t) => `${t.key}="${escapeLabel(t.value)}"`)
   if (extra !== "") parts.push(extra)
   return parts.length === 0 ? "" : `{${parts.join(",")}}`
 }
