@@ -15,7 +15,7 @@ import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
 import { handle } from "../virtual-agent/Answers.ts"
 import { type Channel, emptyOutcome } from "../virtual-agent/Channel.ts"
 import type { Input } from "../virtual-agent/Input.ts"
-import { intentOf } from "../virtual-agent/Intent.ts"
+import { commandOf, intentOf } from "../virtual-agent/Intent.ts"
 import { menu, type Session, startTopic } from "../virtual-agent/Runner.ts"
 import { topicById, topics } from "../virtual-agent/Topics.ts"
 import { Conversation, type Message } from "./ConversationProtocol.ts"
@@ -222,7 +222,9 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
     Effect.gen(function* () {
       if (first && s.channel.customer !== undefined)
         yield* s.channel.send(text(`Hi ${s.channel.customer.firstName}!`), "text")
-      if (first && s.channel.customer === undefined && s.channel.canSignIn && input._tag === "Text") {
+      // Asking for a person is never held up by a sign-in (§9: a live agent is always reachable).
+      const wantsAgent = input._tag === "Text" && commandOf(input.text) === "agent"
+      if (first && s.channel.customer === undefined && s.channel.canSignIn && input._tag === "Text" && !wantsAgent) {
         // An unknown customer is asked to sign in first; what they asked for runs once they have.
         yield* s.channel.send(text("Hi! I'm Parley's virtual assistant."), "text")
         s.outcome.signInFor = intentOf(input.text, topics)?.id ?? ""
