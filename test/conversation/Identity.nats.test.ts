@@ -155,10 +155,6 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
         assert.isTrue(
           lines.filter((l) => l.direction === "out" && l.authorKind === "bot").every((l) => l.kind === "text")
         )
-        yield* eventually(
-          Effect.sync(() => node.sim.violations()),
-          (v) => v.length === 0
-        )
         assert.deepStrictEqual(node.sim.violations(), [])
       })
     )
