@@ -23,6 +23,7 @@ import { type ConversationState, load, save } from "./ConversationState.ts"
 import * as CustomerInput from "./CustomerInput.ts"
 import { handOffToLiveAgent } from "./HandOff.ts"
 import * as Identification from "./Identification.ts"
+import * as LiveAgent from "./LiveAgent.ts"
 import { botAnswers, closedState } from "./Phase.ts"
 import * as Transcript from "./Transcript.ts"
 
@@ -258,6 +259,12 @@ export const kind = Actor.make(Conversation, {
         case "CustomerUnreachable":
           if (cell.interactionId !== undefined) yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
           next = { ...cell, phase: "closed", interactionId: undefined, customerClosed: true, agent: initialAgent }
+          break
+        case "Accepted":
+          next = yield* LiveAgent.accepted(cell.id, cell, recipient(cell), message)
+          break
+        case "WaitExceeded":
+          next = yield* LiveAgent.waitExceeded(cell, recipient(cell), message)
           break
       }
       const { id: _id, businessId: _b, opaqueId: _o, ...state } = next

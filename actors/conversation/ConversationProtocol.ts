@@ -30,7 +30,29 @@ export const AuthorizationCode = Schema.TaggedStruct("AuthorizationCode", {
   code: Schema.String
 })
 
-export const Message = Schema.Union(CustomerMessage, DeliveryFailed, CustomerUnreachable, AuthorizationCode)
+/** A live agent accepted the conversation's work item: the conversation goes `live` with them. */
+export const Accepted = Schema.TaggedStruct("Accepted", {
+  interactionId: Schema.String,
+  workItemId: Schema.String,
+  agentId: Schema.String,
+  agentName: Schema.String
+})
+
+/** The work item waited the last queue's maximum: the customer is offered a call-back or a case instead. */
+export const WaitExceeded = Schema.TaggedStruct("WaitExceeded", {
+  interactionId: Schema.String,
+  workItemId: Schema.String,
+  queue: Schema.String
+})
+
+export const Message = Schema.Union(
+  CustomerMessage,
+  DeliveryFailed,
+  CustomerUnreachable,
+  AuthorizationCode,
+  Accepted,
+  WaitExceeded
+)
 export type Message = typeof Message.Type
 
 export const Conversation = Actor.protocol({ name: "conv", partitions: 64, message: Message })

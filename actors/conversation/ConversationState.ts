@@ -36,7 +36,9 @@ export const ConversationState = Schema.Struct({
   /** The customer closed the chat: the Apple sender holds everything until they write again. */
   customerClosed: Schema.Boolean,
   agent: AgentState,
-  signIn: Schema.optional(SignIn)
+  signIn: Schema.optional(SignIn),
+  /** The live agent (user id) the current interaction is assigned to, once one accepted it. */
+  liveAgent: Schema.optional(Schema.String)
 })
 export type ConversationState = typeof ConversationState.Type
 

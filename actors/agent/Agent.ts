@@ -1,0 +1,213 @@
+import { Effect } from "effect"
+import { recordPresence, setCapacity } from "../../db/queries/agents.ts"
+import { findInteraction } from "../../db/queries/interactions.ts"
+import {
+  assignedCountOf,
+  completeWorkItem,
+  declinedMark,
+  queuesWithWaitingWork,
+  settlePendingOffer
+} from "../../db/queries/routing.ts"
+import * as Actor from "../../runtime/Actor.ts"
+import { erase } from "../../runtime/ErasedKind.ts"
+import * as Turn from "../../runtime/Turn.ts"
+import { Accepted, Conversation } from "../conversation/ConversationProtocol.ts"
+import { AgentAvailable, OfferAccepted, OfferDeclined, OfferRejected, Queue } from "../queue/QueueProtocol.ts"
+import { Agent, agentTopic, type Channel, type Message, type Offer, type PresenceState } from "./AgentProtocol.ts"
+import { type Cell, load, readChannels, save } from "./AgentState.ts"
+
+/**
+ * The agent actor: the one place that decides whether an offer may go in front of the agent. It
+ * counts the work assigned to them and the offers already pending, and declines anything beyond
+ * capacity, so two queues racing for the agent's last slot cannot over-assign them.
+ */
+
+export interface AgentSettings {
+  /** An agent who lets an offer time out is set Away, so no more work waits on them (ServiceNow's reject handling). */
+  readonly awayOnTimeout: boolean
+}
+
+export const defaultSettings: AgentSettings = { awayOnTimeout: true }
+
+const emit = (cell: Cell, type: string, body: Readonly<Record<string, unknown>> = {}) =>
+  Turn.emit(agentTopic(cell.id), { type, ...body })
+
+const channelOf = (cell: Cell, channel: Channel) => cell.channels.find((c) => c.channel === channel)
+
+/** Wakes every queue with waiting work when the agent may take some. */
+const wake = Effect.fn("Agent.wake")(function* (cell: Cell, channel: Channel, except?: string) {
+  if (channelOf(cell, channel)?.state !== "available") return
+  for (const queue of yield* queuesWithWaitingWork(channel)) {
+    if (queue !== except) yield* Turn.tell(Queue, queue, AgentAvailable.make({ agentId: cell.id }))
+  }
+})
+
+/** Takes an offer back without the agent answering it; the queue offers the item to someone else. */
+const decline = Effect.fn("Agent.decline")(function* (cell: Cell, offer: Offer, why: string) {
+  const reason = `${declinedMark} ${why}`
+  const settled = yield* settlePendingOffer(offer.offerId, "rejected", reason)
+  if (settled.offer === undefined) return
+  const ref = { workItemId: offer.workItemId, offerId: offer.offerId, agentId: cell.id }
+  yield* Turn.tell(Queue, offer.queue, OfferDeclined.make({ ...ref, reason }))
+})
+
+const offered = Effect.fn("Agent.offered")(function* (cell: Cell, offer: Offer) {
+  if (cell.pending.some((p) => p.offerId === offer.offerId)) return cell
+  const channel = channelOf(cell, offer.channel)
+  if (channel?.state !== "available") {
+    yield* decline(cell, offer, "not available")
+    return cell
+  }
+  const limit = Math.min(channel.capacity, cell.universalCap ?? Number.POSITIVE_INFINITY)
+  const held = (yield* assignedCountOf(cell.id)) + cell.pending.length
+  if (held >= limit) {
+    yield* decline(cell, offer, "at capacity")
+    return cell
+  }
+  const { _tag, ...pending } = offer
+  yield* emit(cell, "offer", pending)
+  return { ...cell, pending: [...cell.pending, pending] }
+})
+
+const accept = Effect.fn("Agent.accept")(function* (cell: Cell, offerId: string) {
+  const offer = cell.pending.find((p) => p.offerId === offerId)
+  if (offer === undefined) {
+    yield* emit(cell, "offerGone", { offerId })
+    return cell
+  }
+  const next: Cell = { ...cell, pending: cell.pending.filter((p) => p.offerId !== offerId) }
+  const settled = yield* settlePendingOffer(offerId, "accepted")
+  if (settled.item === undefined) {
+    yield* emit(cell, "offerGone", { offerId })
+    return next
+  }
+  const ref = { workItemId: offer.workItemId, offerId, agentId: cell.id }
+  yield* Turn.tell(Queue, offer.queue, OfferAccepted.make(ref))
+  const interaction = yield* findInteraction(offer.interactionId)
+  if (interaction !== undefined) {
+    yield* Turn.tell(
+      Conversation,
+      interaction.conversationId,
+      Accepted.make({
+        interactionId: offer.interactionId,
+        workItemId: offer.workItemId,
+        agentId: cell.id,
+        agentName: cell.name
+      })
+    )
+  }
+  yield* emit(cell, "assigned", { workItemId: offer.workItemId, interactionId: offer.interactionId })
+  return next
+})
+
+const reject = Effect.fn("Agent.reject")(function* (cell: Cell, offerId: string, reason: string) {
+  const offer = cell.pending.find((p) => p.offerId === offerId)
+  if (offer === undefined) return cell
+  // A declined-looking reason would let the queue offer the item to this agent again.
+  const said = reason.startsWith(declinedMark) ? `agent: ${reason}` : reason
+  const settled = yield* settlePendingOffer(offerId, "rejected", said)
+  if (settled.offer !== undefined) {
+    const ref = { workItemId: offer.workItemId, offerId, agentId: cell.id }
+    yield* Turn.tell(Queue, offer.queue, OfferRejected.make({ ...ref, reason: said }))
+  }
+  const next: Cell = { ...cell, pending: cell.pending.filter((p) => p.offerId !== offerId) }
+  yield* emit(next, "offerClosed", { offerId })
+  yield* wake(next, offer.channel, offer.queue)
+  return next
+})
+
+const presence = Effect.fn("Agent.presence")(function* (
+  cell: Cell,
+  channel: Channel,
+  state: PresenceState,
+  label: string | undefined
+) {
+  const before = channelOf(cell, channel)
+  const { [channel]: _old, ...others } = cell.labels
+  const labels = label === undefined ? others : { ...others, [channel]: label }
+  if (before?.state !== state) yield* recordPresence(cell.id, channel, state)
+  let next: Cell = { ...cell, labels, channels: yield* readChannels(cell.id, labels) }
+  if (state !== "available") {
+    // Offers do not wait on someone who left: each goes to the next agent now.
+    for (const offer of cell.pending.filter((p) => p.channel === channel)) {
+      yield* decline(cell, { _tag: "Offer", ...offer }, `went ${state}`)
+    }
+    next = { ...next, pending: cell.pending.filter((p) => p.channel !== channel) }
+  }
+  yield* emit(next, "presence", { channel, state, ...(label !== undefined ? { label } : {}) })
+  if (state === "available" && before?.state !== "available") yield* wake(next, channel)
+  return next
+})
+
+const complete = Effect.fn("Agent.complete")(function* (cell: Cell, workItemId: string, code: string | undefined) {
+  const closed = yield* completeWorkItem(workItemId, cell.id)
+  const next: Cell = { ...cell, wrapUp: cell.wrapUp.filter((id) => id !== workItemId) }
+  if (closed === undefined) return next
+  yield* emit(next, "completed", { workItemId, ...(code !== undefined ? { code } : {}) })
+  for (const channel of next.channels) yield* wake(next, channel.channel)
+  return next
+})
+
+const handle = (cell: Cell, message: Message, settings: AgentSettings) =>
+  Effect.gen(function* () {
+    switch (message._tag) {
+      case "Offer":
+        return yield* offered(cell, message)
+      case "Accept":
+        return yield* accept(cell, message.offerId)
+      case "Reject":
+        return yield* reject(cell, message.offerId, message.reason)
+      case "OfferTimedOut": {
+        const offer = cell.pending.find((p) => p.offerId === message.offerId)
+        const next: Cell = { ...cell, pending: cell.pending.filter((p) => p.offerId !== message.offerId) }
+        yield* emit(next, "offerTimedOut", { offerId: message.offerId, workItemId: message.workItemId })
+        if (offer === undefined || !settings.awayOnTimeout) return next
+        if (channelOf(next, offer.channel)?.state !== "available") return next
+        return yield* presence(next, offer.channel, "away", "No answer")
+      }
+      case "SetPresence":
+        return yield* presence(cell, message.channel, message.state, message.label)
+      case "SetCapacity": {
+        yield* setCapacity(cell.id, message.channel, message.capacity)
+        const next: Cell = { ...cell, channels: yield* readChannels(cell.id, cell.labels) }
+        yield* wake(next, message.channel)
+        return next
+      }
+      case "SetUniversalCap": {
+        const { universalCap: _cap, ...rest } = cell
+        const next: Cell = message.cap === undefined ? rest : { ...rest, universalCap: message.cap }
+        for (const channel of next.channels) yield* wake(next, channel.channel)
+        return next
+      }
+      case "WrapUp":
+        return cell.wrapUp.includes(message.workItemId)
+          ? cell
+          : { ...cell, wrapUp: [...cell.wrapUp, message.workItemId] }
+      case "Complete":
+        return yield* complete(cell, message.workItemId, message.code)
+    }
+  })
+
+export const make = (settings: Partial<AgentSettings> = {}, options: Partial<Actor.Options> = {}) => {
+  const resolved = { ...defaultSettings, ...settings }
+  return Actor.make(Agent, {
+    activate: (id) => load(id),
+    turn: (cell, message) =>
+      Effect.gen(function* () {
+        const next = yield* handle(cell, message, resolved)
+        yield* save(next)
+        return next
+      }),
+    ask: (cell) =>
+      Effect.succeed({
+        channels: cell.channels,
+        pending: cell.pending,
+        wrapUp: cell.wrapUp,
+        ...(cell.universalCap !== undefined ? { universalCap: cell.universalCap } : {})
+      }),
+    options: { idleTimeout: "10 minutes", ...options }
+  })
+}
+
+export const kind = make()
+export const erased = erase(kind)

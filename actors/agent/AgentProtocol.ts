@@ -1,0 +1,109 @@
+import { Schema } from "effect"
+import * as Actor from "../../runtime/Actor.ts"
+
+/**
+ * The agent actor's address and messages. One actor per agent (id: the user id); it owns the
+ * agent's presence, capacity and the offers in front of them. The Agent Workspace socket sends
+ * `SetPresence`, `Accept`, `Reject`, `WrapUp` and `Complete`; queues send `Offer` and `OfferTimedOut`.
+ */
+
+export const Channel = Schema.Literal("apple_messages")
+export type Channel = typeof Channel.Type
+
+export const PresenceState = Schema.Literal("available", "away", "offline")
+export type PresenceState = typeof PresenceState.Type
+
+/** Work a queue offers: the agent's actor takes it only within capacity and while available. */
+export const Offer = Schema.TaggedStruct("Offer", {
+  offerId: Schema.String,
+  workItemId: Schema.String,
+  interactionId: Schema.String,
+  queue: Schema.String,
+  channel: Channel,
+  /** Epoch milliseconds after which the queue takes it back. */
+  expiresAt: Schema.Number
+})
+export type Offer = typeof Offer.Type
+
+export const Accept = Schema.TaggedStruct("Accept", { offerId: Schema.String })
+export const Reject = Schema.TaggedStruct("Reject", { offerId: Schema.String, reason: Schema.String })
+
+/** The queue took the offer back: the agent did not answer in time. */
+export const OfferTimedOut = Schema.TaggedStruct("OfferTimedOut", { offerId: Schema.String, workItemId: Schema.String })
+
+/**
+ * A presence change. `label` names a custom state (e.g. "Lunch", "Training") that routes as
+ * `state`; only available agents receive work.
+ */
+export const SetPresence = Schema.TaggedStruct("SetPresence", {
+  channel: Channel,
+  state: PresenceState,
+  label: Schema.optional(Schema.String)
+})
+
+export const SetCapacity = Schema.TaggedStruct("SetCapacity", {
+  channel: Channel,
+  capacity: Schema.Int.pipe(Schema.between(0, 50))
+})
+
+/** A cap over all channels together (ServiceNow's "universal capacity"); absent for none. */
+export const SetUniversalCap = Schema.TaggedStruct("SetUniversalCap", {
+  cap: Schema.optional(Schema.Int.pipe(Schema.between(0, 50)))
+})
+
+/** The agent ended the chat and writes up notes: the item still counts against capacity. */
+export const WrapUp = Schema.TaggedStruct("WrapUp", { workItemId: Schema.String })
+
+/** The agent finished the item (after wrap-up or straight away): capacity frees. */
+export const Complete = Schema.TaggedStruct("Complete", {
+  workItemId: Schema.String,
+  code: Schema.optional(Schema.String)
+})
+
+export const Message = Schema.Union(
+  Offer,
+  Accept,
+  Reject,
+  OfferTimedOut,
+  SetPresence,
+  SetCapacity,
+  SetUniversalCap,
+  WrapUp,
+  Complete
+)
+export type Message = typeof Message.Type
+
+export const PendingOffer = Schema.Struct({
+  offerId: Schema.String,
+  workItemId: Schema.String,
+  interactionId: Schema.String,
+  queue: Schema.String,
+  channel: Channel,
+  expiresAt: Schema.Number
+})
+export type PendingOffer = typeof PendingOffer.Type
+
+export const ChannelStatus = Schema.Struct({
+  channel: Channel,
+  state: PresenceState,
+  label: Schema.optional(Schema.String),
+  capacity: Schema.Number
+})
+export type ChannelStatus = typeof ChannelStatus.Type
+
+/** What the workspace shows of the agent: presence, capacity and offers waiting for an answer. */
+export class AgentStatus extends Schema.TaggedRequest<AgentStatus>()("AgentStatus", {
+  failure: Schema.Never,
+  success: Schema.Struct({
+    channels: Schema.Array(ChannelStatus),
+    universalCap: Schema.optional(Schema.Number),
+    pending: Schema.Array(PendingOffer),
+    wrapUp: Schema.Array(Schema.String)
+  }),
+  payload: {}
+}) {}
+
+export const Agent = Actor.protocol({ name: "agent", partitions: 16, message: Message, ask: AgentStatus })
+
+/** Event topic of one agent's live sessions (the workspace socket subscribes). */
+export const agentTopic = (agentId: string): ReadonlyArray<string> => ["agent", agentId]

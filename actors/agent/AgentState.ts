@@ -1,0 +1,84 @@
+import { and, eq, sql } from "drizzle-orm"
+import { Effect, Schema } from "effect"
+import { Db } from "../../db/Db.ts"
+import { channelsOf } from "../../db/queries/agents.ts"
+import { findUser } from "../../db/queries/users.ts"
+import { actorSnapshots } from "../../db/schema/runtime.ts"
+import { names } from "../../runtime/Address.ts"
+import { RuntimeConfig } from "../../runtime/RuntimeConfig.ts"
+import { Agent, type ChannelStatus, PendingOffer } from "./AgentProtocol.ts"
+
+/**
+ * What only the agent's actor knows, written through to `actor_snapshots` every turn: the offers
+ * put in front of the agent (they count against capacity until answered), custom presence labels,
+ * the cross-channel cap and the items in wrap-up. Presence and per-channel capacity live in
+ * `agent_channels`, where routing reads them.
+ */
+export const AgentSnapshot = Schema.Struct({
+  labels: Schema.Record({ key: Schema.String, value: Schema.String }),
+  universalCap: Schema.optional(Schema.Number),
+  pending: Schema.Array(PendingOffer),
+  wrapUp: Schema.Array(Schema.String)
+})
+export type AgentSnapshot = typeof AgentSnapshot.Type
+
+export interface Cell extends AgentSnapshot {
+  readonly id: string
+  readonly name: string
+  readonly channels: ReadonlyArray<ChannelStatus>
+}
+
+const empty: AgentSnapshot = { labels: {}, pending: [], wrapUp: [] }
+
+const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(Agent.name))
+
+/** Presence and capacity as routing sees them, with the custom labels on top. */
+export const readChannels = Effect.fn("Agent.readChannels")(function* (id: string, labels: AgentSnapshot["labels"]) {
+  const rows = yield* channelsOf(id)
+  return rows.map((row): ChannelStatus => {
+    const label = labels[row.channel]
+    return {
+      channel: row.channel,
+      state: row.presence,
+      capacity: row.capacity,
+      ...(label !== undefined ? { label } : {})
+    }
+  })
+})
+
+export const load = Effect.fn("Agent.load")(function* (id: string) {
+  const kind = yield* tableKind
+  const db = yield* Db
+  const rows = yield* db.use("agent.load", (d) =>
+    d
+      .select({ state: actorSnapshots.state })
+      .from(actorSnapshots)
+      .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
+  )
+  const found = rows[0]
+  const snapshot = found === undefined ? empty : yield* Schema.decodeUnknown(AgentSnapshot)(found.state)
+  const user = yield* findUser(id)
+  const channels = yield* readChannels(id, snapshot.labels)
+  const cell: Cell = { ...snapshot, id, name: user?.displayName ?? id, channels }
+  return cell
+})
+
+export const save = Effect.fn("Agent.save")(function* (cell: Cell) {
+  const kind = yield* tableKind
+  const db = yield* Db
+  const value = yield* Schema.encode(AgentSnapshot)({
+    labels: cell.labels,
+    pending: cell.pending,
+    wrapUp: cell.wrapUp,
+    ...(cell.universalCap !== undefined ? { universalCap: cell.universalCap } : {})
+  })
+  yield* db.use("agent.save", (d) =>
+    d
+      .insert(actorSnapshots)
+      .values({ kind, actorId: cell.id, state: value })
+      .onConflictDoUpdate({
+        target: [actorSnapshots.kind, actorSnapshots.actorId],
+        set: { state: value, updatedAt: sql`now()` }
+      })
+  )
+})

@@ -1,0 +1,59 @@
+import { Effect } from "effect"
+import { assignInteraction } from "../../db/queries/interactions.ts"
+import { cancelWaitingWorkItem } from "../../db/queries/routing.ts"
+import { text } from "../../http/apple/OutboundMessage.ts"
+import * as Turn from "../../runtime/Turn.ts"
+import type { Accepted, WaitExceeded } from "./ConversationProtocol.ts"
+import type { ConversationState } from "./ConversationState.ts"
+import * as Transcript from "./Transcript.ts"
+
+/**
+ * What the queue and agent actors tell a waiting conversation. Both apply only while the
+ * conversation still waits for that interaction; anything else is a message that arrived after
+ * the customer moved on.
+ */
+
+const waitingFor = (state: ConversationState, interactionId: string): boolean =>
+  state.phase === "queued" && state.interactionId === interactionId
+
+/** An agent took the chat: the interaction is theirs and the conversation goes live. */
+export const accepted = Effect.fn("Conversation.accepted")(function* <S extends ConversationState>(
+  conversationId: string,
+  state: S,
+  to: Transcript.Recipient,
+  message: typeof Accepted.Type
+) {
+  if (!waitingFor(state, message.interactionId)) {
+    yield* Effect.logWarning("agent accepted a conversation no longer waiting").pipe(
+      Effect.annotateLogs({ conversationId, interactionId: message.interactionId, agentId: message.agentId })
+    )
+    return state
+  }
+  yield* assignInteraction(message.interactionId, message.agentId)
+  yield* Transcript.sendBot(to, text(`You're now chatting with ${message.agentName}.`), "text")
+  yield* Turn.emit(["conv", conversationId, "live"], { interactionId: message.interactionId, agentId: message.agentId })
+  return { ...state, phase: "live" as const, liveAgent: message.agentId }
+})
+
+/**
+ * Nobody took the chat within the last queue's maximum wait: the work item is withdrawn (unless an
+ * agent took it at this very moment — then their acceptance follows) and the bot offers a call-back
+ * or a case instead.
+ */
+export const waitExceeded = Effect.fn("Conversation.waitExceeded")(function* <S extends ConversationState>(
+  state: S,
+  to: Transcript.Recipient,
+  message: typeof WaitExceeded.Type
+) {
+  if (!waitingFor(state, message.interactionId)) return state
+  const withdrawn = yield* cancelWaitingWorkItem(message.workItemId)
+  if (withdrawn === undefined) return state
+  yield* Transcript.sendBot(
+    to,
+    text(
+      'I\'m sorry for the wait: all our agents are busy right now. I can arrange a call back, or open a case so someone follows up. Just say "call back" or "case".'
+    ),
+    "text"
+  )
+  return { ...state, phase: "bot" as const }
+})
