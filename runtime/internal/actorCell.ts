@@ -8,7 +8,7 @@ import type { ErasedKind, Instance } from "../ErasedKind.ts"
 import * as M from "../Metrics.ts"
 import { Turn } from "../Turn.ts"
 import { relay } from "./relay.ts"
-import { checkFence, FenceLost, insertDeadLetter, insertOutbox, lastSeq, recordTurn, saveSeq } from "./store.ts"
+import { FenceLost, fenceAndLastSeq, insertDeadLetter, insertOutbox, lastSeq, recordTurn, saveSeq } from "./store.ts"
 import { makeTurn } from "./turnContext.ts"
 
 export type Job =
@@ -100,8 +100,7 @@ export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect
         }
         return yield* db.transaction(
           Effect.gen(function* () {
-            yield* checkFence(tableKind, partition, epoch)
-            if ((yield* lastSeq(tableKind, id)) >= delivery.seq) return Option.none()
+            if ((yield* fenceAndLastSeq(tableKind, partition, epoch, id)) >= delivery.seq) return Option.none()
             const apply = Option.isSome(early) ? early.value : yield* handle
             yield* saveSeq(tableKind, id, delivery.seq)
             const sent = yield* insertOutbox(turn.rows)

@@ -55,6 +55,31 @@ export const checkFence = (kind: string, partition: number, epoch: number) =>
     if (rows[0]?.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
   })
 
+/**
+ * The fence check and the actor's last applied sequence in one round trip (the first statement
+ * of every turn); fails with `FenceLost` when the partition is no longer ours.
+ */
+export const fenceAndLastSeq = (kind: string, partition: number, epoch: number, actorId: string) =>
+  Effect.gen(function* () {
+    const db = yield* Db
+    const rows = yield* db.use("fence.check", (d) =>
+      d
+        .select({
+          epoch: partitionFence.epoch,
+          lastSeq:
+            sql<number>`coalesce((select ${actorOffsets.lastSeq} from ${actorOffsets} where ${actorOffsets.kind} = ${kind} and ${actorOffsets.actorId} = ${actorId}), 0)`.mapWith(
+              Number
+            )
+        })
+        .from(partitionFence)
+        .where(and(eq(partitionFence.kind, kind), eq(partitionFence.partition, partition)))
+        .for("share")
+    )
+    const row = rows[0]
+    if (row?.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
+    return row.lastSeq
+  })
+
 export const lastSeq = (kind: string, actorId: string) =>
   Effect.flatMap(Db, (db) =>
     db.use("offset.read", (d) =>
