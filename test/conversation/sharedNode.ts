@@ -20,6 +20,9 @@ export class E2eNode extends Context.Tag("test/conversation/E2eNode")<E2eNode, T
 export const nodeLayer = (infra: "nats" | "embedded"): Layer.Layer<E2eNode, unknown> =>
   Layer.scoped(E2eNode, TestNode.start(nodeOptions(infra)))
 
+/** A whole conversation per test: a busy 2-core host (other suites, NATS, PostgreSQL) can take well over a minute. */
+export const perTest = 150_000
+
 export const freshOpaqueId = (label: string): string => `urn:mbid:AQAAY-test-${label}-${randomBytes(6).toString("hex")}`
 
 /** A new customer the node has never seen (a guest until they sign in). */
