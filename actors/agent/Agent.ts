@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { recordPresence, setCapacity } from "../../db/queries/agents.ts"
 import { findInteraction } from "../../db/queries/interactions.ts"
+import { skillsOf } from "../../db/queries/queues.ts"
 import {
   assignedCountOf,
   completeWorkItem,
@@ -13,6 +14,7 @@ import { erase } from "../../runtime/ErasedKind.ts"
 import * as Turn from "../../runtime/Turn.ts"
 import { Accepted, Conversation } from "../conversation/ConversationProtocol.ts"
 import { AgentAvailable, OfferAccepted, OfferDeclined, OfferRejected, Queue } from "../queue/QueueProtocol.ts"
+import { requiredSkills } from "../queue/Routing.ts"
 import { Agent, agentTopic, type Channel, type Message, type Offer, type PresenceState } from "./AgentProtocol.ts"
 import { type Cell, load, readChannels, save } from "./AgentState.ts"
 
@@ -34,11 +36,28 @@ const emit = (cell: Cell, type: string, body: Readonly<Record<string, unknown>> 
 
 const channelOf = (cell: Cell, channel: Channel) => cell.channels.find((c) => c.channel === channel)
 
-/** Wakes every queue with waiting work when the agent may take some. */
+/** Free slots on `channel`: capacity (and the cross-channel cap) less assigned work and pending offers. */
+const freeSlots = Effect.fn("Agent.freeSlots")(function* (cell: Cell, channel: Channel) {
+  const status = channelOf(cell, channel)
+  if (status?.state !== "available") return 0
+  const limit = Math.min(status.capacity, cell.universalCap ?? Number.POSITIVE_INFINITY)
+  return Math.max(0, limit - (yield* assignedCountOf(cell.id)) - cell.pending.length)
+})
+
+/**
+ * Wakes the queues whose work the agent may take, most urgent waiting item first, one per free
+ * slot: waking every queue would have all but one find the slot gone. A queue not woken still
+ * looks again on its sweep.
+ */
 const wake = Effect.fn("Agent.wake")(function* (cell: Cell, channel: Channel, except?: string) {
-  if (channelOf(cell, channel)?.state !== "available") return
-  for (const queue of yield* queuesWithWaitingWork(channel)) {
-    if (queue !== except) yield* Turn.tell(Queue, queue, AgentAvailable.make({ agentId: cell.id }))
+  const free = yield* freeSlots(cell, channel)
+  if (free === 0) return
+  const skills = new Set((yield* skillsOf(cell.id)).map((s) => s.name))
+  const eligible = (yield* queuesWithWaitingWork(channel)).filter(
+    (q) => q.name !== except && requiredSkills(q).every((s) => skills.has(s))
+  )
+  for (const queue of eligible.slice(0, free)) {
+    yield* Turn.tell(Queue, queue.name, AgentAvailable.make({ agentId: cell.id }))
   }
 })
 
@@ -58,9 +77,7 @@ const offered = Effect.fn("Agent.offered")(function* (cell: Cell, offer: Offer) 
     yield* decline(cell, offer, "not available")
     return cell
   }
-  const limit = Math.min(channel.capacity, cell.universalCap ?? Number.POSITIVE_INFINITY)
-  const held = (yield* assignedCountOf(cell.id)) + cell.pending.length
-  if (held >= limit) {
+  if ((yield* freeSlots(cell, offer.channel)) === 0) {
     yield* decline(cell, offer, "at capacity")
     return cell
   }

@@ -63,5 +63,5 @@ export const routeTo = <Q extends RoutableQueue>(queues: ReadonlyArray<Q>, conte
     .find((queue) => matches(queue, context))
 
 /** Skills an agent must have to be offered the queue's work. */
-export const requiredSkills = (queue: RoutableQueue): ReadonlyArray<string> =>
+export const requiredSkills = (queue: Pick<RoutableQueue, "routingConditions">): ReadonlyArray<string> =>
   Option.match(decode(queue.routingConditions), { onNone: () => [], onSome: (c) => c.requiredSkills ?? [] })

@@ -88,16 +88,27 @@ export const refusersOf = (
           )
       )
 
-/** Names of the queues on `channel` with work waiting: the ones an agent with free capacity should wake. */
-export const queuesWithWaitingWork = (channel: ServiceChannel): Effect.Effect<ReadonlyArray<string>, DbError, Db> =>
-  query("queuesWithWaitingWork", async (db) => {
-    const rows = await db
-      .selectDistinct({ name: queues.name })
+export interface WaitingQueue {
+  readonly name: string
+  readonly routingConditions: unknown
+}
+
+/**
+ * Queues on `channel` with work waiting, the one holding the most urgent item (priority, then
+ * age) first: the order in which an agent who frees up should be offered work.
+ */
+export const queuesWithWaitingWork = (
+  channel: ServiceChannel
+): Effect.Effect<ReadonlyArray<WaitingQueue>, DbError, Db> =>
+  query("queuesWithWaitingWork", (db) =>
+    db
+      .select({ name: queues.name, routingConditions: queues.routingConditions })
       .from(workItems)
       .innerJoin(queues, eq(queues.id, workItems.queueId))
       .where(and(eq(workItems.state, "queued"), eq(queues.channel, channel), eq(queues.active, true)))
-    return rows.map((r) => r.name)
-  })
+      .groupBy(queues.id)
+      .orderBy(sql`min(${workItems.priority})`, sql`min(${workItems.createdAt})`)
+  )
 
 /** Work assigned to an agent and not closed: what counts against capacity besides pending offers. */
 export const assignedCountOf = (agentId: string): Effect.Effect<number, DbError, Db> =>

@@ -56,8 +56,8 @@ export type Recorder = ReturnType<typeof makeRecorder>
 export const settings: Partial<SystemSettings> = {
   audit: false,
   ackWait: "10 seconds",
-  timerInterval: "200 millis",
-  sweepInterval: "2 seconds",
+  timerInterval: "400 millis",
+  sweepInterval: "5 seconds",
   streamMaxBytes: 8 * 1024 * 1024,
   streamMaxMsgs: 200_000,
   leaseTtl: "15 seconds",
@@ -67,7 +67,7 @@ export const settings: Partial<SystemSettings> = {
 /** A fresh database (no other suite's queues or agents), NATS under this run's prefix, and the routing kinds. */
 export const awaLayer = (label: string, recorder: Recorder) => {
   const prefix = uniquePrefix(label)
-  const db = Layer.unwrapScoped(Effect.map(freshDatabase(label), (url) => PostgresDb.layer(Redacted.make(url), 16)))
+  const db = Layer.unwrapScoped(Effect.map(freshDatabase(label), (url) => PostgresDb.layer(Redacted.make(url), 40)))
   const infra = Layer.mergeAll(
     Layer.scopedDiscard(removeOnClose(prefix)),
     NatsBus.layer({ servers: [natsUrl()], name: `awa-${label}` }),
