@@ -3,11 +3,18 @@ import type { AppleConfig } from "../http/apple/AppleConfig.ts"
 import type { HttpConfig } from "../http/HttpConfig.ts"
 import type { ErasedKind } from "../runtime/ErasedKind.ts"
 import type { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
+import * as Agent from "./agent/Agent.ts"
 import * as AppleOutbound from "./apple/AppleOutbound.ts"
 import * as Conversation from "./conversation/Conversation.ts"
+import * as Queue from "./queue/Queue.ts"
 
 /** What the product's actors may require beyond the runtime's own services. */
 export type ActorServices = AppleClient | AppleConfig | HttpConfig | RuntimeConfig
 
 /** Every actor kind a Parley node hosts. */
-export const kinds: ReadonlyArray<ErasedKind<ActorServices>> = [AppleOutbound.erased, Conversation.erased]
+export const kinds: ReadonlyArray<ErasedKind<ActorServices>> = [
+  AppleOutbound.erased,
+  Conversation.erased,
+  Queue.erased,
+  Agent.erased
+]
