@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { casesOfInteraction, openCasesOf } from "../../db/queries/cases.ts"
 import { listCatalogItems, requestsOf } from "../../db/queries/catalog.ts"
 import { createArticle, createPost } from "../../db/queries/knowledge.ts"
@@ -285,6 +285,28 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })("virtu
           "out:bot:text",
           "out:bot:text"
         ])
+        assert.deepStrictEqual(node.sim.violations(), [])
+      }),
+    perTest
+  )
+  it.effect(
+    "Apple answers 404 for the customer: the interaction closes and nothing more is sent",
+    () =>
+      Effect.gen(function* () {
+        const node = yield* E2eNode
+        const { device: jane } = yield* deviceOf(node, "jane.doe@example.com")
+        node.sim.setCustomerStatus(jane.id, 404)
+        yield* jane.say("I lost my card")
+        // A fresh node may still be taking its partitions: wait on the row, with a bound.
+        const [closed] = yield* interactionsOf(node, jane.id).pipe(
+          Effect.filterOrFail(
+            (rows) => rows[0]?.closedAt != null,
+            () => new Error("interaction still open")
+          ),
+          Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("60 seconds")))
+        )
+        assert.strictEqual(closed?.state, "closed_abandoned")
+        assert.lengthOf(jane.received, 0)
         assert.deepStrictEqual(node.sim.violations(), [])
       }),
     perTest
