@@ -43,6 +43,14 @@ export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect
   Effect.gen(function* () {
     const { kind, id, partition, epoch, options, db } = env
     const tableKind = env.names.tableKind(kind.name)
+    // Tagged once per actor, not once per message.
+    const metrics = {
+      deadLetters: Metric.tagged(M.deadLetters, "kind", kind.name),
+      skipped: Metric.tagged(M.messagesSkipped, "kind", kind.name),
+      handled: Metric.tagged(M.messagesHandled, "kind", kind.name),
+      duration: Metric.tagged(M.turnDuration, "kind", kind.name),
+      retries: Metric.tagged(M.turnRetries, "kind", kind.name)
+    }
     let instance: Option.Option<Instance<R>> = Option.none()
     let restarts: Array<number> = []
     const ensureInstance = Effect.suspend(() =>
@@ -78,7 +86,7 @@ export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect
           attempts
         }).pipe(Effect.catchAll((e) => Effect.logWarning("dead_letters row not written", e)))
         yield* delivery.term(reason.slice(0, 200)).pipe(Effect.ignore)
-        yield* Metric.increment(Metric.tagged(M.deadLetters, "kind", kind.name))
+        yield* Metric.increment(metrics.deadLetters)
       })
 
     const attemptTurn = (delivery: Delivery) =>
@@ -136,10 +144,10 @@ export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect
           const exit = yield* Effect.exit(attemptTurn(delivery))
           if (exit._tag === "Success") {
             if (Option.isNone(exit.value)) {
-              yield* Metric.increment(Metric.tagged(M.messagesSkipped, "kind", kind.name))
+              yield* Metric.increment(metrics.skipped)
             } else {
               yield* exit.value.value.apply
-              yield* Metric.increment(Metric.tagged(M.messagesHandled, "kind", kind.name))
+              yield* Metric.increment(metrics.handled)
             }
             const acked = yield* Effect.either(delivery.ack)
             if (acked._tag === "Left" && acked.left._tag === "ConsumerGone") return yield* env.lose("consumer gone")
@@ -148,7 +156,7 @@ export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect
             if (Option.isSome(exit.value))
               yield* relay(env.bus, exit.value.value.sent).pipe(Effect.provideService(Db, db))
             const ended = yield* Clock.currentTimeMillis
-            yield* Metric.update(Metric.tagged(M.turnDuration, "kind", kind.name), (ended - started) / 1000)
+            yield* Metric.update(metrics.duration, (ended - started) / 1000)
             return
           }
           const cause = exit.cause
@@ -165,7 +173,7 @@ export const runCell = <R>(env: CellEnv<R>, mailbox: Queue.Dequeue<Job>): Effect
               return yield* deadLetter(delivery, `restart budget exhausted: ${reason}`, attempt)
           }
           if (attempt >= options.maxAttempts) return yield* deadLetter(delivery, reason, attempt)
-          yield* Metric.increment(Metric.tagged(M.turnRetries, "kind", kind.name))
+          yield* Metric.increment(metrics.retries)
           yield* Effect.logWarning(`turn failed (attempt ${attempt}/${options.maxAttempts}); retrying`, cause)
           yield* delivery.working.pipe(Effect.ignore)
           yield* Effect.sleep(yield* backoff(attempt))
