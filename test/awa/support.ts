@@ -3,7 +3,6 @@ import { and, eq, inArray } from "drizzle-orm"
 import { Effect, Layer, Redacted, Schedule } from "effect"
 import * as AgentKind from "../../actors/agent/Agent.ts"
 import { Agent, AgentStatus, SetPresence } from "../../actors/agent/AgentProtocol.ts"
-import { Conversation, type Message as ConversationMessage } from "../../actors/conversation/ConversationProtocol.ts"
 import * as QueueKind from "../../actors/queue/Queue.ts"
 import { Enqueued, Queue } from "../../actors/queue/QueueProtocol.ts"
 import { Db } from "../../db/Db.ts"
@@ -14,40 +13,17 @@ import { createQueue, createSkill, grantSkill, type NewQueue } from "../../db/qu
 import { createUser } from "../../db/queries/users.ts"
 import { enqueueWorkItem } from "../../db/queries/workItems.ts"
 import { offers, workItems } from "../../db/schema/awa.ts"
-import * as Actor from "../../runtime/Actor.ts"
 import { ActorSystem, type SystemSettings, layer as systemLayer } from "../../runtime/ActorSystem.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
 import * as NatsBus from "../../runtime/NatsBus.ts"
 import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
-import * as Turn from "../../runtime/Turn.ts"
+import { makeRecorder, type Recorder } from "../support/ConversationRecorder.ts"
 import { removeOnClose } from "../support/NatsCleanup.ts"
 import { freshDatabase } from "../support/TestDatabase.ts"
 import { natsUrl, uniquePrefix } from "../support/TestEnv.ts"
 
-export interface Recorded {
-  readonly conversation: string
-  readonly message: ConversationMessage
-}
-
-/** A stand-in conversation: records what queues and agents tell it, once per stream sequence. */
-export const makeRecorder = () => {
-  const received: Array<Recorded> = []
-  const seen = new Set<string>()
-  const kind = Actor.make(Conversation, {
-    activate: (id) => Effect.succeed({ id }),
-    turn: (state, message) =>
-      Effect.flatMap(Turn.Turn, (turn) =>
-        Effect.sync(() => {
-          const key = `${state.id} ${turn.seq}`
-          if (!seen.has(key)) received.push({ conversation: state.id, message })
-          seen.add(key)
-          return state
-        })
-      )
-  })
-  return { received, erased: erase(kind) }
-}
-export type Recorder = ReturnType<typeof makeRecorder>
+export type { Recorded, Recorder } from "../support/ConversationRecorder.ts"
+export { makeRecorder }
 
 /**
  * Timers polled often enough for one-second accept limits; small streams (JetStream reserves them

@@ -2,51 +2,24 @@ import { randomUUID } from "node:crypto"
 import { Duration, Effect, Layer } from "effect"
 import * as Sender from "../../../actors/apple/AppleOutbound.ts"
 import { AppleOutbound, Send } from "../../../actors/apple/AppleOutboundProtocol.ts"
-import { Conversation, type Message as ConversationMessage } from "../../../actors/conversation/ConversationProtocol.ts"
+import { Conversation } from "../../../actors/conversation/ConversationProtocol.ts"
 import type { Db } from "../../../db/Db.ts"
 import { AppleClient, layer as clientLayer } from "../../../http/apple/AppleClient.ts"
 import * as AppleConfig from "../../../http/apple/AppleConfig.ts"
 import { text } from "../../../http/apple/OutboundMessage.ts"
-import * as Actor from "../../../runtime/Actor.ts"
 import { type SystemSettings, layer as systemLayer } from "../../../runtime/ActorSystem.ts"
 import { names } from "../../../runtime/Address.ts"
 import { Bus } from "../../../runtime/Bus.ts"
 import { erase } from "../../../runtime/ErasedKind.ts"
 import * as RuntimeConfig from "../../../runtime/RuntimeConfig.ts"
-import * as Turn from "../../../runtime/Turn.ts"
 import type * as Simulator from "../../../sim/Simulator.ts"
 import { fastSettings } from "../../runtime/ActorRuntimeSuite.ts"
+import { makeRecorder, type Recorder } from "../../support/ConversationRecorder.ts"
 import { uniquePrefix } from "../../support/TestEnv.ts"
 import type { Identity } from "../support.ts"
 
-export interface Recorded {
-  readonly conversation: string
-  readonly message: ConversationMessage
-}
-
-/**
- * A stand-in for the conversation actor: registered under the real `Conversation` protocol, it only
- * records what it is told, once per stream sequence (a replayed turn is not recorded twice).
- */
-export const makeRecorder = () => {
-  const received: Array<Recorded> = []
-  const seen = new Set<string>()
-  const kind = Actor.make(Conversation, {
-    activate: (id) => Effect.succeed({ id }),
-    turn: (state, message) =>
-      Effect.flatMap(Turn.Turn, (turn) =>
-        Effect.sync(() => {
-          const key = `${state.id} ${turn.seq}`
-          if (!seen.has(key)) received.push({ conversation: state.id, message })
-          seen.add(key)
-          return state
-        })
-      )
-  })
-  return { received, erased: erase(kind) }
-}
-
-export type Recorder = ReturnType<typeof makeRecorder>
+export type { Recorded, Recorder } from "../../support/ConversationRecorder.ts"
+export { makeRecorder }
 
 /** Retries in milliseconds, so the retry tests take well under a second. */
 export const fastSender: Partial<Sender.SenderSettings> = {
