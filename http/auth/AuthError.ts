@@ -1,0 +1,11 @@
+import { Schema } from "effect"
+
+/** No valid credentials: a missing, expired, forged or revoked token, or a wrong password. 401. */
+export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unauthenticated", {
+  reason: Schema.String
+}) {}
+
+/** Valid credentials, but the caller's roles do not allow this. 403. */
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
+  reason: Schema.String
+}) {}
