@@ -3,6 +3,7 @@ import * as DbConfig from "./db/DbConfig.ts"
 import * as PgliteDb from "./db/PgliteDb.ts"
 import * as PostgresDb from "./db/PostgresDb.ts"
 import * as AppleConfig from "./http/apple/AppleConfig.ts"
+import * as AuthConfig from "./http/auth/AuthConfig.ts"
 import * as Demo from "./http/Demo.ts"
 import * as HttpConfig from "./http/HttpConfig.ts"
 import * as Node from "./http/Node.ts"
@@ -20,7 +21,8 @@ const program = Effect.gen(function* () {
   const config = yield* Effect.all({
     runtime: RuntimeConfig.config,
     db: DbConfig.config,
-    http: HttpConfig.config
+    http: HttpConfig.config,
+    auth: AuthConfig.config
   })
   const bus = Option.match(config.runtime.natsServers, {
     onNone: () => MemoryBus.layer,
@@ -37,6 +39,7 @@ const program = Effect.gen(function* () {
     RuntimeConfig.layer(config.runtime),
     DbConfig.layer(config.db),
     HttpConfig.layer(config.http),
+    AuthConfig.layer(config.auth),
     AppleConfig.layer(apple.config)
   )
   return yield* Layer.launch(Node.layer(apple.nodeOptions).pipe(Layer.provide(infra)))

@@ -19,6 +19,7 @@ import postgres from "postgres"
 import * as PostgresDb from "../db/PostgresDb.ts"
 import { demoBusinessId } from "../db/seed/customers.ts"
 import * as AppleConfig from "../http/apple/AppleConfig.ts"
+import * as AuthConfig from "../http/auth/AuthConfig.ts"
 import * as HttpConfig from "../http/HttpConfig.ts"
 import * as Node from "../http/Node.ts"
 import { ActorSystem } from "../runtime/ActorSystem.ts"
@@ -70,6 +71,7 @@ const startNode = (pgUrl: string) =>
       PostgresDb.layer(Redacted.make(pgUrl), poolSize),
       RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "bench" }),
       HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
+      AuthConfig.layer(),
       AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
     )
     const node = Node.layer({

@@ -1,3 +1,4 @@
+import { createNodeWebSocket } from "@hono/node-ws"
 import { Effect, Layer } from "effect"
 import { Hono } from "hono"
 import { type ActorServices, kinds } from "../actors/Kinds.ts"
@@ -6,16 +7,21 @@ import { seedIfEmpty } from "../db/seed/seed.ts"
 import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
 import { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
+import * as Api from "./api/Api.ts"
 import * as ActorInbox from "./apple/ActorInbox.ts"
 import * as AppleClient from "./apple/AppleClient.ts"
 import { AppleConfig } from "./apple/AppleConfig.ts"
 import type { AppleInbox } from "./apple/AppleInbox.ts"
 import * as AppleWebhook from "./apple/AppleWebhook.ts"
+import type { AuthConfig } from "./auth/AuthConfig.ts"
+import * as Authenticator from "./auth/Authenticator.ts"
+import * as SessionTokens from "./auth/SessionTokens.ts"
 import * as Health from "./Health.ts"
 import { HttpConfig } from "./HttpConfig.ts"
 import { type Listening, listen } from "./HttpServer.ts"
 import * as Metrics from "./Metrics.ts"
 import * as Pages from "./pages/Pages.ts"
+import * as AgentSocket from "./ws/AgentSocket.ts"
 
 export interface NodeOptions {
   /** Load the demo data into an empty database (default true). */
@@ -26,7 +32,15 @@ export interface NodeOptions {
   readonly onListening: (listening: Listening) => Effect.Effect<void>
 }
 
-type EdgeServices = Bus | Db | AppleConfig | AppleInbox | ActorSystem | HttpConfig | RuntimeConfig
+type EdgeServices =
+  | Bus
+  | Db
+  | AppleConfig
+  | AppleInbox
+  | ActorSystem
+  | HttpConfig
+  | RuntimeConfig
+  | Authenticator.Authenticator
 
 const edge = (options: Partial<NodeOptions>) =>
   Layer.scopedDiscard(
@@ -45,8 +59,11 @@ const edge = (options: Partial<NodeOptions>) =>
       app.route("/", Metrics.routes())
       app.route("/", AppleWebhook.fromRuntime(rt))
       app.route("/", Pages.routes(rt))
+      app.route("/api", Api.routes(rt))
+      const sockets = createNodeWebSocket({ app })
+      app.route("/", AgentSocket.routes(rt, sockets.upgradeWebSocket))
       options.onApp?.(app)
-      const listening = yield* listen(app, http)
+      const listening = yield* listen(app, http, sockets.injectWebSocket)
       yield* Effect.logInfo(`http: listening on ${listening.url} (node ${runtime.nodeId})`)
       yield* Effect.addFinalizer(() => Effect.logInfo("http: stopped accepting"))
       if (options.onListening !== undefined) yield* options.onListening(listening)
@@ -72,10 +89,11 @@ export const layer = (
 ): Layer.Layer<
   ActorSystem | AppleClient.AppleClient,
   unknown,
-  Bus | Db | HttpConfig | RuntimeConfig | AppleConfig | Exclude<ActorServices, AppleClient.AppleClient>
+  Bus | Db | HttpConfig | RuntimeConfig | AppleConfig | AuthConfig | Exclude<ActorServices, AppleClient.AppleClient>
 > =>
   edge(options).pipe(
     Layer.provide(ActorInbox.layer()),
+    Layer.provide(Authenticator.layer.pipe(Layer.provide(SessionTokens.layer))),
     Layer.provideMerge(actorSystemLayer(kinds, options.runtime ?? {})),
     Layer.provideMerge(AppleClient.layer),
     Layer.provideMerge(seeded(options.seed ?? true))

@@ -6,6 +6,7 @@ import * as PostgresDb from "../../db/PostgresDb.ts"
 import { demoBusinessId } from "../../db/seed/customers.ts"
 import type { AppleClient } from "../../http/apple/AppleClient.ts"
 import * as AppleConfig from "../../http/apple/AppleConfig.ts"
+import * as AuthConfig from "../../http/auth/AuthConfig.ts"
 import * as HttpConfig from "../../http/HttpConfig.ts"
 import * as Node from "../../http/Node.ts"
 import type { ActorSystem, SystemSettings } from "../../runtime/ActorSystem.ts"
@@ -77,6 +78,7 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
       bus,
       db,
       RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "e2e-node" }),
+      AuthConfig.layer(),
       HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
       AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
     )
