@@ -15,7 +15,8 @@ import * as Turn from "../../runtime/Turn.ts"
 import { Accepted, Conversation } from "../conversation/ConversationProtocol.ts"
 import { AgentAvailable, OfferAccepted, OfferDeclined, OfferRejected, Queue } from "../queue/QueueProtocol.ts"
 import { requiredSkills } from "../queue/Routing.ts"
-import { Agent, agentTopic, type Channel, type Message, type Offer, type PresenceState } from "./AgentProtocol.ts"
+import * as AgentEvents from "./AgentEvents.ts"
+import { Agent, type Channel, type Message, type Offer, type PresenceState } from "./AgentProtocol.ts"
 import { type Cell, load, readChannels, save } from "./AgentState.ts"
 
 /**
@@ -32,7 +33,7 @@ export interface AgentSettings {
 export const defaultSettings: AgentSettings = { awayOnTimeout: true }
 
 const emit = (cell: Cell, type: string, body: Readonly<Record<string, unknown>> = {}) =>
-  Turn.emit(agentTopic(cell.id), { type, ...body })
+  AgentEvents.push(cell.id, type, body)
 
 const channelOf = (cell: Cell, channel: Channel) => cell.channels.find((c) => c.channel === channel)
 

@@ -1,6 +1,7 @@
 import { assert, layer } from "@effect/vitest"
 import { and, eq, inArray } from "drizzle-orm"
-import { Effect, Fiber, Schedule } from "effect"
+import { Effect, Fiber, Schedule, Schema } from "effect"
+import { AgentEvent } from "../../actors/agent/AgentEvents.ts"
 import {
   Accept,
   Agent,
@@ -16,6 +17,7 @@ import { ActorSystem } from "../../runtime/ActorSystem.ts"
 import { awaLayer, eventually, handOff, makeRecorder, newAgent, newQueue, newSkill } from "./support.ts"
 
 const recorder = makeRecorder()
+const decodeEvent = Schema.decodeUnknownEither(AgentEvent)
 
 /** Seeded, so a failure can be replayed. */
 const mulberry32 = (seed: number) => () => {
@@ -106,9 +108,9 @@ layer(awaLayer("awaload", recorder), { timeout: 180_000, excludeTestServices: tr
         // The agents' "workspaces": answer each offer at random.
         for (const agent of agents) {
           yield* sys.events(agentTopic(agent.id), (payload) => {
-            const event = payload as { readonly type?: string; readonly offerId?: string }
-            if (event.type !== "offer" || event.offerId === undefined) return Effect.void
-            const offerId = event.offerId
+            const event = decodeEvent(payload)
+            const offerId = event._tag === "Right" ? event.right.body.offerId : undefined
+            if (event._tag === "Left" || event.right.type !== "offer" || typeof offerId !== "string") return Effect.void
             const r = random()
             const act =
               r < 0.78
