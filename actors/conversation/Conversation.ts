@@ -266,6 +266,19 @@ export const kind = Actor.make(Conversation, {
         case "WaitExceeded":
           next = yield* LiveAgent.waitExceeded(cell, recipient(cell), message)
           break
+        case "AgentSend":
+        case "AgentTyping":
+        case "AgentClose":
+        case "OfferCallBack":
+        case "LinkCustomer":
+        case "CaseCreated":
+        case "Transferred":
+        case "CallBackDue":
+          // Live-chat handling lands with the agent workspace (issue 6); until then these are only logged.
+          yield* Effect.logWarning("conversation: live-agent message not handled yet").pipe(
+            Effect.annotateLogs({ conversationId: cell.id, tag: message._tag })
+          )
+          break
       }
       const { id: _id, businessId: _b, opaqueId: _o, ...state } = next
       yield* save(cell.id, state)

@@ -1,5 +1,7 @@
 import { Schema } from "effect"
+import { CustomerRef } from "../../db/queries/CustomerRef.ts"
 import { InboundEnvelope } from "../../http/apple/AppleInbox.ts"
+import { OutboundContent } from "../../http/apple/OutboundMessage.ts"
 import * as Actor from "../../runtime/Actor.ts"
 
 /**
@@ -45,13 +47,68 @@ export const WaitExceeded = Schema.TaggedStruct("WaitExceeded", {
   queue: Schema.String
 })
 
+/*
+ * What the live agent does in the chat (the workspace socket tells these). Each names the
+ * interaction and the agent; the conversation applies it only while that agent has that
+ * interaction live, and tells the agent why otherwise (an `agent_events` "refused" event).
+ */
+const AgentRef = { interactionId: Schema.String, agentId: Schema.String }
+
+/**
+ * The agent sends content to the customer. `clientMessageId` is the workspace's own id for the
+ * message, echoed back in the "sent" or "refused" event (and a retry with the same id is sent once).
+ */
+export const AgentSend = Schema.TaggedStruct("AgentSend", {
+  ...AgentRef,
+  clientMessageId: Schema.String,
+  content: OutboundContent
+})
+
+export const AgentTyping = Schema.TaggedStruct("AgentTyping", { ...AgentRef, active: Schema.Boolean })
+
+/** The agent ended the chat: the bot comes back for the feedback question (story step 10). */
+export const AgentClose = Schema.TaggedStruct("AgentClose", AgentRef)
+
+/**
+ * Story step 9: the agent offers the customer a call-back from `queue`'s specialists; the bot
+ * sends a time picker of that queue's slots, and the customer's choice books it.
+ */
+export const OfferCallBack = Schema.TaggedStruct("OfferCallBack", { ...AgentRef, queue: Schema.String })
+
+/** The agent linked the (guest) customer to a contact or consumer; the Apple identity is linked too. */
+export const LinkCustomer = Schema.TaggedStruct("LinkCustomer", { ...AgentRef, customer: CustomerRef })
+
+/** The agent created a case from the interaction; the transcript notes it. */
+export const CaseCreated = Schema.TaggedStruct("CaseCreated", { ...AgentRef, caseNumber: Schema.String })
+
+/**
+ * The agent handed the chat on: it waits again, as `workItemId`, in `queue` (or for one agent). The
+ * agent actor has already released its own work item.
+ */
+export const Transferred = Schema.TaggedStruct("Transferred", {
+  ...AgentRef,
+  workItemId: Schema.String,
+  queue: Schema.String
+})
+
+/** Timer: a booked call-back is due; the follow-up interaction goes to the specialists' queue. */
+export const CallBackDue = Schema.TaggedStruct("CallBackDue", { callbackId: Schema.String })
+
 export const Message = Schema.Union(
   CustomerMessage,
   DeliveryFailed,
   CustomerUnreachable,
   AuthorizationCode,
   Accepted,
-  WaitExceeded
+  WaitExceeded,
+  AgentSend,
+  AgentTyping,
+  AgentClose,
+  OfferCallBack,
+  LinkCustomer,
+  CaseCreated,
+  Transferred,
+  CallBackDue
 )
 export type Message = typeof Message.Type
 
