@@ -8,7 +8,8 @@ import { agentTopic } from "./AgentProtocol.ts"
  * `agent_events` row written in the same turn, so a socket can resume after the last id it saw.
  */
 export const AgentEvent = Schema.Struct({
-  id: Schema.Number,
+  /** The `agent_events` row; null for signals that are not kept (typing). */
+  id: Schema.NullOr(Schema.Number),
   type: Schema.String,
   at: Schema.String,
   body: Schema.Record({ key: Schema.String, value: Schema.Unknown })
@@ -30,3 +31,9 @@ export const push = Effect.fn("AgentEvents.push")(function* (
   yield* Turn.emit(agentTopic(agentId), event)
   return event
 })
+
+/** A live-only signal (typing): published after commit, not kept, not replayed on resume. */
+export const signal = (agentId: string, type: string, body: Readonly<Record<string, unknown>> = {}) => {
+  const event: AgentEvent = { id: null, type, at: new Date().toISOString(), body }
+  return Turn.emit(agentTopic(agentId), event)
+}
