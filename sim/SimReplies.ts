@@ -60,6 +60,29 @@ export const pickTime = (
   )
 }
 
+/**
+ * A custom iMessage app's answer. Its shape is the app's own (Apple documents none; see the notes'
+ * open questions): the simulator plays Parley's delivery-slot app, which replies with its bid, the
+ * bubbles, and a URL carrying the request and `slot=<id>` — no `data`, which custom apps don't use.
+ */
+export const replyFromApp = (
+  customer: SimCustomer,
+  received: Received,
+  query: Readonly<Record<string, string>>,
+  summary: string
+): Effect.Effect<string, NotDelivered> => {
+  const original = interactiveOf(received)
+  const request = new URLSearchParams((original.URL ?? "").replace(/^[^?]*\?/, "")).get("request")
+  const url = `?${new URLSearchParams({ ...(request !== null ? { request } : {}), ...query }).toString()}`
+  return customer.replyInteractive({
+    bid: original.bid,
+    ...(original.sessionIdentifier !== undefined ? { sessionIdentifier: original.sessionIdentifier } : {}),
+    ...(original.receivedMessage !== undefined ? { receivedMessage: original.receivedMessage } : {}),
+    replyMessage: { ...(original.replyMessage ?? {}), title: summary },
+    URL: url
+  })
+}
+
 export const quickReply = (
   customer: SimCustomer,
   received: Received,

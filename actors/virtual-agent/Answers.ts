@@ -112,7 +112,9 @@ const answer = (s: Session, state: AgentState, pending: Pending, input: Input) =
             ? pending.slots.find((x) => x.id === input.id)
             : input._tag === "Text" && /^\d{1,2}$/.test(input.text.trim())
               ? pending.slots[Number(input.text.trim()) - 1]
-              : undefined
+              : input._tag === "Text"
+                ? pending.slots.find((x) => x.label === input.text.trim())
+                : undefined
         if (slot === undefined) return undefined
         return yield* next(s, state, { [pending.save]: slot.start })
       }

@@ -36,6 +36,21 @@ export const fromReply = (reply: InteractiveReply): Input => {
       }
       return { _tag: "FormAnswers", values, ...rid(reply) }
     }
+    case "AppReply": {
+      // Custom iMessage app (open question in the Apple notes: the reply's shape is the app's own).
+      // Ours answers with a URL carrying `slot=<id>` (and `request`); a reply that only echoes the
+      // chosen slot's label as its summary is read as that text.
+      const query = new URLSearchParams((reply.url ?? "").replace(/^[^?]*\?/, ""))
+      const slot = query.get("slot")
+      const request = query.get("request") ?? reply.requestIdentifier
+      if (slot !== null && slot !== "")
+        return {
+          _tag: "Slot",
+          id: slot.split("~")[0] ?? slot,
+          ...(request !== undefined ? { requestIdentifier: request } : {})
+        }
+      return reply.summary !== undefined ? { _tag: "Text", text: reply.summary } : { _tag: "Other", what: "app reply" }
+    }
     default:
       return { _tag: "Other", what: reply._tag }
   }

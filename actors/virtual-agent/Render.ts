@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto"
 import * as AppleForm from "../../http/apple/Form.ts"
+import * as IMessageApp from "../../http/apple/IMessageApp.ts"
 import * as ListPicker from "../../http/apple/ListPicker.ts"
 import { interactive, type OutboundContent } from "../../http/apple/OutboundMessage.ts"
 import * as QuickReply from "../../http/apple/QuickReply.ts"
@@ -104,4 +106,22 @@ export const deliverySlots = (now: Date, days: number, hoursUtc: ReadonlyArray<n
     }
   }
   return slots
+}
+
+/**
+ * The slots for a custom iMessage app. Apple ignores `data` for custom apps, so the slots travel in
+ * the URL the extension reads (`request`, then one `slot=<id>~<ISO start>~<minutes>` each); the app
+ * answers with a URL carrying `slot=<id>` (see `Input.fromReply`).
+ */
+export const slotApp = (settings: IMessageApp.AppSettings, title: string, slots: ReadonlyArray<Slot>): Rendered => {
+  const requestIdentifier = randomUUID()
+  const query = new URLSearchParams({ request: requestIdentifier })
+  for (const s of slots) query.append("slot", `${s.id}~${s.start.toISOString()}~${s.minutes}`)
+  const app = IMessageApp.make({
+    ...settings,
+    url: `?${query.toString()}`,
+    receivedMessage: { title, subtitle: "Tap to choose a time" },
+    replyMessage: { title: "Delivery scheduled" }
+  })
+  return { content: interactive(app), kind: "imessageApp", requestIdentifier }
 }

@@ -1,5 +1,6 @@
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import type { Db } from "../../db/Db.ts"
+import { AppleConfig } from "../../http/apple/AppleConfig.ts"
 import { missingRequirement } from "../../http/apple/CapabilityGate.ts"
 import { text } from "../../http/apple/OutboundMessage.ts"
 import type { Turn } from "../../runtime/Turn.ts"
@@ -7,7 +8,7 @@ import * as Actions from "./Actions.ts"
 import { type AgentState, initial, own, type Pending } from "./AgentState.ts"
 import type { Channel, Outcome } from "./Channel.ts"
 import * as Render from "./Render.ts"
-import type { Option, Step, Topic } from "./Topic.ts"
+import type { Option as Choice, Step, Topic } from "./Topic.ts"
 import { topicById, topics } from "./Topics.ts"
 
 type Run<A> = Effect.Effect<A, unknown, Db | Turn>
@@ -21,10 +22,10 @@ export interface Session {
 const fill = (template: string, vars: Readonly<Record<string, string>>) =>
   template.replace(/\{(\w+)\}/g, (_, key: string) => vars[key] ?? "")
 
-const menuOptions = (): ReadonlyArray<Option> =>
+const menuOptions = (): ReadonlyArray<Choice> =>
   topics.filter((t) => t.inMenu).map((t) => ({ id: t.id, title: t.title }))
 
-const yesNo = (yes: string, no: string): ReadonlyArray<Option> => [
+const yesNo = (yes: string, no: string): ReadonlyArray<Choice> => [
   { id: "yes", title: yes, synonyms: ["yes", "yeah", "sure", "please"] },
   { id: "no", title: no, synonyms: ["no", "nope", "nothing", "done"] }
 ]
@@ -33,7 +34,7 @@ export const ask = (
   s: Session,
   prompt: string,
   style: "list" | "quick",
-  options: ReadonlyArray<Option>,
+  options: ReadonlyArray<Choice>,
   save: string
 ) =>
   Effect.gen(function* () {
@@ -153,7 +154,7 @@ const perform = (s: Session, state: AgentState, step: Step): Run<"next" | "stop"
       }
       case "PickTime": {
         const slots = Render.deliverySlots(new Date(), step.days, step.hoursUtc, step.minutes)
-        const rendered = Render.timePicker(step.title, slots)
+        const rendered = yield* slotQuestion(s, step, slots)
         yield* s.channel.send(rendered.content, rendered.kind)
         return wait({
           _tag: "Slot",
@@ -185,6 +186,24 @@ const perform = (s: Session, state: AgentState, step: Step): Run<"next" | "stop"
       case "End":
         return step.after === "close" ? yield* finishTopic(s, "close") : yield* finishTopic(s, "askMore")
     }
+  })
+
+/** The deployment's iMessage app for the step where it has one and the device shows it; else the time picker. */
+const slotQuestion = (s: Session, step: Extract<Step, { _tag: "PickTime" }>, slots: ReadonlyArray<Render.Slot>) =>
+  Effect.gen(function* () {
+    const picker = Render.timePicker(step.title, slots)
+    if (step.app === undefined) return picker
+    const apple = yield* Effect.serviceOption(AppleConfig)
+    const settings = Option.isSome(apple) ? apple.value.imessageApps[step.app] : undefined
+    if (settings === undefined) return picker
+    const viaApp = Render.slotApp(settings, step.title, slots)
+    const data =
+      viaApp.content.type === "interactive" && "interactiveData" in viaApp.content
+        ? viaApp.content.interactiveData
+        : undefined
+    const shows =
+      data !== undefined && missingRequirement(s.channel.capabilities, data, s.channel.deviceAgent) === undefined
+    return shows ? viaApp : picker
   })
 
 /** A form where the device shows forms; otherwise the same questions one at a time, recorded as a substitution. */

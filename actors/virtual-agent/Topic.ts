@@ -71,7 +71,13 @@ export const PickTime = Schema.TaggedStruct("PickTime", {
   /** Slots on the next `days` business days, at these UTC hours, each `minutes` long. */
   days: Schema.Int.pipe(Schema.between(1, 10)),
   hoursUtc: Schema.Array(Schema.Int.pipe(Schema.between(0, 23))).pipe(Schema.minItems(1)),
-  minutes: Schema.Int.pipe(Schema.positive())
+  minutes: Schema.Int.pipe(Schema.positive()),
+  /**
+   * A custom iMessage app (by its configured name, `APPLE_IMESSAGE_APPS`) to pick the slot with
+   * instead of Apple's time picker, where the deployment configures it and the device is an
+   * iPhone or iPad; elsewhere the time picker (or its text fallback) is used.
+   */
+  app: Schema.optional(Schema.NonEmptyString)
 })
 
 export const Lookup = Schema.TaggedStruct("Lookup", {

@@ -37,7 +37,15 @@ const data: ReadonlyArray<TopicEncoded> = [
           { id: "phone", type: "input", title: "Phone number", prefill: "phone" }
         ]
       },
-      { _tag: "PickTime", title: "Choose a delivery slot", save: "slot", days: 3, hoursUtc: [16, 20], minutes: 120 },
+      {
+        _tag: "PickTime",
+        title: "Choose a delivery slot",
+        save: "slot",
+        days: 3,
+        hoursUtc: [16, 20],
+        minutes: 120,
+        app: "delivery-slots"
+      },
       { _tag: "Create", record: "replacementOrder" },
       { _tag: "End", after: "askMore" }
     ]

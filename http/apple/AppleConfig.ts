@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto"
-import { Config, Context, Duration, Effect, Layer, Option, Redacted } from "effect"
-import type { ConfigError } from "effect/ConfigError"
+import { Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import * as ConfigError from "effect/ConfigError"
+import { AppsByName } from "./IMessageApp.ts"
 
 export interface AppleConfigShape {
   /** Our MSP id: `aud` of Apple's tokens, `iss` of ours. */
@@ -21,6 +22,8 @@ export interface AppleConfigShape {
   readonly mspAgent: string
   /** `Retry-After` we answer with when the inbox cannot take a message. */
   readonly retryAfter: Duration.Duration
+  /** Custom iMessage apps by the name topics use (e.g. `delivery-slots`); none by default. */
+  readonly imessageApps: AppsByName
 }
 
 export class AppleConfig extends Context.Tag("parley/http/apple/AppleConfig")<AppleConfig, AppleConfigShape>() {}
@@ -33,7 +36,8 @@ export const defaults: Omit<AppleConfigShape, keyof Identity> = {
   maxBody: 10 * 1024 * 1024,
   requestTimeout: Duration.seconds(30),
   mspAgent: "parley",
-  retryAfter: Duration.seconds(5)
+  retryAfter: Duration.seconds(5),
+  imessageApps: {}
 }
 
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
@@ -91,6 +95,18 @@ export const tuning: Config.Config<Omit<AppleConfigShape, keyof Identity>> = Con
   retryAfter: Config.duration("APPLE_RETRY_AFTER").pipe(
     Config.withDefault(defaults.retryAfter),
     Config.withDescription("Retry-After answered when the inbox is unavailable")
+  ),
+  imessageApps: Config.string("APPLE_IMESSAGE_APPS").pipe(
+    Config.mapOrFail((json) =>
+      Either.mapLeft(Schema.decodeEither(Schema.parseJson(AppsByName))(json), () =>
+        ConfigError.InvalidData(
+          [],
+          'must be JSON like {"delivery-slots":{"teamId":…,"extensionBundleId":…,"appId":1,"appName":…}}'
+        )
+      )
+    ),
+    Config.withDefault(defaults.imessageApps),
+    Config.withDescription("Custom iMessage apps (JSON by name) that topics may use instead of built-in pickers")
   )
 })
 
@@ -119,7 +135,7 @@ const anyIdentitySet = Config.all([
  * Reads the environment; when none of the identity keys is set it falls back to `demo()` (a
  * partial identity is a configuration error, never a silent demo).
  */
-export const layerFromEnv: Layer.Layer<AppleConfig, ConfigError> = Layer.effect(
+export const layerFromEnv: Layer.Layer<AppleConfig, ConfigError.ConfigError> = Layer.effect(
   AppleConfig,
   Effect.gen(function* () {
     if (yield* anyIdentitySet) return yield* config
@@ -133,7 +149,9 @@ export const layerFromEnv: Layer.Layer<AppleConfig, ConfigError> = Layer.effect(
 )
 
 /** The full configuration when any identity key is set (a partial identity fails); none in demo mode. */
-export const configuredIdentity: Effect.Effect<Option.Option<AppleConfigShape>, ConfigError> = Effect.gen(function* () {
-  if (!(yield* anyIdentitySet)) return Option.none()
-  return Option.some(yield* config)
-})
+export const configuredIdentity: Effect.Effect<Option.Option<AppleConfigShape>, ConfigError.ConfigError> = Effect.gen(
+  function* () {
+    if (!(yield* anyIdentitySet)) return Option.none()
+    return Option.some(yield* config)
+  }
+)

@@ -1,3 +1,4 @@
+import { Schema } from "effect"
 import type { Bubble } from "./InteractiveCommon.ts"
 
 /** A custom iMessage app (iPhone/iPad only); Apple ignores `data` for these, the app reads `URL`. */
@@ -42,3 +43,18 @@ export const make = (options: IMessageAppOptions): IMessageApp => {
     useLiveLayout: options.useLiveLayout ?? true
   }
 }
+
+/**
+ * A deployment's custom iMessage app, as configured (`APPLE_IMESSAGE_APPS`, JSON keyed by the name
+ * topics use): everything `make` needs but the per-message URL and bubbles.
+ */
+export const AppSettings = Schema.Struct({
+  teamId: Schema.NonEmptyString,
+  extensionBundleId: Schema.NonEmptyString,
+  appId: Schema.Int.pipe(Schema.positive()),
+  appName: Schema.NonEmptyString
+})
+export type AppSettings = typeof AppSettings.Type
+
+export const AppsByName = Schema.Record({ key: Schema.String, value: AppSettings })
+export type AppsByName = typeof AppsByName.Type

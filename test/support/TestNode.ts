@@ -26,6 +26,8 @@ export interface TestNodeOptions {
   /** Load the demo data (Jane Doe and friends); default true. */
   readonly seed?: boolean
   readonly runtime?: Partial<SystemSettings>
+  /** Apple settings beyond the identity (e.g. custom iMessage apps). */
+  readonly apple?: Partial<AppleConfig.AppleConfigShape>
 }
 
 export interface TestNode {
@@ -80,7 +82,7 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
       RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "e2e-node" }),
       AuthConfig.layer(),
       HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
-      AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
+      AppleConfig.layer({ ...options.apple, ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
     )
     const node = Node.layer({
       seed: options.seed ?? true,
