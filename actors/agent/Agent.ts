@@ -1,7 +1,7 @@
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { recordPresence, setCapacity } from "../../db/queries/agents.ts"
-import { findInteraction } from "../../db/queries/interactions.ts"
-import { skillsOf } from "../../db/queries/queues.ts"
+import { findInteraction, updateInteraction } from "../../db/queries/interactions.ts"
+import { findQueue, findQueueByName, skillsOf } from "../../db/queries/queues.ts"
 import {
   assignedCountOf,
   completeWorkItem,
@@ -9,14 +9,32 @@ import {
   queuesWithWaitingWork,
   settlePendingOffer
 } from "../../db/queries/routing.ts"
+import { closeWorkItem, enqueueWorkItem, offerWorkItem, openWorkItemOf } from "../../db/queries/workItems.ts"
 import * as Actor from "../../runtime/Actor.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
 import * as Turn from "../../runtime/Turn.ts"
-import { Accepted, Conversation } from "../conversation/ConversationProtocol.ts"
-import { AgentAvailable, OfferAccepted, OfferDeclined, OfferRejected, Queue } from "../queue/QueueProtocol.ts"
+import { Accepted, Conversation, Transferred } from "../conversation/ConversationProtocol.ts"
+import { defaultQueue } from "../conversation/HandOff.ts"
+import {
+  AcceptTimedOut,
+  AgentAvailable,
+  Enqueued,
+  OfferAccepted,
+  OfferDeclined,
+  OfferRejected,
+  Queue
+} from "../queue/QueueProtocol.ts"
 import { requiredSkills } from "../queue/Routing.ts"
 import * as AgentEvents from "./AgentEvents.ts"
-import { Agent, type Channel, type Message, type Offer, type PresenceState } from "./AgentProtocol.ts"
+import {
+  Agent,
+  type Channel,
+  DisconnectGraceEnded,
+  type Message,
+  Offer,
+  type PresenceState,
+  type TransferTarget
+} from "./AgentProtocol.ts"
 import { type Cell, load, readChannels, save } from "./AgentState.ts"
 
 /**
@@ -152,7 +170,13 @@ const presence = Effect.fn("Agent.presence")(function* (
     }
     next = { ...next, pending: cell.pending.filter((p) => p.channel !== channel) }
   }
-  yield* emit(next, "presence", { channel, state, ...(label !== undefined ? { label } : {}) })
+  const capacity = channelOf(next, channel)?.capacity
+  yield* emit(next, "presence", {
+    channel,
+    state,
+    ...(label !== undefined ? { label } : {}),
+    ...(capacity !== undefined ? { capacity } : {})
+  })
   if (state === "available" && before?.state !== "available") yield* wake(next, channel)
   return next
 })
@@ -163,6 +187,99 @@ const complete = Effect.fn("Agent.complete")(function* (cell: Cell, workItemId: 
   if (closed === undefined) return next
   yield* emit(next, "completed", { workItemId, ...(code !== undefined ? { code } : {}) })
   for (const channel of next.channels) yield* wake(next, channel.channel)
+  return next
+})
+
+/** The queue's accept timer key (see `Queue.ts`): accepting a direct offer cancels it like any other. */
+const acceptKey = (offerId: string) => `accept-${offerId}`
+
+/**
+ * Hands the chat on. The agent's own work item closes (their capacity frees at once) and a new one
+ * is created in the target queue, or, for a named agent, in the interaction's queue and offered to
+ * that agent directly with the queue's accept time-out: if they reject it, let it time out or
+ * cannot take it (away, full), the queue offers it to its other agents, so it never waits unseen.
+ */
+const transfer = Effect.fn("Agent.transfer")(function* (cell: Cell, interactionId: string, to: TransferTarget) {
+  const item = yield* openWorkItemOf(interactionId)
+  const interaction = yield* findInteraction(interactionId)
+  const refuse = (reason: string) => emit(cell, "transferFailed", { interactionId, reason })
+  if (item === undefined || interaction === undefined || item.state !== "assigned" || item.assignedTo !== cell.id) {
+    yield* refuse("the chat is not assigned to you")
+    return cell
+  }
+  const queue =
+    "queue" in to
+      ? yield* findQueueByName(to.queue)
+      : ((interaction.queueId === null ? undefined : yield* findQueue(interaction.queueId)) ??
+        (yield* findQueueByName(defaultQueue)))
+  if (queue === undefined || !queue.active) {
+    yield* refuse("no such queue")
+    return cell
+  }
+  yield* closeWorkItem(item.id)
+  const moved = yield* enqueueWorkItem({ interactionId, queueId: queue.id, priority: item.priority })
+  yield* updateInteraction(interactionId, { queueId: queue.id, assignedTo: null })
+  const direct =
+    "agent" in to
+      ? yield* offerWorkItem(
+          moved.id,
+          to.agent,
+          new Date((yield* Clock.currentTimeMillis) + queue.acceptTimeoutSeconds * 1000)
+        )
+      : undefined
+  if (direct === undefined) {
+    yield* Turn.tell(Queue, queue.name, Enqueued.make({ workItemId: moved.id }))
+  } else {
+    const ref = { workItemId: moved.id, offerId: direct.id, agentId: direct.agentId }
+    yield* Turn.tell(
+      Agent,
+      direct.agentId,
+      Offer.make({
+        offerId: direct.id,
+        workItemId: moved.id,
+        interactionId,
+        queue: queue.name,
+        channel: queue.channel,
+        expiresAt: direct.expiresAt.getTime()
+      })
+    )
+    yield* Turn.schedule(Queue, queue.name, acceptKey(direct.id), AcceptTimedOut.make(ref), direct.expiresAt)
+  }
+  yield* Turn.tell(
+    Conversation,
+    interaction.conversationId,
+    Transferred.make({ interactionId, agentId: cell.id, workItemId: moved.id, queue: queue.name })
+  )
+  const next: Cell = { ...cell, wrapUp: cell.wrapUp.filter((id) => id !== item.id) }
+  yield* emit(next, "transferred", {
+    interactionId,
+    workItemId: item.id,
+    newWorkItemId: moved.id,
+    queue: queue.name,
+    ...("agent" in to ? { toAgent: to.agent } : {})
+  })
+  for (const channel of next.channels) yield* wake(next, channel.channel)
+  return next
+})
+
+const graceKey = "disconnect-grace"
+
+const socketClosed = Effect.fn("Agent.socketClosed")(function* (cell: Cell, sessionId: string, offlineAfterMs: number) {
+  const { [sessionId]: _gone, ...sessions } = cell.sessions
+  const next: Cell = { ...cell, sessions }
+  if (Object.keys(sessions).length > 0) return next
+  const at = new Date((yield* Clock.currentTimeMillis) + offlineAfterMs)
+  yield* Turn.schedule(Agent, cell.id, graceKey, DisconnectGraceEnded.make({}), at)
+  return next
+})
+
+/** Nobody came back in time: Offline on every channel, so pending offers go to others now. */
+const graceEnded = Effect.fn("Agent.graceEnded")(function* (cell: Cell) {
+  if (Object.keys(cell.sessions).length > 0) return cell
+  let next = cell
+  for (const channel of cell.channels) {
+    if (channel.state !== "offline") next = yield* presence(next, channel.channel, "offline", undefined)
+  }
   return next
 })
 
@@ -197,12 +314,23 @@ const handle = (cell: Cell, message: Message, settings: AgentSettings) =>
         for (const channel of next.channels) yield* wake(next, channel.channel)
         return next
       }
-      case "WrapUp":
-        return cell.wrapUp.includes(message.workItemId)
-          ? cell
-          : { ...cell, wrapUp: [...cell.wrapUp, message.workItemId] }
+      case "WrapUp": {
+        if (cell.wrapUp.includes(message.workItemId)) return cell
+        const next: Cell = { ...cell, wrapUp: [...cell.wrapUp, message.workItemId] }
+        yield* emit(next, "wrapUp", { workItemId: message.workItemId })
+        return next
+      }
       case "Complete":
         return yield* complete(cell, message.workItemId, message.code)
+      case "Transfer":
+        return yield* transfer(cell, message.interactionId, message.to)
+      case "SocketOpened":
+        yield* Turn.cancel(Agent.name, cell.id, graceKey)
+        return { ...cell, sessions: { ...cell.sessions, [message.sessionId]: message.node } }
+      case "SocketClosed":
+        return yield* socketClosed(cell, message.sessionId, message.offlineAfterMs)
+      case "DisconnectGraceEnded":
+        return yield* graceEnded(cell)
     }
   })
 
@@ -221,6 +349,7 @@ export const make = (settings: Partial<AgentSettings> = {}, options: Partial<Act
         channels: cell.channels,
         pending: cell.pending,
         wrapUp: cell.wrapUp,
+        sessions: Object.keys(cell.sessions).length,
         ...(cell.universalCap !== undefined ? { universalCap: cell.universalCap } : {})
       }),
     options: { idleTimeout: "10 minutes", ...options }

@@ -4,7 +4,8 @@ import * as Actor from "../../runtime/Actor.ts"
 /**
  * The agent actor's address and messages. One actor per agent (id: the user id); it owns the
  * agent's presence, capacity and the offers in front of them. The Agent Workspace socket sends
- * `SetPresence`, `Accept`, `Reject`, `WrapUp` and `Complete`; queues send `Offer` and `OfferTimedOut`.
+ * `SetPresence`, `Accept`, `Reject`, `Transfer`, `WrapUp`, `Complete` and its own `SocketOpened` /
+ * `SocketClosed`; queues send `Offer` and `OfferTimedOut`.
  */
 
 export const Channel = Schema.Literal("apple_messages")
@@ -60,6 +61,34 @@ export const Complete = Schema.TaggedStruct("Complete", {
   code: Schema.optional(Schema.String)
 })
 
+/** Where a transferred chat goes: a queue (by name), or one agent, offered it directly. */
+export const TransferTarget = Schema.Union(
+  Schema.Struct({ queue: Schema.String }),
+  Schema.Struct({ agent: Schema.String })
+)
+export type TransferTarget = typeof TransferTarget.Type
+
+/**
+ * The agent hands a chat they hold on: their work item closes (capacity frees) and a new one waits
+ * in the target queue, or is offered to the target agent through the interaction's queue.
+ */
+export const Transfer = Schema.TaggedStruct("Transfer", { interactionId: Schema.String, to: TransferTarget })
+
+/** A workspace socket of the agent opened on `node`. */
+export const SocketOpened = Schema.TaggedStruct("SocketOpened", { sessionId: Schema.String, node: Schema.String })
+
+/**
+ * A workspace socket closed. When it was the agent's last one, they are set Offline after
+ * `offlineAfterMs` unless a socket opens meanwhile (a reload, a network blip).
+ */
+export const SocketClosed = Schema.TaggedStruct("SocketClosed", {
+  sessionId: Schema.String,
+  offlineAfterMs: Schema.Int.pipe(Schema.nonNegative())
+})
+
+/** Timer: the grace after the last socket closed has passed. */
+export const DisconnectGraceEnded = Schema.TaggedStruct("DisconnectGraceEnded", {})
+
 export const Message = Schema.Union(
   Offer,
   Accept,
@@ -69,7 +98,11 @@ export const Message = Schema.Union(
   SetCapacity,
   SetUniversalCap,
   WrapUp,
-  Complete
+  Complete,
+  Transfer,
+  SocketOpened,
+  SocketClosed,
+  DisconnectGraceEnded
 )
 export type Message = typeof Message.Type
 
@@ -98,7 +131,9 @@ export class AgentStatus extends Schema.TaggedRequest<AgentStatus>()("AgentStatu
     channels: Schema.Array(ChannelStatus),
     universalCap: Schema.optional(Schema.Number),
     pending: Schema.Array(PendingOffer),
-    wrapUp: Schema.Array(Schema.String)
+    wrapUp: Schema.Array(Schema.String),
+    /** Open workspace sockets, on any node. */
+    sessions: Schema.optional(Schema.Number)
   }),
   payload: {}
 }) {}

@@ -11,14 +11,18 @@ import { Agent, type ChannelStatus, PendingOffer } from "./AgentProtocol.ts"
 /**
  * What only the agent's actor knows, written through to `actor_snapshots` every turn: the offers
  * put in front of the agent (they count against capacity until answered), custom presence labels,
- * the cross-channel cap and the items in wrap-up. Presence and per-channel capacity live in
+ * the cross-channel cap, the items in wrap-up and the open workspace sockets. Presence and per-channel capacity live in
  * `agent_channels`, where routing reads them.
  */
 export const AgentSnapshot = Schema.Struct({
   labels: Schema.Record({ key: Schema.String, value: Schema.String }),
   universalCap: Schema.optional(Schema.Number),
   pending: Schema.Array(PendingOffer),
-  wrapUp: Schema.Array(Schema.String)
+  wrapUp: Schema.Array(Schema.String),
+  /** Open workspace sockets: session id → node (absent in snapshots written before sockets were tracked). */
+  sessions: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), {
+    default: () => ({})
+  })
 })
 export type AgentSnapshot = typeof AgentSnapshot.Type
 
@@ -28,7 +32,7 @@ export interface Cell extends AgentSnapshot {
   readonly channels: ReadonlyArray<ChannelStatus>
 }
 
-const empty: AgentSnapshot = { labels: {}, pending: [], wrapUp: [] }
+const empty: AgentSnapshot = { labels: {}, pending: [], wrapUp: [], sessions: {} }
 
 const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(Agent.name))
 
@@ -70,6 +74,7 @@ export const save = Effect.fn("Agent.save")(function* (cell: Cell) {
     labels: cell.labels,
     pending: cell.pending,
     wrapUp: cell.wrapUp,
+    sessions: cell.sessions,
     ...(cell.universalCap !== undefined ? { universalCap: cell.universalCap } : {})
   })
   yield* db.use("agent.save", (d) =>

@@ -1,0 +1,76 @@
+import { Effect } from "effect"
+import type { Db } from "../../db/Db.ts"
+import { assetsOf } from "../../db/queries/assets.ts"
+import { customerOf } from "../../db/queries/CustomerRef.ts"
+import { openCasesOf } from "../../db/queries/cases.ts"
+import { findCustomer } from "../../db/queries/customers.ts"
+import { findInteraction } from "../../db/queries/interactions.ts"
+import { transcript } from "../../db/queries/messages.ts"
+
+/** Transcript lines an offer carries; the rest of a long bot chat is one REST call away. */
+const transcriptLines = 200
+
+/**
+ * What the agent sees with an offer, read when it goes to the socket (so a replayed offer shows
+ * the customer as they are now): the interaction, who the customer is (linked contact or
+ * consumer), their cards and open cases, and the chat with the bot so far.
+ */
+export const offerContext = Effect.fn("AgentSocket.offerContext")(function* (interactionId: string) {
+  const interaction = yield* findInteraction(interactionId)
+  if (interaction === undefined) return undefined
+  const ref = customerOf(interaction)
+  const customer = ref === undefined ? undefined : yield* findCustomer(ref)
+  const assets = ref === undefined ? [] : yield* assetsOf(ref)
+  const cases = ref === undefined ? [] : yield* openCasesOf(ref)
+  const lines = yield* transcript(interactionId, { limit: transcriptLines })
+  return {
+    interaction: {
+      id: interaction.id,
+      number: interaction.number,
+      state: interaction.state,
+      intent: interaction.intent,
+      group: interaction.group,
+      locale: interaction.locale,
+      topic: interaction.topic,
+      reason: interaction.reason,
+      capabilities: interaction.capabilities,
+      openedAt: interaction.openedAt.toISOString()
+    },
+    customer:
+      customer === undefined
+        ? null
+        : {
+            kind: customer.ref.kind,
+            id: customer.ref.id,
+            name: `${customer.firstName} ${customer.lastName}`,
+            email: customer.email,
+            phone: customer.phone,
+            tier: customer.tier,
+            account: customer.account
+          },
+    assets: assets.map((a) => ({
+      id: a.id,
+      type: a.type,
+      productName: a.productName,
+      maskedNumber: a.maskedNumber,
+      status: a.status
+    })),
+    openCases: cases.map((c) => ({
+      number: c.number,
+      shortDescription: c.shortDescription,
+      state: c.state,
+      openedAt: c.openedAt.toISOString()
+    })),
+    transcript: lines.map((m) => ({
+      id: m.id,
+      direction: m.direction,
+      author: m.authorKind,
+      kind: m.kind,
+      body: m.body,
+      at: m.createdAt.toISOString()
+    }))
+  }
+})
+
+export type OfferContext = Effect.Effect.Success<ReturnType<typeof offerContext>>
+export type OfferContextServices = Db

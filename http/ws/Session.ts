@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto"
+import { Deferred, Effect, Either, Option, ParseResult, Queue, Schema, type Scope } from "effect"
+import { Agent, AgentStatus, SocketClosed, SocketOpened } from "../../actors/agent/AgentProtocol.ts"
+import type { Db } from "../../db/Db.ts"
+import { ActorSystem } from "../../runtime/ActorSystem.ts"
+import { Authenticator } from "../auth/Authenticator.ts"
+import { isAgent, type Principal } from "../auth/Principal.ts"
+import { type CommandRefused, forbidden } from "./CommandRefused.ts"
+import { execute } from "./Commands.ts"
+import type { Connection } from "./Connection.ts"
+import * as Delivery from "./Delivery.ts"
+import { Command, closeCodes, type ErrorCode, version } from "./Protocol.ts"
+import type { SocketSettings } from "./SocketSettings.ts"
+
+export type SessionServices = Authenticator | Db | ActorSystem
+
+/** Frames larger than this are refused unread: no command comes near it. */
+const maxFrameChars = 256 * 1024
+
+const decodeCommand = Schema.decodeUnknownEither(Schema.parseJson(Command), { errors: "first" })
+
+/** The client's `ref`, if the frame is JSON with one, so even a refused frame can be matched up. */
+const refOf = (frame: string): string | undefined => {
+  try {
+    const json: unknown = JSON.parse(frame)
+    if (typeof json === "object" && json !== null && "ref" in json && typeof json.ref === "string") return json.ref
+  } catch {
+    // Not JSON: no ref to echo.
+  }
+  return undefined
+}
+
+const parse = (
+  frame: string
+): Either.Either<Command, { readonly ref: string | undefined; readonly reason: string }> => {
+  if (frame.length > maxFrameChars)
+    return Either.left({ ref: undefined, reason: `frame over ${maxFrameChars} characters` })
+  return Either.mapLeft(decodeCommand(frame), (e) => ({
+    ref: refOf(frame),
+    reason: ParseResult.TreeFormatter.formatErrorSync(e).slice(0, 1000)
+  }))
+}
+
+const errorFrame = (connection: Connection, ref: string | undefined, code: ErrorCode, reason: string) =>
+  connection.send({ v: version, type: "error", ...(ref !== undefined ? { ref } : {}), code, reason })
+
+interface Authenticated {
+  readonly principal: Principal
+  /** From the `hello` that carried the token. */
+  readonly lastEventId?: number | undefined
+}
+
+/**
+ * Who the socket is: the bearer of the upgrade request, or else the token of the first `hello`
+ * (browsers cannot set headers). Frames that are not JSON commands get `invalid_command` while it
+ * waits; anything else first, a bad token, or nothing in time closes the socket with 4401.
+ */
+const authenticate = (connection: Connection, header: string | undefined, helloTimeoutMs: number) =>
+  Effect.gen(function* () {
+    const auth = yield* Authenticator
+    if (header !== undefined)
+      return Option.map(
+        Option.getRight(yield* Effect.either(auth.authenticate(header))),
+        (principal): Authenticated => ({
+          principal
+        })
+      )
+    const hello = yield* Effect.gen(function* () {
+      while (true) {
+        const frame = yield* Queue.take(connection.frames)
+        const parsed = parse(frame)
+        if (Either.isLeft(parsed)) {
+          yield* errorFrame(connection, parsed.left.ref, "invalid_command", parsed.left.reason)
+          continue
+        }
+        return parsed.right
+      }
+    }).pipe(Effect.timeoutOption(helloTimeoutMs))
+    const first = Option.getOrUndefined(hello)
+    if (first?.type !== "hello" || first.token === undefined) return Option.none<Authenticated>()
+    return Option.map(Option.getRight(yield* Effect.either(auth.authenticate(first.token))), (principal) => ({
+      principal,
+      lastEventId: first.lastEventId
+    }))
+  })
+
+const statusOf = (agentId: string) =>
+  Effect.flatMap(ActorSystem, (sys) => sys.ask(Agent, agentId, new AgentStatus(), { timeout: "2 seconds" })).pipe(
+    Effect.option
+  )
+
+/**
+ * One socket from open to close. An agent's (or manager's) socket registers with their actor, so
+ * the actor knows when the last one closes, and receives their events; a customer's gets a
+ * `forbidden` for every command. Commands run one at a time, in the order sent.
+ */
+export const run = (
+  connection: Connection,
+  header: string | undefined,
+  queryLastEventId: number | undefined,
+  settings: SocketSettings
+): Effect.Effect<void, never, SessionServices | Scope.Scope> =>
+  Effect.gen(function* () {
+    const sys = yield* ActorSystem
+    const who = yield* authenticate(connection, header, settings.helloTimeoutMs).pipe(
+      Effect.catchAll(() => Effect.succeed(Option.none()))
+    )
+    if (Option.isNone(who)) {
+      yield* errorFrame(connection, undefined, "unauthenticated", "a valid token is required")
+      yield* connection.close(closeCodes.unauthenticated, "unauthenticated")
+      return
+    }
+    const { principal, lastEventId } = who.value
+    const sessionId = randomUUID()
+    const agent = isAgent(principal)
+    const annotations = { user: principal.login, userId: principal.userId, node: sys.node, sessionId }
+    yield* Effect.logInfo("ws: connected").pipe(Effect.annotateLogs(annotations))
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(Deferred.poll(connection.closed), (code) =>
+        Effect.logInfo("ws: disconnected").pipe(
+          Effect.annotateLogs({ ...annotations, code: Option.match(code, { onNone: () => 0, onSome: (c) => c }) })
+        )
+      ).pipe(Effect.orElse(() => Effect.void))
+    )
+    const status = agent ? yield* statusOf(principal.userId) : Option.none()
+    yield* connection.send({
+      v: version,
+      type: "welcome",
+      user: principal,
+      node: sys.node,
+      sessionId,
+      ...(Option.isSome(status) ? { status: status.value } : {})
+    })
+    if (!agent) {
+      yield* commandLoop(connection, principal, () => Effect.void)
+      return
+    }
+    yield* sys.tell(Agent, principal.userId, SocketOpened.make({ sessionId, node: sys.node })).pipe(Effect.ignoreLogged)
+    yield* Effect.addFinalizer(() =>
+      sys
+        .tell(Agent, principal.userId, SocketClosed.make({ sessionId, offlineAfterMs: settings.offlineAfterMs }))
+        .pipe(Effect.ignoreLogged)
+    )
+    const delivery = yield* Delivery.start(connection, principal.userId, settings.resumeLimit)
+    const from = lastEventId ?? queryLastEventId
+    if (from !== undefined) yield* delivery.resume(from)
+    yield* commandLoop(connection, principal, delivery.resume)
+  }).pipe(Effect.raceFirst(Deferred.await(connection.closed).pipe(Effect.asVoid)))
+
+/** A `hello` after the socket is open: only a resume (its token, if any, is not looked at again). */
+const hello = (
+  principal: Principal,
+  lastEventId: number | undefined,
+  resume: (afterId: number) => Effect.Effect<void>
+) =>
+  !isAgent(principal)
+    ? Effect.fail(forbidden())
+    : lastEventId === undefined
+      ? Effect.succeed(undefined)
+      : Effect.as(resume(lastEventId), undefined)
+
+const commandLoop = (connection: Connection, principal: Principal, resume: (afterId: number) => Effect.Effect<void>) =>
+  Effect.gen(function* () {
+    while (true) {
+      const frame = yield* Queue.take(connection.frames)
+      const parsed = parse(frame)
+      if (Either.isLeft(parsed)) {
+        yield* errorFrame(connection, parsed.left.ref, "invalid_command", parsed.left.reason)
+        continue
+      }
+      const command = parsed.right
+      const outcome: Either.Either<Readonly<Record<string, unknown>> | undefined, CommandRefused> =
+        yield* Effect.either(
+          command.type === "hello" ? hello(principal, command.lastEventId, resume) : execute(principal, command)
+        )
+      yield* Either.match(outcome, {
+        onLeft: (e) => errorFrame(connection, command.ref, e.code, e.reason),
+        onRight: (result) =>
+          connection.send({ v: version, type: "ack", ref: command.ref, ...(result !== undefined ? { result } : {}) })
+      })
+    }
+  })

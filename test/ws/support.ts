@@ -1,0 +1,161 @@
+import { randomBytes, randomUUID } from "node:crypto"
+import { Deferred, Effect, Queue, Schedule, type Scope } from "effect"
+import WebSocket from "ws"
+import { setCapacity } from "../../db/queries/agents.ts"
+import { createSkill, grantSkill } from "../../db/queries/queues.ts"
+import { createUser, setApiToken } from "../../db/queries/users.ts"
+import type { RoleName } from "../../db/schema/users.ts"
+import { demoPasswordDefault } from "../../db/seed/staff.ts"
+import type { TestNode } from "../support/TestNode.ts"
+
+/** A frame from the server, as the client sees it (tests read fields by name). */
+export interface Frame {
+  readonly v: number
+  readonly type: string
+  readonly ref?: string
+  readonly code?: string
+  readonly reason?: string
+  readonly result?: Record<string, unknown>
+  readonly event?: WsEvent
+  readonly [key: string]: unknown
+}
+
+export interface WsEvent {
+  readonly id: number | null
+  readonly type: string
+  readonly at: string
+  readonly body: Record<string, unknown>
+}
+
+/**
+ * A real `ws` client of the agent socket: frames are kept in arrival order; `command` sends one
+ * and waits for the `ack` or `error` carrying its ref; `nextEvent` waits for an event.
+ */
+export interface WsClient {
+  readonly raw: WebSocket
+  readonly welcome: Effect.Effect<Frame>
+  readonly events: Array<WsEvent>
+  readonly errors: Array<Frame>
+  readonly sendRaw: (data: string) => Effect.Effect<void>
+  readonly command: (type: string, fields?: Record<string, unknown>) => Effect.Effect<Frame, Error>
+  readonly nextEvent: (
+    predicate: (e: WsEvent) => boolean,
+    what: string,
+    within?: number
+  ) => Effect.Effect<WsEvent, Error>
+  /** The close code, once closed. */
+  readonly closed: Effect.Effect<number>
+  readonly close: () => Effect.Effect<number>
+}
+
+export const wsUrl = (node: TestNode, query = "") => `${node.url.replace("http", "ws")}/ws${query}`
+
+export const connect = (
+  node: TestNode,
+  options: { readonly header?: string; readonly query?: string } = {}
+): Effect.Effect<WsClient, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const raw = new WebSocket(wsUrl(node, options.query), {
+      ...(options.header !== undefined ? { headers: { authorization: `Bearer ${options.header}` } } : {})
+    })
+    const welcome = yield* Deferred.make<Frame>()
+    const closed = yield* Deferred.make<number>()
+    const replies = new Map<string, Deferred.Deferred<Frame>>()
+    const events: Array<WsEvent> = []
+    const errors: Array<Frame> = []
+    const arrivals = yield* Queue.unbounded<WsEvent>()
+    raw.on("message", (data) => {
+      const frame = JSON.parse(String(data)) as Frame
+      if (frame.type === "welcome") Deferred.unsafeDone(welcome, Effect.succeed(frame))
+      if (frame.type === "event" && frame.event !== undefined) {
+        events.push(frame.event)
+        Queue.unsafeOffer(arrivals, frame.event)
+      }
+      if (frame.type === "error") errors.push(frame)
+      if ((frame.type === "ack" || frame.type === "error") && frame.ref !== undefined) {
+        const waiting = replies.get(frame.ref)
+        if (waiting !== undefined) Deferred.unsafeDone(waiting, Effect.succeed(frame))
+      }
+    })
+    raw.on("close", (code) => Deferred.unsafeDone(closed, Effect.succeed(code)))
+    raw.on("error", () => Deferred.unsafeDone(closed, Effect.succeed(1006)))
+    yield* Effect.async<void>((resume) => {
+      if (raw.readyState === raw.OPEN) return resume(Effect.void)
+      raw.once("open", () => resume(Effect.void))
+      raw.once("close", () => resume(Effect.void))
+    })
+    yield* Effect.addFinalizer(() => Effect.sync(() => raw.terminate()))
+    const sendRaw = (data: string) => Effect.sync(() => raw.send(data))
+    const command = (type: string, fields: Record<string, unknown> = {}) =>
+      Effect.gen(function* () {
+        const ref = randomUUID()
+        const reply = yield* Deferred.make<Frame>()
+        replies.set(ref, reply)
+        yield* sendRaw(JSON.stringify({ v: 1, type, ref, ...fields }))
+        return yield* Deferred.await(reply).pipe(
+          Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error(`no reply to ${type}`) })
+        )
+      })
+    // Searched from the socket's first event: one that came before the wait began still counts.
+    const nextEvent = (predicate: (e: WsEvent) => boolean, what: string, within = 30_000) =>
+      Effect.gen(function* () {
+        while (true) {
+          const found = events.find(predicate)
+          if (found !== undefined) return found
+          yield* Queue.take(arrivals)
+        }
+      }).pipe(Effect.timeoutFail({ duration: within, onTimeout: () => new Error(`no event: ${what}`) }))
+    return {
+      raw,
+      welcome: Deferred.await(welcome),
+      events,
+      errors,
+      sendRaw,
+      command,
+      nextEvent,
+      closed: Deferred.await(closed),
+      close: () =>
+        Effect.zipRight(
+          Effect.sync(() => raw.close()),
+          Deferred.await(closed)
+        )
+    }
+  })
+
+/** A sign-in over HTTP: a session token for a demo user. */
+export const login = (node: TestNode, login: string) =>
+  Effect.promise(async () => {
+    const response = await fetch(`${node.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ login, password: demoPasswordDefault })
+    })
+    const body = (await response.json()) as { token: string; user: { userId: string } }
+    return { token: body.token, userId: body.user.userId }
+  })
+
+export interface TestUser {
+  readonly id: string
+  readonly token: string
+}
+
+/** A staff user of this test only, with an API token (the bearer) and Apple chat capacity. */
+export const newStaff = (label: string, role: RoleName, options: { readonly skills?: ReadonlyArray<string> } = {}) =>
+  Effect.gen(function* () {
+    const login = `${label}-${randomBytes(4).toString("hex")}`
+    const user = yield* createUser({ login, email: `${login}@example.test`, displayName: label, roles: [role] })
+    const token = `tok-${randomBytes(16).toString("hex")}`
+    yield* setApiToken(user.id, token)
+    yield* setCapacity(user.id, "apple_messages", 3)
+    for (const skill of options.skills ?? []) yield* grantSkill(user.id, skill)
+    return { id: user.id, token } satisfies TestUser
+  })
+
+export const newSkill = (label: string) => createSkill({ name: `${label}-${randomBytes(4).toString("hex")}` })
+
+/** Polls until `check` holds (state written by actors after the command was acked). */
+export const eventually = <A, E, R>(effect: Effect.Effect<A, E, R>, check: (a: A) => boolean, what: string) =>
+  effect.pipe(
+    Effect.filterOrFail(check, () => new Error(`still waiting: ${what}`)),
+    Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("30 seconds")))
+  )
