@@ -18,12 +18,14 @@ import type { Input } from "../virtual-agent/Input.ts"
 import { commandOf, intentOf } from "../virtual-agent/Intent.ts"
 import { menu, type Session, startTopic } from "../virtual-agent/Runner.ts"
 import { topicById, topics } from "../virtual-agent/Topics.ts"
-import { Conversation, type Message } from "./ConversationProtocol.ts"
+import * as CallBack from "./CallBack.ts"
+import { type AgentClose, Conversation, type Message } from "./ConversationProtocol.ts"
 import { type ConversationState, load, save } from "./ConversationState.ts"
 import * as CustomerInput from "./CustomerInput.ts"
 import { handOffToLiveAgent } from "./HandOff.ts"
 import * as Identification from "./Identification.ts"
 import * as LiveAgent from "./LiveAgent.ts"
+import * as LiveChat from "./LiveChat.ts"
 import { botAnswers, closedState } from "./Phase.ts"
 import * as Transcript from "./Transcript.ts"
 
@@ -92,10 +94,14 @@ const open = Effect.fn("Conversation.open")(function* (cell: Cell, envelope: Inb
     resolved: false,
     customerClosed: false,
     agent: initialAgent,
-    signIn: undefined
+    signIn: undefined,
+    ...noLiveAgent
   }
   return next
 })
+
+/** Nobody is live in the chat any more (it closed, or the customer starts afresh). */
+const noLiveAgent = { liveAgent: undefined, liveWorkItem: undefined, callBack: undefined } as const
 
 /** Runs the virtual agent (or a sign-in), then applies what it asked for: hand-off, close, sign-in. */
 const converse = Effect.fn("Conversation.converse")(function* (
@@ -126,7 +132,7 @@ const converse = Effect.fn("Conversation.converse")(function* (
   }
   if (outcome.finish && next.interactionId !== undefined) {
     yield* closeInteraction(next.interactionId, closedState(true))
-    next = { ...next, phase: "closed", interactionId: undefined, agent: initialAgent }
+    next = { ...next, phase: "closed", interactionId: undefined, agent: initialAgent, ...noLiveAgent }
   }
   return next
 })
@@ -165,9 +171,11 @@ const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: C
   yield* Turn.tell(AppleOutbound, senderId(cell.businessId, cell.opaqueId), CustomerClosed.make({}))
   if (cell.interactionId !== undefined) {
     yield* Transcript.recordInbound(recipient(cell), envelope.messageId, "close", {})
+    // Waiting work is withdrawn; work an agent holds stays theirs to wrap up and complete.
     const item = yield* openWorkItemOf(cell.interactionId)
-    if (item !== undefined) yield* closeWorkItem(item.id, "cancelled")
+    if (item !== undefined && item.state !== "assigned") yield* closeWorkItem(item.id, "cancelled")
     yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
+    yield* LiveChat.customerLeft(cell, "closed")
   }
   yield* Turn.emit(["conv", cell.id, "closed"], { interactionId: cell.interactionId })
   const next: Cell = {
@@ -176,7 +184,8 @@ const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: C
     interactionId: undefined,
     customerClosed: true,
     agent: initialAgent,
-    signIn: undefined
+    signIn: undefined,
+    ...noLiveAgent
   }
   return next
 })
@@ -185,6 +194,7 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
   const type = envelope.message.type
   if (type === "typing_start" || type === "typing_end") {
     yield* Turn.emit(["conv", cell.id, "typing"], { typing: type === "typing_start" })
+    yield* LiveChat.relayTyping(cell, type === "typing_start")
     return cell
   }
   if (yield* hasAppleMessage(envelope.messageId)) return cell
@@ -197,10 +207,13 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
     locale: envelope.locale ?? current.locale
   }
   const read = yield* CustomerInput.read(envelope)
-  yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
+  const recorded = yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
   yield* Turn.emit(["conv", cell.id, "message"], { interactionId: current.interactionId, kind: read.kind })
+  if (recorded.inserted && recorded.message !== undefined) yield* LiveChat.relayLines(current, [recorded.message])
   if (read.problem !== undefined)
     yield* Transcript.note(recipient(current), "inboundProblem", { problem: read.problem })
+  const slot = current.callBack === undefined ? undefined : CallBack.chosen(current.callBack, read.input)
+  if (slot !== undefined) return yield* CallBack.book(cell.id, current, recipient(current), slot)
   if (!botAnswers(current.phase)) return current
   if (read.reply?._tag === "AuthenticationReply" && current.signIn !== undefined) {
     if (read.reply.status !== "authenticated") {
@@ -238,6 +251,19 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
   )
 })
 
+/** Story step 10: the agent ended the chat; the bot comes back and asks how it went. */
+const agentClose = Effect.fn("Conversation.agentClose")(function* (cell: Cell, message: typeof AgentClose.Type) {
+  const closed = yield* LiveChat.agentClosed(cell, recipient(cell), message)
+  const feedback = topicById("feedback")
+  if (closed === undefined || feedback === undefined) return closed ?? cell
+  return yield* converse(closed, (s) =>
+    Effect.gen(function* () {
+      yield* s.channel.send(text("Thanks for chatting with us. Before you go:"), "text")
+      return yield* startTopic(s, initialAgent, feedback)
+    })
+  )
+})
+
 export const kind = Actor.make(Conversation, {
   activate: (id) => Effect.map(load(id), (state): Cell => ({ ...state, id, ...parseId(id) })),
   turn: (cell: Cell, message: Message) =>
@@ -258,7 +284,15 @@ export const kind = Actor.make(Conversation, {
           break
         case "CustomerUnreachable":
           if (cell.interactionId !== undefined) yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
-          next = { ...cell, phase: "closed", interactionId: undefined, customerClosed: true, agent: initialAgent }
+          yield* LiveChat.customerLeft(cell, "unreachable")
+          next = {
+            ...cell,
+            phase: "closed",
+            interactionId: undefined,
+            customerClosed: true,
+            agent: initialAgent,
+            ...noLiveAgent
+          }
           break
         case "Accepted":
           next = yield* LiveAgent.accepted(cell.id, cell, recipient(cell), message)
@@ -267,17 +301,28 @@ export const kind = Actor.make(Conversation, {
           next = yield* LiveAgent.waitExceeded(cell, recipient(cell), message)
           break
         case "AgentSend":
+          yield* LiveChat.send(cell, recipient(cell), message)
+          break
         case "AgentTyping":
+          yield* LiveChat.typing(cell, recipient(cell), message)
+          break
         case "AgentClose":
+          next = yield* agentClose(cell, message)
+          break
         case "OfferCallBack":
+          next = yield* CallBack.offer(cell, recipient(cell), message)
+          break
         case "LinkCustomer":
+          next = yield* LiveChat.linkCustomer(cell, recipient(cell), message)
+          break
         case "CaseCreated":
+          yield* LiveChat.caseCreated(cell, recipient(cell), message)
+          break
         case "Transferred":
+          next = yield* LiveChat.transferred(cell, recipient(cell), message)
+          break
         case "CallBackDue":
-          // Live-chat handling lands with the agent workspace (issue 6); until then these are only logged.
-          yield* Effect.logWarning("conversation: live-agent message not handled yet").pipe(
-            Effect.annotateLogs({ conversationId: cell.id, tag: message._tag })
-          )
+          yield* CallBack.due(message)
           break
       }
       const { id: _id, businessId: _b, opaqueId: _o, ...state } = next

@@ -23,6 +23,15 @@ export const SignIn = Schema.Struct({
 })
 export type SignIn = typeof SignIn.Type
 
+/** A call-back the live agent offered: the slots sent in the time picker, until the customer picks one. */
+export const CallBackOffer = Schema.Struct({
+  agentId: Schema.String,
+  queue: Schema.String,
+  slots: Schema.Array(Schema.Struct({ id: Schema.String, start: Schema.String, label: Schema.String })),
+  requestIdentifier: Schema.optional(Schema.String)
+})
+export type CallBackOffer = typeof CallBackOffer.Type
+
 /** The conversation's state, written through to `actor_snapshots` on every turn. */
 export const ConversationState = Schema.Struct({
   phase: Phase,
@@ -38,7 +47,10 @@ export const ConversationState = Schema.Struct({
   agent: AgentState,
   signIn: Schema.optional(SignIn),
   /** The live agent (user id) the current interaction is assigned to, once one accepted it. */
-  liveAgent: Schema.optional(Schema.String)
+  liveAgent: Schema.optional(Schema.String),
+  /** The live agent's work item (for their workspace's wrap-up and complete). */
+  liveWorkItem: Schema.optional(Schema.String),
+  callBack: Schema.optional(CallBackOffer)
 })
 export type ConversationState = typeof ConversationState.Type
 

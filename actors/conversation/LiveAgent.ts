@@ -1,10 +1,12 @@
 import { Effect } from "effect"
-import { assignInteraction } from "../../db/queries/interactions.ts"
+import { assignInteraction, closeInteraction, findInteraction } from "../../db/queries/interactions.ts"
 import { cancelWaitingWorkItem } from "../../db/queries/routing.ts"
 import { text } from "../../http/apple/OutboundMessage.ts"
 import * as Turn from "../../runtime/Turn.ts"
+import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
 import type { Accepted, WaitExceeded } from "./ConversationProtocol.ts"
 import type { ConversationState } from "./ConversationState.ts"
+import { closedState } from "./Phase.ts"
 import * as Transcript from "./Transcript.ts"
 
 /**
@@ -16,6 +18,22 @@ import * as Transcript from "./Transcript.ts"
 const waitingFor = (state: ConversationState, interactionId: string): boolean =>
   state.phase === "queued" && state.interactionId === interactionId
 
+/**
+ * A booked call-back's follow-up interaction (same conversation, not yet worked), which a
+ * specialist may take while the customer is not in another live or queued chat.
+ */
+const followUpFor = Effect.fn("Conversation.followUpFor")(function* (
+  conversationId: string,
+  state: ConversationState,
+  interactionId: string
+) {
+  if (state.phase === "live" || state.phase === "queued") return undefined
+  const interaction = yield* findInteraction(interactionId)
+  return interaction?.conversationId === conversationId && interaction.parentId !== null && interaction.state === "new"
+    ? interaction
+    : undefined
+})
+
 /** An agent took the chat: the interaction is theirs and the conversation goes live. */
 export const accepted = Effect.fn("Conversation.accepted")(function* <S extends ConversationState>(
   conversationId: string,
@@ -23,16 +41,28 @@ export const accepted = Effect.fn("Conversation.accepted")(function* <S extends 
   to: Transcript.Recipient,
   message: typeof Accepted.Type
 ) {
+  let current: S = state
+  let lead = `You're now chatting with ${message.agentName}.`
   if (!waitingFor(state, message.interactionId)) {
-    yield* Effect.logWarning("agent accepted a conversation no longer waiting").pipe(
-      Effect.annotateLogs({ conversationId, interactionId: message.interactionId, agentId: message.agentId })
-    )
-    return state
+    const followUp = yield* followUpFor(conversationId, state, message.interactionId)
+    if (followUp === undefined) {
+      yield* Effect.logWarning("agent accepted a conversation no longer waiting").pipe(
+        Effect.annotateLogs({ conversationId, interactionId: message.interactionId, agentId: message.agentId })
+      )
+      return state
+    }
+    // The specialist calls back: the chat moves to the follow-up interaction.
+    if (state.interactionId !== undefined && state.interactionId !== followUp.id)
+      yield* closeInteraction(state.interactionId, closedState(state.resolved))
+    current = { ...state, interactionId: followUp.id, resolved: false, callBack: undefined, agent: initialAgent }
+    lead = `Hello again! This is ${message.agentName}, calling you back as arranged.`
   }
+  const here: Transcript.Recipient = { ...to, interactionId: message.interactionId }
   yield* assignInteraction(message.interactionId, message.agentId)
-  yield* Transcript.sendBot(to, text(`You're now chatting with ${message.agentName}.`), "text")
+  yield* Transcript.sendBot(here, text(lead), "text")
   yield* Turn.emit(["conv", conversationId, "live"], { interactionId: message.interactionId, agentId: message.agentId })
-  return { ...state, phase: "live" as const, liveAgent: message.agentId }
+  const next: S = { ...current, phase: "live", liveAgent: message.agentId, liveWorkItem: message.workItemId }
+  return next
 })
 
 /**

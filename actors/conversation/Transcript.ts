@@ -1,8 +1,10 @@
-import { randomUUID } from "node:crypto"
+import { createHash, randomUUID } from "node:crypto"
 import { Effect, Option } from "effect"
 import { appendMessage } from "../../db/queries/messages.ts"
+import type { Message } from "../../db/schema/interactions.ts"
 import { gate } from "../../http/apple/CapabilityGate.ts"
-import type { OutboundContent } from "../../http/apple/OutboundMessage.ts"
+import { type Feature, featuresOf } from "../../http/apple/Interactive.ts"
+import { type OutboundContent, typingEnd, typingStart } from "../../http/apple/OutboundMessage.ts"
 import { splitLinks } from "../../http/apple/RichLink.ts"
 import * as Turn from "../../runtime/Turn.ts"
 import { AppleOutbound, Send, senderId } from "../apple/AppleOutboundProtocol.ts"
@@ -32,7 +34,7 @@ export const recordInbound = Effect.fn("Transcript.recordInbound")(function* (
     body,
     appleMessageId
   })
-  return appended.inserted
+  return appended
 })
 
 export const note = Effect.fn("Transcript.note")(function* (
@@ -53,13 +55,14 @@ export const sendBot = Effect.fn("Transcript.sendBot")(function* (
   content: OutboundContent,
   kind: string
 ) {
+  const lines: Array<Message> = []
   const gated = gate(to.capabilities, content, to.deviceAgent !== undefined ? { deviceAgent: to.deviceAgent } : {})
   const substitution = Option.getOrUndefined(gated.substitution)
   const pieces = gated.content.type === "text" ? splitLinks(gated.content.body) : [gated.content]
   for (const piece of pieces) {
     const appleMessageId = randomUUID()
     const pieceKind = substitution !== undefined ? "text" : piece.type === "richLink" ? "richLink" : kind
-    yield* appendMessage({
+    const appended = yield* appendMessage({
       interactionId: to.interactionId,
       direction: "out",
       authorKind: "bot",
@@ -72,17 +75,97 @@ export const sendBot = Effect.fn("Transcript.sendBot")(function* (
       },
       appleMessageId
     })
-    yield* Turn.tell(
-      AppleOutbound,
-      senderId(to.businessId, to.opaqueId),
-      Send.make({
-        appleMessageId,
-        businessId: to.businessId,
-        customerId: to.opaqueId,
-        content: piece,
-        autoReply: true,
-        ...(to.locale !== undefined ? { locale: to.locale } : {})
-      })
-    )
+    if (appended.message !== undefined) lines.push(appended.message)
+    yield* toApple(to, appleMessageId, piece, true)
   }
+  return lines
 })
+
+const toApple = (to: Recipient, appleMessageId: string, content: OutboundContent, autoReply: boolean) =>
+  Turn.tell(
+    AppleOutbound,
+    senderId(to.businessId, to.opaqueId),
+    Send.make({
+      appleMessageId,
+      businessId: to.businessId,
+      customerId: to.opaqueId,
+      content,
+      autoReply,
+      ...(to.locale !== undefined ? { locale: to.locale } : {})
+    })
+  )
+
+const featureKind: Record<Feature, string> = {
+  listPicker: "listPicker",
+  event: "timePicker",
+  "quick-reply": "quickReply",
+  dynamic: "form",
+  authenticate: "authenticate",
+  payment: "payment",
+  iMessageApp: "iMessageApp"
+}
+
+const kindOf = (content: OutboundContent): string =>
+  content.type !== "interactive"
+    ? content.type
+    : "interactiveData" in content
+      ? featureKind[featuresOf(content.interactiveData)[0] ?? "iMessageApp"]
+      : "interactive"
+
+/**
+ * The Apple id of piece `index` of an agent's message: derived from the workspace's own id, so a
+ * retried send finds its line in the transcript (the Apple id is unique) and is not sent twice.
+ */
+const agentMessageId = (interactionId: string, clientMessageId: string, index: number): string => {
+  const h = createHash("sha256").update(`${interactionId}\n${clientMessageId}\n${index}`).digest("hex")
+  const variant = ((Number.parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
+
+export type AgentSent =
+  | { readonly _tag: "Sent"; readonly lines: ReadonlyArray<Message>; readonly repeated: boolean }
+  | { readonly _tag: "Refused"; readonly reason: string }
+
+/**
+ * Sends what a live agent wrote. Unlike the bot's, it is never substituted: content the device
+ * cannot show is refused with the reason, so the agent can choose what to send instead. A person
+ * wrote it, so `auto-reply` is false.
+ */
+export const sendAgent = Effect.fn("Transcript.sendAgent")(function* (
+  to: Recipient,
+  agentId: string,
+  clientMessageId: string,
+  content: OutboundContent
+) {
+  if (content.type === "typing_start" || content.type === "typing_end")
+    return { _tag: "Refused", reason: "typing is not a message" } as AgentSent
+  const gated = gate(to.capabilities, content, to.deviceAgent !== undefined ? { deviceAgent: to.deviceAgent } : {})
+  const substitution = Option.getOrUndefined(gated.substitution)
+  if (substitution !== undefined) {
+    const reason = `the customer's device cannot show ${substitution.feature} (needs ${substitution.missing})`
+    return { _tag: "Refused", reason } as AgentSent
+  }
+  const pieces = content.type === "text" && content.attachments === undefined ? splitLinks(content.body) : [content]
+  const lines: Array<Message> = []
+  let repeated = false
+  for (const [index, piece] of pieces.entries()) {
+    const appleMessageId = agentMessageId(to.interactionId, clientMessageId, index)
+    const appended = yield* appendMessage({
+      interactionId: to.interactionId,
+      direction: "out",
+      authorKind: "agent",
+      authorUserId: agentId,
+      kind: kindOf(piece),
+      body: { content: piece, clientMessageId },
+      appleMessageId
+    })
+    if (appended.message !== undefined) lines.push(appended.message)
+    if (appended.inserted) yield* toApple(to, appleMessageId, piece, false)
+    else repeated = true
+  }
+  return { _tag: "Sent", lines, repeated } as AgentSent
+})
+
+/** The agent's typing indicator: shown to the customer, never kept in the transcript. */
+export const sendTyping = (to: Recipient, active: boolean) =>
+  toApple(to, randomUUID(), active ? typingStart : typingEnd, false)

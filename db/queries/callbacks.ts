@@ -5,8 +5,10 @@ import type { DbError } from "../DbError.ts"
 import { type Callback, callbacks } from "../schema/awa.ts"
 import { first, query, single } from "./internal/query.ts"
 
+/** Books a call-back; `newInteractionId` is the follow-up interaction opened for it (state `new`). */
 export const scheduleCallback = (input: {
   readonly interactionId: string
+  readonly newInteractionId?: string
   readonly queueId: string
   readonly scheduledAt: Date
   readonly requestedBy?: string
@@ -18,6 +20,7 @@ export const scheduleCallback = (input: {
         .insert(callbacks)
         .values({
           interactionId: input.interactionId,
+          newInteractionId: input.newInteractionId ?? null,
           queueId: input.queueId,
           scheduledAt: input.scheduledAt,
           requestedBy: input.requestedBy ?? null,
@@ -26,6 +29,9 @@ export const scheduleCallback = (input: {
         .returning()
     )
   )
+
+export const findCallback = (id: string): Effect.Effect<Callback | undefined, DbError, Db> =>
+  query("findCallback", async (db) => first(await db.select().from(callbacks).where(eq(callbacks.id, id))))
 
 /** Scheduled call-backs whose time has come, earliest first (re-armed after a restart). */
 export const dueCallbacks = (

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, notInArray, type SQL } from "drizzle-orm"
+import { and, asc, desc, eq, gte, inArray, lt, notInArray, type SQL, sql } from "drizzle-orm"
 import type { Effect } from "effect"
 import type { Db } from "../Db.ts"
 import type { DbError } from "../DbError.ts"
@@ -82,7 +82,11 @@ export type InteractionChanges = Partial<
   >
 > & { readonly capabilities?: ReadonlyArray<string>; readonly customer?: CustomerRef }
 
-/** Applies changes; moving into a closed state stamps `closedAt`, reopening clears it. */
+/**
+ * Applies changes; moving into a closed state stamps `closedAt` (keeping the first stamp, so a
+ * chat the agent closed and the feedback later finished keeps the agent's close time), reopening
+ * clears it.
+ */
 export const updateInteraction = (
   id: string,
   changes: InteractionChanges
@@ -90,7 +94,14 @@ export const updateInteraction = (
   query("updateInteraction", async (db) => {
     const { customer, capabilities, ...rest } = changes
     const now = new Date()
-    const closing = rest.state === undefined ? {} : { closedAt: closedStates.includes(rest.state) ? now : null }
+    const closing =
+      rest.state === undefined
+        ? {}
+        : {
+            closedAt: closedStates.includes(rest.state)
+              ? sql`coalesce(${interactions.closedAt}, ${now.toISOString()}::timestamptz)`
+              : null
+          }
     return first(
       await db
         .update(interactions)

@@ -26,6 +26,19 @@ export interface RoutingConditions {
   readonly requiredSkills?: ReadonlyArray<string>
 }
 
+/**
+ * When a queue's people can call a customer back (story step 9): slots of `slotSeconds` inside
+ * `hoursUtc` [from, to) on `weekdays` (0 = Sunday), the first at least `leadSeconds` from now.
+ * Null takes the product default (weekday office hours, half-hour slots).
+ */
+export interface CallbackSchedule {
+  readonly hoursUtc: readonly [number, number]
+  readonly weekdays: ReadonlyArray<number>
+  readonly slotSeconds: number
+  readonly leadSeconds: number
+  readonly count: number
+}
+
 export const queues = pgTable(
   "queues",
   {
@@ -41,6 +54,7 @@ export const queues = pgTable(
     overflowQueueId: uuid().references((): AnyPgColumn => queues.id),
     /** After this long unassigned, work moves to the overflow queue (if any). */
     maxWaitSeconds: integer(),
+    callbackSchedule: jsonb().$type<CallbackSchedule>(),
     active: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
   },
