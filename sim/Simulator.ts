@@ -1,6 +1,7 @@
 import { Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import { Hono } from "hono"
 import { listen } from "../http/HttpServer.ts"
+import * as SimControl from "./SimControl.ts"
 import { type CustomerOptions, type Deliver, SimCustomer } from "./SimCustomer.ts"
 import * as SimGateway from "./SimGateway.ts"
 import * as SimIdp from "./SimIdp.ts"
@@ -78,18 +79,20 @@ export const make = (options: SimulatorOptions): Effect.Effect<Simulator, never,
           : fetch(new Request(`${mspUrl}/message`, request), { signal: AbortSignal.timeout(30_000) }).catch(
               () => new Response("MSP unreachable", { status: 599 })
             ))
+    const customersApi = {
+      add: (customerOptions: CustomerOptions = {}) => {
+        const customer = new SimCustomer(state, deliver, customerOptions)
+        customers.set(customer.id, customer)
+        return customer
+      },
+      get: (id: string) => customers.get(id),
+      all: () => Array.from(customers.values())
+    }
+    SimControl.routes(app, customersApi)
     return {
       url: `${server.url}/v1`,
       origin: server.url,
-      customers: {
-        add: (customerOptions = {}) => {
-          const customer = new SimCustomer(state, deliver, customerOptions)
-          customers.set(customer.id, customer)
-          return customer
-        },
-        get: (id) => customers.get(id),
-        all: () => Array.from(customers.values())
-      },
+      customers: customersApi,
       violations: () => [...state.violations],
       clearViolations: () => {
         state.violations.length = 0

@@ -105,7 +105,7 @@ const configText = (layout: Layout, cluster: { name: string; routes: ReadonlyArr
     `server_name: ${JSON.stringify(layout.name)}`,
     `listen: "127.0.0.1:${layout.clientPort}"`,
     `http: "127.0.0.1:${layout.monitorPort}"`,
-    `jetstream { store_dir: ${JSON.stringify(layout.storeDir)}, max_memory_store: 256MB, max_file_store: 1GB }`
+    `jetstream { store_dir: ${JSON.stringify(layout.storeDir)}, max_memory_store: 256MB, max_file_store: 8GB }`
   ]
   if (cluster !== undefined && layout.routePort !== undefined) {
     lines.push(

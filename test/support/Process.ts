@@ -24,6 +24,8 @@ export interface SpawnOptions {
   readonly keepLines?: number
   /** How long scope close waits after SIGTERM before SIGKILL. */
   readonly grace?: Duration.DurationInput
+  /** Also hands each output chunk here (the cluster demo echoes its nodes' logs). */
+  readonly onOutput?: (chunk: string) => void
 }
 
 /** A running (or ended) child process owned by a scope. */
@@ -107,6 +109,11 @@ export const spawn = (options: SpawnOptions): Effect.Effect<ChildHandle, Process
         })
         child.stdout?.on("data", buffer.push)
         child.stderr?.on("data", buffer.push)
+        const echo = options.onOutput
+        if (echo !== undefined) {
+          child.stdout?.on("data", (chunk: Buffer) => echo(String(chunk)))
+          child.stderr?.on("data", (chunk: Buffer) => echo(String(chunk)))
+        }
         await waitStarted(child)
         // A failed kill() emits 'error' later; without a listener that would crash the worker.
         child.on("error", () => {})
