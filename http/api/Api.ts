@@ -1,36 +1,33 @@
-import { Effect, type Runtime, Schema } from "effect"
+import type { Runtime } from "effect"
 import { Hono } from "hono"
-import type { Db } from "../../db/Db.ts"
-import type { ActorSystem } from "../../runtime/ActorSystem.ts"
-import { Authenticator } from "../auth/Authenticator.ts"
-import { apiError } from "./ApiError.ts"
+import * as Agents from "./Agents.ts"
+import * as Cases from "./Cases.ts"
+import * as Feedback from "./Feedback.ts"
+import * as Interactions from "./Interactions.ts"
+import * as Knowledge from "./Knowledge.ts"
+import * as OpenApi from "./OpenApi.ts"
+import * as Queues from "./Queues.ts"
+import type { ApiServices, Route } from "./Route.ts"
+import { mount } from "./Router.ts"
+import * as Session from "./Session.ts"
 
-/** What REST handlers run with. */
-export type ApiServices = Authenticator | Db | ActorSystem
+export type { ApiServices } from "./Route.ts"
 
-const LoginBody = Schema.Struct({
-  login: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
-  password: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1000))
-})
-const decodeLogin = Schema.decodeUnknownEither(LoginBody)
+/** Every REST route, once: the router mounts this table and `/api/openapi.json` describes it. */
+export const table: ReadonlyArray<Route> = [
+  ...Session.routes,
+  ...Interactions.routes,
+  ...Cases.routes,
+  ...Queues.routes,
+  ...Agents.routes,
+  ...Feedback.routes,
+  ...Knowledge.routes,
+  OpenApi.route(() => table)
+]
 
 /**
- * The REST API under `/api`. Every route but sign-in needs `Authorization: Bearer <session or API
- * token>` and checks the caller's role and ownership (DESIGN.md §2).
+ * The REST API under `/api`. Every route but sign-in, knowledge search and the OpenAPI document
+ * needs `Authorization: Bearer <session or API token>` and checks the caller's role and ownership
+ * (DESIGN.md §2).
  */
-export const routes = (runtime: Runtime.Runtime<ApiServices>): Hono => {
-  const app = new Hono()
-  const run = <A, E>(effect: Effect.Effect<A, E, ApiServices>) => Effect.runPromiseExit(Effect.provide(effect, runtime))
-
-  app.post("/login", async (c) => {
-    const body = await c.req.json().catch(() => undefined)
-    const input = decodeLogin(body)
-    if (input._tag === "Left") return apiError(c, 400, "invalid_request", "expected JSON {login, password}")
-    const exit = await run(Effect.flatMap(Authenticator, (a) => a.login(input.right.login, input.right.password)))
-    if (exit._tag === "Failure") return apiError(c, 401, "unauthenticated", "wrong login or password")
-    const { token, expiresAt, principal } = exit.value
-    return c.json({ token, expiresAt: expiresAt.toISOString(), user: principal })
-  })
-
-  return app
-}
+export const routes = (runtime: Runtime.Runtime<ApiServices>): Hono => mount(new Hono(), table, runtime)

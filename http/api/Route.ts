@@ -1,0 +1,125 @@
+import { Effect, ParseResult, Schema, type SchemaAST } from "effect"
+import type { Db } from "../../db/Db.ts"
+import type { ActorSystem } from "../../runtime/ActorSystem.ts"
+import type { Authenticator } from "../auth/Authenticator.ts"
+import type { Principal } from "../auth/Principal.ts"
+import type { HttpConfig } from "../HttpConfig.ts"
+import type { ApiFailure, ErrorCode } from "./ApiError.ts"
+import { InvalidRequest } from "./ApiFailure.ts"
+
+/** What REST handlers run with. */
+export type ApiServices = Authenticator | Db | ActorSystem | HttpConfig
+
+export type Method = "get" | "post" | "patch"
+
+/** The kinds of caller DESIGN.md §2 distinguishes; a manager is an agent too. */
+export type Audience = "customer" | "agent" | "manager"
+
+/** Who may call a route: anyone, any signed-in user, or signed-in users of the listed audiences. */
+export type Access = "public" | "signedIn" | ReadonlyArray<Audience>
+
+/** A request as it arrived: path parameters and query as strings, the body as parsed JSON. */
+export interface RawRequest {
+  readonly params: Readonly<Record<string, string>>
+  readonly query: Readonly<Record<string, string>>
+  readonly body: unknown
+}
+
+/**
+ * One REST route, with its types erased: the router mounts it and the OpenAPI document describes
+ * it, both from this one value, so the two cannot drift.
+ */
+export interface Route {
+  readonly method: Method
+  /** Hono's form, relative to `/api`: `/cases/:id`. */
+  readonly path: string
+  readonly tag: string
+  readonly summary: string
+  readonly access: Access
+  readonly status: 200 | 201
+  /** Failures beyond those every route may give (400, 401, 403, 503), e.g. `not_found`. */
+  readonly errors: ReadonlyArray<ErrorCode>
+  readonly schemas: {
+    readonly params: SchemaAST.AST | undefined
+    readonly query: SchemaAST.AST | undefined
+    readonly body: SchemaAST.AST | undefined
+    readonly response: SchemaAST.AST
+  }
+  /** Decodes the request, runs the handler and encodes its answer (JSON-ready). */
+  readonly run: (
+    request: RawRequest,
+    principal: Principal | undefined
+  ) => Effect.Effect<unknown, ApiFailure, ApiServices>
+}
+
+export interface Input<Who, P, Q, B> {
+  readonly principal: Who
+  readonly params: P
+  readonly query: Q
+  readonly body: B
+}
+
+interface Spec<Who, P, PI, Q, QI, B, BI, R, RI> {
+  readonly method: Method
+  readonly path: string
+  readonly tag: string
+  readonly summary: string
+  readonly status?: 200 | 201
+  readonly errors?: ReadonlyArray<ErrorCode>
+  readonly params?: Schema.Schema<P, PI>
+  readonly query?: Schema.Schema<Q, QI>
+  readonly body?: Schema.Schema<B, BI>
+  readonly response: Schema.Schema<R, RI>
+  readonly handler: (input: Input<Who, P, Q, B>) => Effect.Effect<R, ApiFailure, ApiServices>
+}
+
+const decode = <A, I>(where: string, schema: Schema.Schema<A, I> | undefined, value: unknown) =>
+  schema === undefined
+    ? Effect.succeed(undefined as A)
+    : Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(value).pipe(
+        Effect.mapError(
+          (e) => new InvalidRequest({ message: `${where}: ${ParseResult.TreeFormatter.formatErrorSync(e)}` })
+        )
+      )
+
+const make = <Who, P, PI, Q, QI, B, BI, R, RI>(
+  spec: Spec<Who, P, PI, Q, QI, B, BI, R, RI>,
+  access: Access,
+  who: (principal: Principal | undefined) => Who
+): Route => ({
+  method: spec.method,
+  path: spec.path,
+  tag: spec.tag,
+  summary: spec.summary,
+  access,
+  status: spec.status ?? 200,
+  errors: spec.errors ?? [],
+  schemas: {
+    params: spec.params?.ast,
+    query: spec.query?.ast,
+    body: spec.body?.ast,
+    response: spec.response.ast
+  },
+  run: (request, principal) =>
+    Effect.gen(function* () {
+      const params = yield* decode("path", spec.params, request.params)
+      const query = yield* decode("query", spec.query, request.query)
+      const body = yield* decode("body", spec.body, request.body)
+      const result = yield* spec.handler({ principal: who(principal), params, query, body })
+      // A handler returning what its own Schema rejects is a bug: a defect (500), not the client's fault.
+      return yield* Schema.encode(spec.response)(result).pipe(Effect.orDie)
+    })
+})
+
+/** A route for signed-in callers; the router has checked the token and `access` before it runs. */
+export const route = <P, PI, Q, QI, B, BI, R, RI>(
+  spec: Spec<Principal, P, PI, Q, QI, B, BI, R, RI> & { readonly access: "signedIn" | ReadonlyArray<Audience> }
+): Route =>
+  make(spec, spec.access, (principal) => {
+    if (principal === undefined) throw new Error(`route ${spec.path} ran without a principal`)
+    return principal
+  })
+
+/** A route anyone may call, without a token (sign-in, public knowledge, the API's description). */
+export const publicRoute = <P, PI, Q, QI, B, BI, R, RI>(spec: Spec<undefined, P, PI, Q, QI, B, BI, R, RI>): Route =>
+  make(spec, "public", () => undefined)

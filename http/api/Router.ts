@@ -1,0 +1,74 @@
+import { Cause, Effect, Exit, Runtime } from "effect"
+import type { Context, Hono } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import { Forbidden, Unauthenticated } from "../auth/AuthError.ts"
+import { Authenticator, bearerOf } from "../auth/Authenticator.ts"
+import type { Principal } from "../auth/Principal.ts"
+import { allows } from "./Access.ts"
+import { apiError, describe, statusOf } from "./ApiError.ts"
+import { InvalidRequest } from "./ApiFailure.ts"
+import type { ApiServices, Route } from "./Route.ts"
+
+/** Request bodies are small JSON documents (a case, a state change); anything bigger is refused unread. */
+const maxBodyBytes = 64 * 1024
+
+const principalOf = (route: Route, authorization: string | undefined) =>
+  Effect.gen(function* () {
+    if (route.access === "public") return undefined
+    const bearer = bearerOf(authorization)
+    if (bearer === undefined) return yield* new Unauthenticated({ reason: "no bearer token" })
+    const principal = yield* Effect.flatMap(Authenticator, (auth) => auth.authenticate(bearer))
+    if (!allows(route.access, principal))
+      return yield* new Forbidden({ reason: `${route.method.toUpperCase()} /api${route.path} is not for your role` })
+    return principal
+  })
+
+const bodyOf = (route: Route, c: Context) =>
+  route.schemas.body === undefined
+    ? Effect.succeed(undefined)
+    : Effect.tryPromise({
+        try: () => c.req.json<unknown>(),
+        catch: () => new InvalidRequest({ message: "body: expected a JSON document" })
+      })
+
+/**
+ * Mounts every route of the table on `app`. Order per request: who is calling (401), may their
+ * role call this (403), does the input decode (400), then the handler; every failure becomes the
+ * JSON error with its code, and a defect a logged 500 that says nothing more.
+ */
+export const mount = (app: Hono, table: ReadonlyArray<Route>, runtime: Runtime.Runtime<ApiServices>): Hono => {
+  const run = Runtime.runPromiseExit(runtime)
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => apiError(c, 413, "payload_too_large", `bodies are limited to ${maxBodyBytes} bytes`)
+    })
+  )
+  for (const route of table) {
+    app.on(route.method.toUpperCase(), route.path, async (c) => {
+      const handled = Effect.gen(function* () {
+        const principal: Principal | undefined = yield* principalOf(route, c.req.header("authorization"))
+        const body = yield* bodyOf(route, c)
+        return yield* route.run({ params: c.req.param(), query: c.req.query(), body }, principal)
+      }).pipe(
+        Effect.withSpan(`api ${route.method.toUpperCase()} ${route.path}`),
+        Effect.tapErrorCause((cause) =>
+          Cause.isFailType(cause) && describe(cause.error).code !== "unavailable"
+            ? Effect.void
+            : Effect.logError(`api: ${route.method.toUpperCase()} ${route.path} failed`, cause)
+        )
+      )
+      const exit = await run(handled)
+      if (Exit.isSuccess(exit)) return c.json(exit.value as object, route.status)
+      const failure = Cause.failureOption(exit.cause)
+      if (failure._tag === "None") return apiError(c, 500, "internal", "internal error")
+      const { code, message } = describe(failure.value)
+      if (code === "unauthenticated") c.header("WWW-Authenticate", 'Bearer realm="parley"')
+      if (code === "unavailable") c.header("Retry-After", "5")
+      return apiError(c, statusOf[code], code, message)
+    })
+  }
+  app.all("*", (c) => apiError(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}`))
+  return app
+}
