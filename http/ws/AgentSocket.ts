@@ -38,7 +38,7 @@ export const routes = (
         onOpen: (_event, ws) => {
           const raw = ws.raw
           if (raw === undefined) return
-          connection = Effect.runSync(Connection.make(raw, settings.maxBufferedBytes))
+          connection = Effect.runSync(Connection.make(raw, settings))
           fork(Effect.scoped(Session.run(connection, header, lastEventId, settings)))
         },
         onMessage: (event) => {

@@ -116,11 +116,10 @@ export const run = (
     const annotations = { user: principal.login, userId: principal.userId, node: sys.node, sessionId }
     yield* Effect.logInfo("ws: connected").pipe(Effect.annotateLogs(annotations))
     yield* Effect.addFinalizer(() =>
-      Effect.flatMap(Deferred.poll(connection.closed), (code) =>
-        Effect.logInfo("ws: disconnected").pipe(
-          Effect.annotateLogs({ ...annotations, code: Option.match(code, { onNone: () => 0, onSome: (c) => c }) })
-        )
-      ).pipe(Effect.orElse(() => Effect.void))
+      Deferred.poll(connection.closed).pipe(
+        Effect.flatMap(Option.match({ onNone: () => Effect.succeed(0), onSome: (code) => code })),
+        Effect.flatMap((code) => Effect.logInfo("ws: disconnected").pipe(Effect.annotateLogs({ ...annotations, code })))
+      )
     )
     const status = agent ? yield* statusOf(principal.userId) : Option.none()
     yield* connection.send({

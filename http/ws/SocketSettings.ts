@@ -5,6 +5,8 @@ export interface SocketSettings {
   readonly offlineAfterMs: number
   /** Bytes queued for a socket beyond which it is dropped (close 1013); the client reconnects and resumes. */
   readonly maxBufferedBytes: number
+  /** How long a full buffer may take to drain before the client counts as not reading. */
+  readonly drainTimeoutMs: number
   /** How long a socket without an `Authorization` header has to send its `hello` with a token. */
   readonly helloTimeoutMs: number
   /** Events replayed at most on resume; a client further behind reloads its view. */
@@ -14,6 +16,7 @@ export interface SocketSettings {
 export const defaults: SocketSettings = {
   offlineAfterMs: 30_000,
   maxBufferedBytes: 1024 * 1024,
+  drainTimeoutMs: 5_000,
   helloTimeoutMs: 10_000,
   resumeLimit: 5_000
 }
@@ -28,6 +31,11 @@ export const config: Config.Config<SocketSettings> = Config.all({
     Config.validate({ message: "must be at least 16384", validation: (n) => n >= 16_384 }),
     Config.withDefault(defaults.maxBufferedBytes),
     Config.withDescription("Bytes queued for one agent socket before it is dropped with close code 1013")
+  ),
+  drainTimeoutMs: Config.integer("WS_DRAIN_TIMEOUT_MS").pipe(
+    Config.validate({ message: "must be between 100 and 60000", validation: (n) => n >= 100 && n <= 60_000 }),
+    Config.withDefault(defaults.drainTimeoutMs),
+    Config.withDescription("How long a socket's full send buffer may take to drain before it is dropped")
   ),
   helloTimeoutMs: Config.succeed(defaults.helloTimeoutMs),
   resumeLimit: Config.succeed(defaults.resumeLimit)

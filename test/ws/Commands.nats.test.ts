@@ -100,134 +100,137 @@ const expectReply = (reply: Frame, expected: "ack" | "not_found" | "forbidden", 
   }
 }
 
-layer(nodeLayer("nats"), { timeout: 120_000 })("agent socket: handshake and command × role", (it) => {
-  it.scoped("a bearer header or a first hello opens the socket; a bad token closes it with 4401", () =>
-    Effect.gen(function* () {
-      const node = yield* E2eNode
-      const ava = yield* login(node, "ava.agent")
-      const byHeader = yield* connect(node, { header: ava.token })
-      const welcome = yield* byHeader.welcome
-      assert.strictEqual((welcome.user as { userId: string }).userId, ava.userId)
-      assert.isString(welcome.node)
+layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
+  "agent socket: handshake and command × role",
+  (it) => {
+    it.scoped("a bearer header or a first hello opens the socket; a bad token closes it with 4401", () =>
+      Effect.gen(function* () {
+        const node = yield* E2eNode
+        const ava = yield* login(node, "ava.agent")
+        const byHeader = yield* connect(node, { header: ava.token })
+        const welcome = yield* byHeader.welcome
+        assert.strictEqual((welcome.user as { userId: string }).userId, ava.userId)
+        assert.isString(welcome.node)
 
-      const byHello = yield* connect(node)
-      yield* byHello.sendRaw(JSON.stringify({ v: 1, type: "hello", ref: "h1", token: ava.token }))
-      assert.strictEqual(((yield* byHello.welcome).user as { login: string }).login, "ava.agent")
+        const byHello = yield* connect(node)
+        yield* byHello.sendRaw(JSON.stringify({ v: 1, type: "hello", ref: "h1", token: ava.token }))
+        assert.strictEqual(((yield* byHello.welcome).user as { login: string }).login, "ava.agent")
 
-      const forged = yield* connect(node, { header: `${ava.token.slice(0, -4)}AAAA` })
-      assert.strictEqual(yield* forged.closed, 4401)
-      const badHello = yield* connect(node)
-      yield* badHello.sendRaw(JSON.stringify({ v: 1, type: "hello", ref: "h2", token: "tok-nobody" }))
-      assert.strictEqual(yield* badHello.closed, 4401)
-      const noHello = yield* connect(node)
-      yield* noHello.sendRaw(
-        JSON.stringify({ v: 1, type: "setPresence", ref: "p", channel: "apple_messages", state: "away" })
-      )
-      assert.strictEqual(yield* noHello.closed, 4401)
-    })
-  )
+        const forged = yield* connect(node, { header: `${ava.token.slice(0, -4)}AAAA` })
+        assert.strictEqual(yield* forged.closed, 4401)
+        const badHello = yield* connect(node)
+        yield* badHello.sendRaw(JSON.stringify({ v: 1, type: "hello", ref: "h2", token: "tok-nobody" }))
+        assert.strictEqual(yield* badHello.closed, 4401)
+        const noHello = yield* connect(node)
+        yield* noHello.sendRaw(
+          JSON.stringify({ v: 1, type: "setPresence", ref: "p", channel: "apple_messages", state: "away" })
+        )
+        assert.strictEqual(yield* noHello.closed, 4401)
+      })
+    )
 
-  it.scoped("a malformed frame gets invalid_command and the socket stays open", () =>
-    Effect.gen(function* () {
-      const node = yield* E2eNode
-      const ava = yield* login(node, "ava.agent")
-      const ws = yield* connect(node, { header: ava.token })
-      yield* ws.welcome
-      for (const frame of ["{", "42", JSON.stringify({ v: 1, type: "accept", ref: "bad-1", offerId: "nope" })]) {
-        yield* ws.sendRaw(frame)
-      }
-      const reply = yield* ws.command("setPresence", { channel: "apple_messages", state: "offline" })
-      assert.strictEqual(reply.type, "ack")
-      assert.strictEqual(ws.errors.length, 3)
-      assert.isTrue(ws.errors.every((e) => e.code === "invalid_command"))
-      assert.strictEqual(ws.errors[2]?.ref, "bad-1")
-      assert.strictEqual(ws.raw.readyState, ws.raw.OPEN)
-    })
-  )
+    it.scoped("a malformed frame gets invalid_command and the socket stays open", () =>
+      Effect.gen(function* () {
+        const node = yield* E2eNode
+        const ava = yield* login(node, "ava.agent")
+        const ws = yield* connect(node, { header: ava.token })
+        yield* ws.welcome
+        for (const frame of ["{", "42", JSON.stringify({ v: 1, type: "accept", ref: "bad-1", offerId: "nope" })]) {
+          yield* ws.sendRaw(frame)
+        }
+        const reply = yield* ws.command("setPresence", { channel: "apple_messages", state: "offline" })
+        assert.strictEqual(reply.type, "ack")
+        assert.strictEqual(ws.errors.length, 3)
+        assert.isTrue(ws.errors.every((e) => e.code === "invalid_command"))
+        assert.strictEqual(ws.errors[2]?.ref, "bad-1")
+        assert.strictEqual(ws.raw.readyState, ws.raw.OPEN)
+      })
+    )
 
-  it.scoped(
-    "every command × role: owner ack, another agent or manager not_found, manager on their own ack, customer forbidden",
-    () =>
+    it.scoped(
+      "every command × role: owner ack, another agent or manager not_found, manager on their own ack, customer forbidden",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const s = yield* setup(node)
+          const jane = yield* login(node, "jane.doe")
+          const open = (user: TestUser | { readonly token: string }) =>
+            Effect.tap(connect(node, { header: user.token }), (ws) => ws.welcome)
+          const sockets: Record<string, WsClient> = {
+            owner: yield* open(s.owner),
+            other: yield* open(s.other),
+            manager: yield* open(s.manager),
+            customer: yield* open(jane)
+          }
+          const customerHello = yield* sockets.customer!.command("hello", {})
+          expectReply(customerHello, "forbidden", "customer hello")
+          const names = commands(s, { interactionId: "", workItemId: "", offerId: "" }).map(([name]) => name)
+          for (const [index, name] of names.entries()) {
+            const ofOwner = yield* fixture(node, s, s.owner.id, ["QUICK", "LIST", "TIME", "FORM"])
+            const ofManager = yield* fixture(node, s, s.manager.id, ["QUICK", "LIST", "TIME", "FORM"])
+            const on = (f: Fixture) => commands(s, f)[index]![1]
+            const rows: ReadonlyArray<readonly [string, Record<string, unknown>, "ack" | "not_found" | "forbidden"]> = [
+              ["customer", on(ofOwner), "forbidden"],
+              ["other", on(ofOwner), ownerless.has(name) ? "ack" : "not_found"],
+              ["manager", on(ofOwner), ownerless.has(name) ? "ack" : "not_found"],
+              ["manager", on(ofManager), "ack"],
+              ["owner", on(ofOwner), "ack"]
+            ]
+            for (const [who, fields, expected] of rows) {
+              const reply = yield* sockets[who]!.command(name, fields)
+              expectReply(reply, expected, `${name} by ${who}`)
+            }
+            if (name === "createCase") {
+              const cases = yield* inNode(node, casesOfInteraction(ofOwner.interactionId))
+              assert.strictEqual(cases.length, 1)
+              assert.strictEqual(cases[0]?.openedBy, s.owner.id)
+            }
+          }
+          // A direct transfer names an agent; someone who is not staff is no target.
+          const last = yield* fixture(node, s, s.owner.id, ["QUICK"])
+          const toCustomer = yield* sockets.owner!.command("transfer", {
+            interactionId: last.interactionId,
+            toAgent: jane.userId
+          })
+          expectReply(toCustomer, "not_found", "transfer to a customer")
+          const toAgent = yield* sockets.owner!.command("transfer", {
+            interactionId: last.interactionId,
+            toAgent: s.other.id
+          })
+          expectReply(toAgent, "ack", "transfer to an agent")
+        })
+    )
+
+    it.scoped("send is checked against the customer's device: a list picker to a device without LIST is refused", () =>
       Effect.gen(function* () {
         const node = yield* E2eNode
         const s = yield* setup(node)
-        const jane = yield* login(node, "jane.doe")
-        const open = (user: TestUser | { readonly token: string }) =>
-          Effect.tap(connect(node, { header: user.token }), (ws) => ws.welcome)
-        const sockets: Record<string, WsClient> = {
-          owner: yield* open(s.owner),
-          other: yield* open(s.other),
-          manager: yield* open(s.manager),
-          customer: yield* open(jane)
-        }
-        const customerHello = yield* sockets.customer!.command("hello", {})
-        expectReply(customerHello, "forbidden", "customer hello")
-        const names = commands(s, { interactionId: "", workItemId: "", offerId: "" }).map(([name]) => name)
-        for (const [index, name] of names.entries()) {
-          const ofOwner = yield* fixture(node, s, s.owner.id, ["QUICK", "LIST", "TIME", "FORM"])
-          const ofManager = yield* fixture(node, s, s.manager.id, ["QUICK", "LIST", "TIME", "FORM"])
-          const on = (f: Fixture) => commands(s, f)[index]![1]
-          const rows: ReadonlyArray<readonly [string, Record<string, unknown>, "ack" | "not_found" | "forbidden"]> = [
-            ["customer", on(ofOwner), "forbidden"],
-            ["other", on(ofOwner), ownerless.has(name) ? "ack" : "not_found"],
-            ["manager", on(ofOwner), ownerless.has(name) ? "ack" : "not_found"],
-            ["manager", on(ofManager), "ack"],
-            ["owner", on(ofOwner), "ack"]
+        const f = yield* fixture(node, s, s.owner.id, ["QUICK", "TIME"])
+        const ws = yield* connect(node, { header: s.owner.token })
+        yield* ws.welcome
+        const picker = { kind: "listPicker", title: "Which card?", items: [{ id: "1", title: "Visa" }] }
+        const refused = yield* ws.command("send", {
+          interactionId: f.interactionId,
+          clientMessageId: "m1",
+          content: picker
+        })
+        assert.strictEqual(refused.code, "capability_missing")
+        assert.strictEqual(refused.reason, "customer's device lacks LIST")
+        const quick = {
+          kind: "quickReply",
+          prompt: "Anything else?",
+          options: [
+            { id: "y", title: "Yes" },
+            { id: "n", title: "No" }
           ]
-          for (const [who, fields, expected] of rows) {
-            const reply = yield* sockets[who]!.command(name, fields)
-            expectReply(reply, expected, `${name} by ${who}`)
-          }
-          if (name === "createCase") {
-            const cases = yield* inNode(node, casesOfInteraction(ofOwner.interactionId))
-            assert.strictEqual(cases.length, 1)
-            assert.strictEqual(cases[0]?.openedBy, s.owner.id)
-          }
         }
-        // A direct transfer names an agent; someone who is not staff is no target.
-        const last = yield* fixture(node, s, s.owner.id, ["QUICK"])
-        const toCustomer = yield* sockets.owner!.command("transfer", {
-          interactionId: last.interactionId,
-          toAgent: jane.userId
+        const allowed = yield* ws.command("send", {
+          interactionId: f.interactionId,
+          clientMessageId: "m2",
+          content: quick
         })
-        expectReply(toCustomer, "not_found", "transfer to a customer")
-        const toAgent = yield* sockets.owner!.command("transfer", {
-          interactionId: last.interactionId,
-          toAgent: s.other.id
-        })
-        expectReply(toAgent, "ack", "transfer to an agent")
+        assert.strictEqual(allowed.type, "ack")
       })
-  )
-
-  it.scoped("send is checked against the customer's device: a list picker to a device without LIST is refused", () =>
-    Effect.gen(function* () {
-      const node = yield* E2eNode
-      const s = yield* setup(node)
-      const f = yield* fixture(node, s, s.owner.id, ["QUICK", "TIME"])
-      const ws = yield* connect(node, { header: s.owner.token })
-      yield* ws.welcome
-      const picker = { kind: "listPicker", title: "Which card?", items: [{ id: "1", title: "Visa" }] }
-      const refused = yield* ws.command("send", {
-        interactionId: f.interactionId,
-        clientMessageId: "m1",
-        content: picker
-      })
-      assert.strictEqual(refused.code, "capability_missing")
-      assert.strictEqual(refused.reason, "customer's device lacks LIST")
-      const quick = {
-        kind: "quickReply",
-        prompt: "Anything else?",
-        options: [
-          { id: "y", title: "Yes" },
-          { id: "n", title: "No" }
-        ]
-      }
-      const allowed = yield* ws.command("send", {
-        interactionId: f.interactionId,
-        clientMessageId: "m2",
-        content: quick
-      })
-      assert.strictEqual(allowed.type, "ack")
-    })
-  )
-})
+    )
+  }
+)

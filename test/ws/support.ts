@@ -6,6 +6,7 @@ import { createSkill, grantSkill } from "../../db/queries/queues.ts"
 import { createUser, setApiToken } from "../../db/queries/users.ts"
 import type { RoleName } from "../../db/schema/users.ts"
 import { demoPasswordDefault } from "../../db/seed/staff.ts"
+import type { Received, SimCustomer } from "../../sim/SimCustomer.ts"
 import type { TestNode } from "../support/TestNode.ts"
 
 /** A frame from the server, as the client sees it (tests read fields by name). */
@@ -159,3 +160,31 @@ export const eventually = <A, E, R>(effect: Effect.Effect<A, E, R>, check: (a: A
     Effect.filterOrFail(check, () => new Error(`still waiting: ${what}`)),
     Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("30 seconds")))
   )
+
+const typingKinds = new Set(["typing_start", "typing_end"])
+
+export const textBody = (r: Received): string => (r.message.type === "text" ? r.message.body : `<${r.message.type}>`)
+
+/** Skips what the business sends (greetings, typing) until a text containing `part`. */
+export const untilText = (customer: SimCustomer, part: string) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 12; i++) {
+      const r = yield* customer
+        .next((m) => !typingKinds.has(m.message.type))
+        .pipe(Effect.timeoutFail({ duration: "30 seconds", onTimeout: () => new Error(`no message with "${part}"`) }))
+      if (textBody(r).includes(part)) return r
+    }
+    return yield* Effect.fail(new Error(`no message with "${part}"`))
+  })
+
+/** Sets the agent's presence over their socket and waits until their actor reports it. */
+export const presence = (ws: WsClient, state: "available" | "away" | "offline") =>
+  Effect.gen(function* () {
+    const before = ws.events.length
+    const reply = yield* ws.command("setPresence", { channel: "apple_messages", state })
+    if (reply.type !== "ack") return yield* Effect.fail(new Error(`setPresence refused: ${reply.reason}`))
+    yield* ws.nextEvent(
+      (e) => ws.events.indexOf(e) >= before && e.type === "presence" && e.body.state === state,
+      `presence ${state}`
+    )
+  })
