@@ -1,0 +1,293 @@
+import { randomBytes } from "node:crypto"
+import { assert, layer } from "@effect/vitest"
+import { Effect } from "effect"
+import { agentEventsSince, appendAgentEvent } from "../../db/queries/agentEvents.ts"
+import { findInteraction } from "../../db/queries/interactions.ts"
+import { createQueue } from "../../db/queries/queues.ts"
+import { findWorkItem, offersOf } from "../../db/queries/workItems.ts"
+import type { SimCustomer } from "../../sim/SimCustomer.ts"
+import { deviceOf, E2eNode, nodeLayer, perTest } from "../conversation/sharedNode.ts"
+import { inNode } from "../conversation/support.ts"
+import type { TestNode } from "../support/TestNode.ts"
+import {
+  connect,
+  eventually,
+  newSkill,
+  newStaff,
+  presence,
+  type TestUser,
+  untilText,
+  type WsClient,
+  type WsEvent
+} from "./support.ts"
+
+// Read when the node starts: a disconnected agent goes Offline half a second after their last socket.
+process.env.AGENT_OFFLINE_AFTER_MS = "500"
+process.env.WS_MAX_BUFFERED_BYTES = "65536"
+process.env.WS_DRAIN_TIMEOUT_MS = "1000"
+
+const jane = "jane.doe@example.com"
+const noList = ["QUICK", "TIME", "FORM", "AUTH2"]
+
+const isMessage = (text: string) => (e: WsEvent) =>
+  e.type === "message" && (e.body.body as { text?: string } | undefined)?.text === text
+
+const textsOf = (events: ReadonlyArray<WsEvent>) =>
+  events
+    .filter((e) => e.type === "message" && e.body.direction === "in")
+    .map((e) => (e.body.body as { text: string }).text)
+
+/** An agent of this test with an open, welcomed socket. */
+const agentDesk = (node: TestNode, label: string, skills: ReadonlyArray<string> = []) =>
+  Effect.gen(function* () {
+    const user = yield* inNode(node, newStaff(label, "agent_workspace_user", { skills }))
+    const ws = yield* connect(node, { header: user.token })
+    yield* ws.welcome
+    return { user, ws }
+  })
+
+/** Jane asks for a person; the agent gets the offer and accepts it over the socket. */
+const goLive = (device: SimCustomer, desk: { readonly user: TestUser; readonly ws: WsClient }) =>
+  Effect.gen(function* () {
+    yield* device.say("agent")
+    yield* untilText(device, "connecting you with a live agent")
+    const offer = yield* desk.ws.nextEvent((e) => e.type === "offer", "an offer")
+    const accepted = yield* desk.ws.command("accept", { offerId: offer.body.offerId })
+    assert.strictEqual(accepted.type, "ack")
+    yield* desk.ws.nextEvent((e) => e.type === "assigned", "assigned")
+    yield* untilText(device, "You're now chatting with")
+    return { offer, interactionId: String(offer.body.interactionId), workItemId: String(offer.body.workItemId) }
+  })
+
+/** Leaves the shared node as found: the test's agents take no more work. */
+const leave = (...desks: ReadonlyArray<{ readonly ws: WsClient }>) =>
+  Effect.forEach(desks, (d) => presence(d.ws, "offline"), { discard: true })
+
+layer(nodeLayer("nats"), { timeout: 150_000, excludeTestServices: true })(
+  "agent workspace over a real socket (NATS)",
+  (it) => {
+    it.scoped(
+      "an available agent gets Jane's offer with her context, accepts, reads her messages; a list picker her device cannot show is refused",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const desk = yield* agentDesk(node, "ws-story")
+          yield* presence(desk.ws, "available")
+          const { device } = yield* deviceOf(node, jane, { capabilities: noList })
+          const live = yield* goLive(device, desk)
+
+          const context = live.offer.body.context as {
+            customer: { name: string; kind: string } | null
+            assets: ReadonlyArray<{ maskedNumber: string }>
+            openCases: ReadonlyArray<unknown>
+            transcript: ReadonlyArray<{ direction: string; body: { text?: string } }>
+            interaction: { capabilities: ReadonlyArray<string> }
+          }
+          assert.deepInclude(context.customer, { name: "Jane Doe", kind: "contact" })
+          assert.isAbove(context.assets.length, 0)
+          assert.isArray(context.openCases)
+          assert.isTrue(context.transcript.some((l) => l.direction === "in" && l.body.text === "agent"))
+          assert.deepStrictEqual([...context.interaction.capabilities].sort(), [...noList].sort())
+
+          yield* device.say("An ATM kept my card")
+          const inbound = yield* desk.ws.nextEvent(isMessage("An ATM kept my card"), "Jane's message")
+          assert.deepInclude(inbound.body, { interactionId: live.interactionId, direction: "in" })
+
+          const picker = { kind: "listPicker", title: "Which card?", items: [{ id: "1", title: "Visa" }] }
+          const refused = yield* desk.ws.command("send", {
+            interactionId: live.interactionId,
+            clientMessageId: "c-picker",
+            content: picker
+          })
+          assert.deepInclude(refused, {
+            type: "error",
+            code: "capability_missing",
+            reason: "customer's device lacks LIST"
+          })
+
+          const sent = yield* desk.ws.command("send", {
+            interactionId: live.interactionId,
+            clientMessageId: "c-text",
+            content: { kind: "text", body: "Sorry about that, I'm blocking it now." }
+          })
+          assert.strictEqual(sent.type, "ack")
+          const got = yield* untilText(device, "blocking it now")
+          assert.strictEqual(got.autoReply, false)
+          const echo = yield* desk.ws.nextEvent((e) => e.type === "sent", "sent")
+          assert.strictEqual(echo.body.clientMessageId, "c-text")
+          yield* leave(desk)
+        }),
+      perTest
+    )
+
+    it.scoped(
+      "the socket drops mid-conversation while Jane keeps writing; a resume gets exactly what was missed, nothing twice",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const desk = yield* agentDesk(node, "ws-resume")
+          yield* presence(desk.ws, "available")
+          const { device } = yield* deviceOf(node, jane)
+          const live = yield* goLive(device, desk)
+          yield* device.say("one")
+          yield* desk.ws.nextEvent(isMessage("one"), "one")
+
+          desk.ws.raw.terminate()
+          yield* desk.ws.closed
+          const seen = desk.ws.events.flatMap((e) => (e.id === null ? [] : [e.id]))
+          const lastEventId = Math.max(...seen)
+          yield* device.say("two")
+          yield* device.say("three")
+          yield* eventually(
+            inNode(node, agentEventsSince(desk.user.id, lastEventId, 100)),
+            (rows) => rows.filter((r) => r.type === "message" && r.body.direction === "in").length >= 2,
+            "two and three recorded"
+          )
+
+          // A browser's way back: no header, the token and the last id seen in the first frame.
+          const again = yield* connect(node)
+          yield* again.sendRaw(JSON.stringify({ v: 1, type: "hello", ref: "h", token: desk.user.token, lastEventId }))
+          yield* again.welcome
+          yield* again.nextEvent(isMessage("three"), "three, replayed")
+          yield* device.say("four")
+          yield* again.nextEvent(isMessage("four"), "four, live")
+          assert.deepStrictEqual(textsOf(again.events), ["two", "three", "four"])
+
+          const resumed = again.events.flatMap((e) => (e.id === null ? [] : [e.id]))
+          assert.strictEqual(new Set(resumed).size, resumed.length, "no event twice")
+          assert.isTrue(
+            resumed.every((id) => id > lastEventId),
+            "nothing seen before the drop"
+          )
+          const recorded = yield* inNode(node, agentEventsSince(desk.user.id, lastEventId, 1000))
+          const upToFour = recorded.filter((r) => r.id <= Math.max(...resumed)).map((r) => r.id)
+          assert.deepStrictEqual(
+            [...resumed].sort((a, b) => a - b),
+            upToFour,
+            "every event recorded after the drop arrived"
+          )
+          assert.strictEqual(
+            (yield* inNode(node, findInteraction(live.interactionId)))?.assignedTo,
+            desk.user.id,
+            "the chat stayed with the agent"
+          )
+          yield* leave({ ws: again })
+        }),
+      perTest
+    )
+
+    it.scoped(
+      "an agent whose socket closes mid-offer goes Offline after the grace, and the offer goes to another agent",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const first = yield* agentDesk(node, "ws-gone")
+          const second = yield* agentDesk(node, "ws-stays")
+          yield* presence(first.ws, "available")
+          const { device } = yield* deviceOf(node, jane)
+          yield* device.say("agent")
+          const offer = yield* first.ws.nextEvent((e) => e.type === "offer", "offer to the first agent")
+          yield* first.ws.close()
+          yield* presence(second.ws, "available")
+
+          const next = yield* second.ws.nextEvent((e) => e.type === "offer", "offer to the second agent", 30_000)
+          assert.strictEqual(next.body.workItemId, offer.body.workItemId)
+          const accepted = yield* second.ws.command("accept", { offerId: next.body.offerId })
+          assert.strictEqual(accepted.type, "ack")
+          yield* untilText(device, "You're now chatting with ws-stays")
+          const workItemId = String(offer.body.workItemId)
+          const item = yield* inNode(node, findWorkItem(workItemId))
+          assert.deepInclude(item, { state: "assigned", assignedTo: second.user.id })
+          const offers = yield* inNode(node, offersOf(workItemId))
+          assert.deepStrictEqual(
+            offers.map((o) => [o.agentId, o.state]),
+            [
+              [first.user.id, "rejected"],
+              [second.user.id, "accepted"]
+            ]
+          )
+          assert.include(offers[0]?.reason ?? "", "offline")
+          yield* leave(second)
+        }),
+      perTest
+    )
+
+    it.scoped(
+      "a transfer to another queue reaches an agent of that queue, who takes the chat",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const skill = yield* inNode(node, newSkill("ws-mortgage"))
+          const target = yield* inNode(
+            node,
+            createQueue({
+              name: `ws-specialists-${randomBytes(4).toString("hex")}`,
+              routingConditions: { intents: ["ws-transfer-only"], requiredSkills: [skill.name] }
+            })
+          )
+          const generalist = yield* agentDesk(node, "ws-generalist")
+          const specialist = yield* agentDesk(node, "ws-specialist", [skill.id])
+          yield* presence(generalist.ws, "available")
+          const { device } = yield* deviceOf(node, jane)
+          const live = yield* goLive(device, generalist)
+          yield* presence(specialist.ws, "available")
+
+          const moved = yield* generalist.ws.command("transfer", {
+            interactionId: live.interactionId,
+            toQueue: target.name
+          })
+          assert.strictEqual(moved.type, "ack")
+          const transferred = yield* generalist.ws.nextEvent((e) => e.type === "transferred", "transferred")
+          assert.deepInclude(transferred.body, { interactionId: live.interactionId, queue: target.name })
+
+          const offer = yield* specialist.ws.nextEvent(
+            (e) => e.type === "offer" && e.body.interactionId === live.interactionId,
+            "the specialist's offer"
+          )
+          assert.strictEqual(offer.body.queue, target.name)
+          const accepted = yield* specialist.ws.command("accept", { offerId: offer.body.offerId })
+          assert.strictEqual(accepted.type, "ack")
+          yield* untilText(device, "You're now chatting with ws-specialist")
+          const interaction = yield* eventually(
+            inNode(node, findInteraction(live.interactionId)),
+            (i) => i?.assignedTo === specialist.user.id,
+            "assigned to the specialist"
+          )
+          assert.strictEqual(interaction?.queueId, target.id)
+          assert.strictEqual((yield* inNode(node, findWorkItem(live.workItemId)))?.state, "closed")
+
+          // The generalist no longer owns the chat: their commands on it are refused.
+          const late = yield* generalist.ws.command("typing", { interactionId: live.interactionId, active: true })
+          assert.strictEqual(late.code, "not_found")
+          yield* leave(generalist, specialist)
+        }),
+      perTest
+    )
+
+    it.scoped("a client that stops reading is dropped with 1013 and resumes where it stopped", () =>
+      Effect.gen(function* () {
+        const node = yield* E2eNode
+        const user = yield* inNode(node, newStaff("ws-slow", "agent_workspace_user"))
+        const big = "x".repeat(100_000)
+        for (let i = 0; i < 120; i++) yield* inNode(node, appendAgentEvent(user.id, "note", { i, big }))
+
+        const slow = yield* connect(node, { header: user.token })
+        yield* slow.welcome
+        slow.raw.pause()
+        yield* slow.sendRaw(JSON.stringify({ v: 1, type: "hello", ref: "h", lastEventId: 0 }))
+        yield* Effect.sleep("2500 millis")
+        slow.raw.resume()
+        assert.strictEqual(yield* slow.closed, 1013)
+        const got = slow.events.flatMap((e) => (e.id === null ? [] : [e.id]))
+        assert.isBelow(got.length, 120)
+
+        const back = yield* connect(node, { header: user.token, query: `?lastEventId=${Math.max(0, ...got)}` })
+        yield* back.welcome
+        yield* back.nextEvent((e) => e.type === "note" && e.body.i === 119, "the last note")
+        const all = [...got, ...back.events.flatMap((e) => (e.type === "note" && e.id !== null ? [e.id] : []))]
+        assert.strictEqual(new Set(all).size, 120)
+        assert.strictEqual(all.length, 120)
+      })
+    )
+  }
+)
