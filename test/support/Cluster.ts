@@ -1,0 +1,146 @@
+import { randomBytes } from "node:crypto"
+import { Effect, Schedule, type Scope } from "effect"
+import { demoBusinessId } from "../../db/seed/customers.ts"
+import * as Simulator from "../../sim/Simulator.ts"
+import * as NatsServer from "./NatsServer.ts"
+import { type ChildHandle, spawn } from "./Process.ts"
+import { freePorts } from "./ports.ts"
+import { freshDatabase } from "./TestDatabase.ts"
+
+/**
+ * A whole Parley cluster in child processes, for failover tests and `bench/cluster.ts`: a 3-server
+ * NATS cluster (streams at R3), a fresh PostgreSQL database, N Parley nodes (`main.ts`, exactly as
+ * deployed) on free loopback ports, and the Apple simulator in this process posting each webhook
+ * to a random node, retrying the same request (same Apple message id) on 503 or a refused
+ * connection, as Apple does. Everything stops when the scope closes.
+ */
+
+export interface ClusterNode {
+  readonly id: string
+  readonly url: string
+  /** The running process (replaced by `start`). */
+  readonly process: () => ChildHandle | undefined
+  /** Starts the node (again) with the same id and port; waits until it is ready. */
+  readonly start: () => Effect.Effect<void, unknown, Scope.Scope>
+  /** SIGKILL, SIGTERM (graceful) or SIGSTOP/SIGCONT. */
+  readonly signal: (signal: NodeJS.Signals) => Effect.Effect<void>
+  /** SIGTERM and wait for it to end. */
+  readonly stop: () => Effect.Effect<void>
+}
+
+export interface Cluster {
+  readonly nats: NatsServer.NatsCluster
+  readonly databaseUrl: string
+  readonly nodes: ReadonlyArray<ClusterNode>
+  readonly sim: Simulator.Simulator
+  /** Webhook attempts answered 503 or refused, by the retrying delivery. */
+  readonly retries: () => number
+}
+
+export interface ClusterOptions {
+  readonly nodes?: number
+  /** Extra environment for every node (e.g. `LOG_LEVEL`). */
+  readonly env?: Readonly<Record<string, string>>
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unknown, Scope.Scope> =>
+  Effect.gen(function* () {
+    const count = options.nodes ?? 3
+    const nats = yield* NatsServer.cluster(3)
+    const databaseUrl = yield* freshDatabase("cluster")
+    const ports = yield* freePorts(count)
+    const urls = ports.map((p) => `http://127.0.0.1:${p}`)
+    let retries = 0
+    const mspId = crypto.randomUUID()
+    const secret = randomBytes(32).toString("base64")
+    const sim = yield* Simulator.make({
+      mspId,
+      secret,
+      businessIds: [demoBusinessId],
+      mspFetch: async (request) => {
+        const body = await request.arrayBuffer()
+        const deadline = Date.now() + 120_000
+        while (true) {
+          // Like a load balancer without health checks: any node, and on a refusal or 503 another try.
+          const base = urls[Math.floor(Math.random() * urls.length)]!
+          const answer = await fetch(`${base}/message`, {
+            method: "POST",
+            headers: request.headers,
+            body,
+            signal: AbortSignal.timeout(30_000)
+          }).catch(() => undefined)
+          if (answer !== undefined && answer.status !== 503) return answer
+          if (Date.now() > deadline) return answer ?? new Response("no node answered", { status: 599 })
+          retries++
+          await sleep(100 + Math.random() * 200)
+        }
+      }
+    })
+    const env = {
+      ...process.env,
+      NATS_URL: nats.clientUrls.join(","),
+      DATABASE_URL: databaseUrl,
+      STREAM_REPLICAS: "3",
+      SUBJECT_PREFIX: `cl${randomBytes(4).toString("hex")}`,
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+      APPLE_MSP_ID: mspId,
+      APPLE_MSP_SECRET: secret,
+      APPLE_BUSINESS_ID: demoBusinessId,
+      APPLE_API_BASE: sim.url,
+      LOG_LEVEL: "warning",
+      ...options.env
+    }
+    const nodes = urls.map((url, i): ClusterNode => {
+      const id = `node-${i + 1}`
+      let current: ChildHandle | undefined
+      const ready = Effect.tryPromise(() => fetch(`${url}/readyz`)).pipe(
+        Effect.filterOrFail((r) => r.ok),
+        Effect.retry(Schedule.spaced("300 millis")),
+        Effect.timeout("90 seconds")
+      )
+      return {
+        id,
+        url,
+        process: () => current,
+        start: () =>
+          Effect.gen(function* () {
+            current = yield* spawn({
+              name: id,
+              command: process.execPath,
+              args: ["--import", "tsx", "main.ts"],
+              env: { ...env, PORT: String(ports[i]), NODE_ID: id },
+              grace: "15 seconds",
+              keepLines: 400
+            })
+            yield* ready
+          }),
+        signal: (signal) => Effect.suspend(() => current?.signal(signal) ?? Effect.void),
+        stop: () =>
+          Effect.suspend(() => (current === undefined ? Effect.void : Effect.asVoid(current.stop("15 seconds"))))
+      }
+    })
+    yield* Effect.forEach(nodes, (n) => n.start(), { concurrency: "unbounded" })
+    return { nats, databaseUrl, nodes, sim, retries: () => retries }
+  })
+
+/** The nats-server currently leading the stream of actor kind `kind` (from the monitoring `/jsz`). */
+export const streamLeader = (cluster: Cluster, kind: string): Effect.Effect<NatsServer.NatsServer, Error> =>
+  Effect.tryPromise({
+    try: async () => {
+      for (const server of cluster.nats.servers) {
+        const jsz = (await (await fetch(`${server.monitorUrl}/jsz?accounts=true&streams=true`)).json()) as {
+          account_details?: ReadonlyArray<{
+            stream_detail?: ReadonlyArray<{ name: string; cluster?: { leader?: string } }>
+          }>
+        }
+        const streams = (jsz.account_details ?? []).flatMap((a) => a.stream_detail ?? [])
+        const leader = streams.find((s) => s.name.endsWith(`_${kind.toUpperCase()}`))?.cluster?.leader
+        const found = cluster.nats.servers.find((s) => s.name === leader)
+        if (found !== undefined) return found
+      }
+      throw new Error(`no leader found for the ${kind} stream`)
+    },
+    catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+  })
