@@ -1,11 +1,17 @@
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { Complete, SetPresence, WrapUp } from "../../actors/agent/AgentProtocol.ts"
-import { AgentClose, AgentSend, AgentTyping, OfferCallBack } from "../../actors/conversation/ConversationProtocol.ts"
-import { callbacksOf } from "../../db/queries/callbacks.ts"
+import { Complete, SetPresence, Transfer, WrapUp } from "../../actors/agent/AgentProtocol.ts"
+import {
+  AgentClose,
+  AgentSend,
+  AgentTyping,
+  CaseCreated,
+  LinkCustomer
+} from "../../actors/conversation/ConversationProtocol.ts"
+import { casesOfInteraction, createCase } from "../../db/queries/cases.ts"
+import { findCustomerByEmail } from "../../db/queries/customers.ts"
 import { feedbackOf } from "../../db/queries/feedback.ts"
 import { findInteraction } from "../../db/queries/interactions.ts"
-import { findQueueByName } from "../../db/queries/queues.ts"
 import { findWorkItem, openWorkItemOf } from "../../db/queries/workItems.ts"
 import { text } from "../../http/apple/OutboundMessage.ts"
 import * as SimReplies from "../../sim/SimReplies.ts"
@@ -15,14 +21,13 @@ import {
   goLive,
   nextEvent,
   nextMessage,
-  quickCallbacks,
   tellAgent,
   tellConversation,
   textBody,
   untilText
 } from "./LiveDesk.ts"
-import { deviceOf, E2eNode, nodeLayer, perTest } from "./sharedNode.ts"
-import { eventually, inNode, interactionsOf, interactiveOf, quickItems, transcriptOf } from "./support.ts"
+import { deviceOf, E2eNode, identityRow, nodeLayer, perTest, stranger } from "./sharedNode.ts"
+import { eventually, inNode, interactionsOf, quickItems, transcriptOf } from "./support.ts"
 
 const raj = "raj.patel@example.com"
 const shape = (lines: ReadonlyArray<{ direction: string; authorKind: string; kind: string }>) =>
@@ -206,110 +211,77 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
     )
 
     it.scoped(
-      "a call-back: the customer picks a slot, a follow-up interaction is booked and reaches the specialists at its time",
+      "a transfer to another agent: the customer is told and continues with them; they link the guest and note a case",
       () =>
         Effect.gen(function* () {
           const node = yield* E2eNode
           const ava = yield* desk(node, "ava.agent")
-          const mia = yield* desk(node, "mia.mortgage")
+          const leo = yield* desk(node, "leo.agent")
           yield* available(node, ava)
-          yield* quickCallbacks(node, "mortgage_specialists")
-          const specialists = yield* inNode(node, findQueueByName("mortgage_specialists"))
-          const { device } = yield* deviceOf(node, raj)
-          const live = yield* goLive(node, device, ava)
-          const ref = { interactionId: live.interactionId, agentId: ava.id }
-
-          yield* tellConversation(node, device, OfferCallBack.make({ ...ref, queue: "mortgage_specialists" }))
-          // The agent's view shows the bot's picker in the chat.
-          assert.strictEqual((yield* nextEvent(ava, "message")).body.kind, "timePicker")
-          const offered = yield* nextEvent(ava, "callBackOffered")
-          const picker = yield* nextMessage(device)
-          const timeslots = interactiveOf(picker).data?.event?.timeslots ?? []
-          assert.strictEqual(timeslots.length, 3)
+          const guest = stranger(node, "guest")
+          const live = yield* goLive(node, guest, ava)
+          yield* available(node, leo)
+          yield* tellAgent(node, ava.id, Transfer.make({ interactionId: live.interactionId, to: { agent: leo.id } }))
+          yield* untilText(guest, "transferring you to a colleague")
+          const handed = yield* nextEvent(ava, "interaction", (e) => e.body.state === "transferred")
+          const offer = yield* nextEvent(leo, "offer")
           assert.deepStrictEqual(
-            timeslots.map((t) => t.identifier),
-            (offered.body.slots as ReadonlyArray<{ id: string }>).map((s) => s.id)
+            [offer.body.interactionId, offer.body.workItemId],
+            [live.interactionId, handed.body.workItemId]
           )
-          const slot = (offered.body.slots as ReadonlyArray<{ id: string; start: string }>)[0]!
-          yield* SimReplies.pickTime(device, picker, slot.id)
-          assert.include(textBody(yield* nextMessage(device)), "Your call back is booked")
-          const booked = yield* nextEvent(ava, "callBackBooked")
-          assert.strictEqual(booked.body.scheduledAt, slot.start)
-
-          const [callback] = yield* inNode(node, callbacksOf(live.interactionId))
-          assert.strictEqual(callback?.queueId, specialists?.id)
-          assert.strictEqual(callback?.requestedBy, ava.id)
-          assert.strictEqual(callback?.scheduledAt.toISOString(), slot.start)
-          const followUp = yield* inNode(node, findInteraction(callback!.newInteractionId!))
-          const parent = (yield* inNode(node, findInteraction(live.interactionId)))!
-          assert.deepInclude(followUp!, {
-            type: "messaging",
-            subtype: "apple",
-            state: "new",
-            parentId: live.interactionId,
-            conversationId: parent.conversationId,
-            contactId: parent.contactId
-          })
-          assert.strictEqual(booked.body.followUpInteractionId, followUp?.id)
-
-          // Ava ends her chat; at the booked time the follow-up is offered to the mortgage specialist.
-          yield* tellConversation(node, device, AgentClose.make(ref))
-          yield* tellAgent(node, ava.id, Complete.make({ workItemId: live.workItemId }))
-          yield* tellAgent(node, mia.id, SetPresence.make({ channel: "apple_messages", state: "available" }))
-          const offer = yield* nextEvent(mia, "offer")
-          assert.strictEqual(offer.body.interactionId, followUp?.id)
-          assert.strictEqual(offer.body.queue, "mortgage_specialists")
-          const item = yield* inNode(node, findWorkItem(String(offer.body.workItemId)))
-          assert.isAtLeast(item!.createdAt.getTime(), new Date(slot.start).getTime())
-          assert.strictEqual((yield* inNode(node, callbacksOf(live.interactionId)))[0]?.state, "opened")
-
-          // Mia takes it: the chat moves to the follow-up, live with her.
-          yield* tellAgent(node, mia.id, { _tag: "Accept", offerId: String(offer.body.offerId) })
-          yield* untilText(device, "calling you back as arranged")
-          const miaRef = { interactionId: followUp!.id, agentId: mia.id }
+          yield* tellAgent(node, leo.id, { _tag: "Accept", offerId: String(offer.body.offerId) })
+          yield* untilText(guest, "You're now chatting with Leo Martinez")
+          const byAva = { interactionId: live.interactionId, agentId: ava.id }
+          const byLeo = { interactionId: live.interactionId, agentId: leo.id }
           yield* tellConversation(
             node,
-            device,
-            AgentSend.make({ ...miaRef, clientMessageId: "m-1", content: text("Let's compare your options.") })
+            guest,
+            AgentSend.make({ ...byAva, clientMessageId: "a-9", content: text("Hi?") })
           )
-          assert.strictEqual(textBody(yield* untilText(device, "compare")), "Let's compare your options.")
-          const child = yield* inNode(node, findInteraction(followUp!.id))
-          assert.deepStrictEqual([child?.state, child?.assignedTo], ["work_in_progress", mia.id])
-          yield* tellConversation(node, device, AgentClose.make(miaRef))
-          yield* tellAgent(node, mia.id, Complete.make({ workItemId: String(offer.body.workItemId) }))
-          yield* tellAgent(node, mia.id, SetPresence.make({ channel: "apple_messages", state: "offline" }))
-        }),
-      { timeout: perTest }
-    )
+          assert.strictEqual((yield* nextEvent(ava, "refused")).body.reason, "another agent has this chat")
 
-    it.scoped(
-      "a device without time pickers books the call-back by number",
-      () =>
-        Effect.gen(function* () {
-          const node = yield* E2eNode
-          const ava = yield* desk(node, "ava.agent")
-          yield* available(node, ava)
-          yield* quickCallbacks(node, "mortgage_specialists", { leadSeconds: 3600 })
-          const { device } = yield* deviceOf(node, raj, { capabilities: ["QUICK", "LIST"] })
-          const live = yield* goLive(node, device, ava)
-          const ref = { interactionId: live.interactionId, agentId: ava.id }
-          yield* tellConversation(node, device, OfferCallBack.make({ ...ref, queue: "mortgage_specialists" }))
-          const offered = yield* nextEvent(ava, "callBackOffered")
-          const listed = textBody(yield* nextMessage(device))
-          assert.match(listed, /^Pick a time for your call back\n1\. /)
-          yield* device.say("2")
-          assert.include(textBody(yield* nextMessage(device)), "Your call back is booked")
-          const [callback] = yield* inNode(node, callbacksOf(live.interactionId))
-          const second = (offered.body.slots as ReadonlyArray<{ start: string }>)[1]
-          assert.strictEqual(callback?.scheduledAt.toISOString(), second?.start)
-          const lines = yield* transcriptOf(node, live.interactionId)
-          const picker = lines.find(
-            (l) => l.authorKind === "bot" && (l.body as { substitution?: unknown }).substitution
+          // Leo finds out who the guest is: the Apple id is linked, the interaction opened for them.
+          const rajRef = (yield* inNode(node, findCustomerByEmail(raj)))!
+          yield* tellConversation(node, guest, LinkCustomer.make({ ...byLeo, customer: rajRef }))
+          const linked = yield* nextEvent(leo, "interaction", (e) => e.body.customer !== undefined)
+          assert.deepStrictEqual(linked.body.customer, rajRef)
+          const [identity] = yield* identityRow(node, guest.id)
+          assert.deepInclude(identity!, { linkedBy: "agent", linkedByUserId: leo.id })
+          const opened = yield* inNode(node, findInteraction(live.interactionId))
+          assert.strictEqual(opened?.contactId ?? opened?.consumerId, rajRef.id)
+          assert.strictEqual(opened?.assignedTo, leo.id)
+
+          // A case Leo opened from the workspace is tied to the interaction and noted in the transcript.
+          const kase = yield* inNode(
+            node,
+            createCase({ customer: rajRef, shortDescription: "Card kept by an ATM", openedBy: leo.id })
           )
-          assert.deepInclude(picker?.body.substitution as object, { missing: "TIME", original: "timePicker" })
-          yield* tellConversation(node, device, AgentClose.make(ref))
-          yield* tellAgent(node, ava.id, Complete.make({ workItemId: live.workItemId }))
-          yield* nextEvent(ava, "completed")
+          yield* tellConversation(node, guest, CaseCreated.make({ ...byLeo, caseNumber: kase.number }))
+          yield* nextEvent(leo, "interaction", (e) => e.body.caseNumber === kase.number)
+          const cases = yield* inNode(node, casesOfInteraction(live.interactionId))
+          assert.deepStrictEqual(
+            cases.map((c) => c.number),
+            [kase.number]
+          )
+          yield* tellConversation(
+            node,
+            guest,
+            AgentSend.make({ ...byLeo, clientMessageId: "l-1", content: text(`Your case is ${kase.number}.`) })
+          )
+          assert.strictEqual(textBody(yield* nextMessage(guest)), `Your case is ${kase.number}.`)
+          const lines = yield* transcriptOf(node, live.interactionId)
+          assert.deepStrictEqual(
+            lines.filter((l) => l.authorKind === "system").map((l) => l.kind),
+            ["transferred", "customerLinked", "caseCreated"]
+          )
+          assert.deepStrictEqual(
+            lines.filter((l) => l.authorKind === "agent").map((l) => l.authorUserId),
+            [leo.id]
+          )
+          yield* tellConversation(node, guest, AgentClose.make(byLeo))
+          yield* tellAgent(node, leo.id, Complete.make({ workItemId: String(offer.body.workItemId) }))
+          yield* nextEvent(leo, "completed")
+          yield* tellAgent(node, leo.id, SetPresence.make({ channel: "apple_messages", state: "offline" }))
         }),
       { timeout: perTest }
     )
