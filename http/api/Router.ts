@@ -12,6 +12,8 @@ import type { ApiServices, Route } from "./Route.ts"
 /** Request bodies are small JSON documents (a case, a state change); anything bigger is refused unread. */
 const maxBodyBytes = 64 * 1024
 
+const serverSide: ReadonlySet<string> = new Set(["unavailable", "internal"])
+
 const principalOf = (route: Route, authorization: string | undefined) =>
   Effect.gen(function* () {
     if (route.access === "public") return undefined
@@ -54,7 +56,8 @@ export const mount = (app: Hono, table: ReadonlyArray<Route>, runtime: Runtime.R
       }).pipe(
         Effect.withSpan(`api ${route.method.toUpperCase()} ${route.path}`),
         Effect.tapErrorCause((cause) =>
-          Cause.isFailType(cause) && describe(cause.error).code !== "unavailable"
+          // The caller's mistakes are theirs; what the server could not do is logged.
+          Cause.isFailType(cause) && !serverSide.has(describe(cause.error).code)
             ? Effect.void
             : Effect.logError(`api: ${route.method.toUpperCase()} ${route.path} failed`, cause)
         )
@@ -62,7 +65,12 @@ export const mount = (app: Hono, table: ReadonlyArray<Route>, runtime: Runtime.R
       const exit = await run(handled)
       if (Exit.isSuccess(exit)) return c.json(exit.value as object, route.status)
       const failure = Cause.failureOption(exit.cause)
-      if (failure._tag === "None") return apiError(c, 500, "internal", "internal error")
+      if (failure._tag === "None") {
+        if (!Cause.isInterruptedOnly(exit.cause)) return apiError(c, 500, "internal", "internal error")
+        // Interrupted: the node is stopping; another node (or this one, restarted) serves the retry.
+        c.header("Retry-After", "5")
+        return apiError(c, 503, "unavailable", "the server is stopping, retry shortly")
+      }
       const { code, message } = describe(failure.value)
       if (code === "unauthenticated") c.header("WWW-Authenticate", 'Bearer realm="parley"')
       if (code === "unavailable") c.header("Retry-After", "5")
