@@ -1,30 +1,14 @@
-import { randomBytes } from "node:crypto"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { agentEventsSince, appendAgentEvent } from "../../db/queries/agentEvents.ts"
+import { agentEventsSince } from "../../db/queries/agentEvents.ts"
 import { findInteraction } from "../../db/queries/interactions.ts"
-import { createQueue } from "../../db/queries/queues.ts"
 import { findWorkItem, offersOf } from "../../db/queries/workItems.ts"
-import type { SimCustomer } from "../../sim/SimCustomer.ts"
 import { deviceOf, E2eNode, nodeLayer, perTest } from "../conversation/sharedNode.ts"
 import { inNode } from "../conversation/support.ts"
-import type { TestNode } from "../support/TestNode.ts"
-import {
-  connect,
-  eventually,
-  newSkill,
-  newStaff,
-  presence,
-  type TestUser,
-  untilText,
-  type WsClient,
-  type WsEvent
-} from "./support.ts"
+import { agentDesk, connect, eventually, goLive, leave, presence, untilText, type WsEvent } from "./support.ts"
 
 // Read when the node starts: a disconnected agent goes Offline half a second after their last socket.
 process.env.AGENT_OFFLINE_AFTER_MS = "500"
-process.env.WS_MAX_BUFFERED_BYTES = "65536"
-process.env.WS_DRAIN_TIMEOUT_MS = "1000"
 
 const jane = "jane.doe@example.com"
 const noList = ["QUICK", "TIME", "FORM", "AUTH2"]
@@ -36,32 +20,6 @@ const textsOf = (events: ReadonlyArray<WsEvent>) =>
   events
     .filter((e) => e.type === "message" && e.body.direction === "in")
     .map((e) => (e.body.body as { text: string }).text)
-
-/** An agent of this test with an open, welcomed socket. */
-const agentDesk = (node: TestNode, label: string, skills: ReadonlyArray<string> = []) =>
-  Effect.gen(function* () {
-    const user = yield* inNode(node, newStaff(label, "agent_workspace_user", { skills }))
-    const ws = yield* connect(node, { header: user.token })
-    yield* ws.welcome
-    return { user, ws }
-  })
-
-/** Jane asks for a person; the agent gets the offer and accepts it over the socket. */
-const goLive = (device: SimCustomer, desk: { readonly user: TestUser; readonly ws: WsClient }) =>
-  Effect.gen(function* () {
-    yield* device.say("agent")
-    yield* untilText(device, "connecting you with a live agent")
-    const offer = yield* desk.ws.nextEvent((e) => e.type === "offer", "an offer")
-    const accepted = yield* desk.ws.command("accept", { offerId: offer.body.offerId })
-    assert.strictEqual(accepted.type, "ack")
-    yield* desk.ws.nextEvent((e) => e.type === "assigned", "assigned")
-    yield* untilText(device, "You're now chatting with")
-    return { offer, interactionId: String(offer.body.interactionId), workItemId: String(offer.body.workItemId) }
-  })
-
-/** Leaves the shared node as found: the test's agents take no more work. */
-const leave = (...desks: ReadonlyArray<{ readonly ws: WsClient }>) =>
-  Effect.forEach(desks, (d) => presence(d.ws, "offline"), { discard: true })
 
 layer(nodeLayer("nats"), { timeout: 150_000, excludeTestServices: true })(
   "agent workspace over a real socket (NATS)",
@@ -210,84 +168,6 @@ layer(nodeLayer("nats"), { timeout: 150_000, excludeTestServices: true })(
           yield* leave(second)
         }),
       perTest
-    )
-
-    it.scoped(
-      "a transfer to another queue reaches an agent of that queue, who takes the chat",
-      () =>
-        Effect.gen(function* () {
-          const node = yield* E2eNode
-          const skill = yield* inNode(node, newSkill("ws-mortgage"))
-          const target = yield* inNode(
-            node,
-            createQueue({
-              name: `ws-specialists-${randomBytes(4).toString("hex")}`,
-              routingConditions: { intents: ["ws-transfer-only"], requiredSkills: [skill.name] }
-            })
-          )
-          const generalist = yield* agentDesk(node, "ws-generalist")
-          const specialist = yield* agentDesk(node, "ws-specialist", [skill.id])
-          yield* presence(generalist.ws, "available")
-          const { device } = yield* deviceOf(node, jane)
-          const live = yield* goLive(device, generalist)
-          yield* presence(specialist.ws, "available")
-
-          const moved = yield* generalist.ws.command("transfer", {
-            interactionId: live.interactionId,
-            toQueue: target.name
-          })
-          assert.strictEqual(moved.type, "ack")
-          const transferred = yield* generalist.ws.nextEvent((e) => e.type === "transferred", "transferred")
-          assert.deepInclude(transferred.body, { interactionId: live.interactionId, queue: target.name })
-
-          const offer = yield* specialist.ws.nextEvent(
-            (e) => e.type === "offer" && e.body.interactionId === live.interactionId,
-            "the specialist's offer"
-          )
-          assert.strictEqual(offer.body.queue, target.name)
-          const accepted = yield* specialist.ws.command("accept", { offerId: offer.body.offerId })
-          assert.strictEqual(accepted.type, "ack")
-          yield* untilText(device, "You're now chatting with ws-specialist")
-          const interaction = yield* eventually(
-            inNode(node, findInteraction(live.interactionId)),
-            (i) => i?.assignedTo === specialist.user.id,
-            "assigned to the specialist"
-          )
-          assert.strictEqual(interaction?.queueId, target.id)
-          assert.strictEqual((yield* inNode(node, findWorkItem(live.workItemId)))?.state, "closed")
-
-          // The generalist no longer owns the chat: their commands on it are refused.
-          const late = yield* generalist.ws.command("typing", { interactionId: live.interactionId, active: true })
-          assert.strictEqual(late.code, "not_found")
-          yield* leave(generalist, specialist)
-        }),
-      perTest
-    )
-
-    it.scoped("a client that stops reading is dropped with 1013 and resumes where it stopped", () =>
-      Effect.gen(function* () {
-        const node = yield* E2eNode
-        const user = yield* inNode(node, newStaff("ws-slow", "agent_workspace_user"))
-        const big = "x".repeat(100_000)
-        for (let i = 0; i < 120; i++) yield* inNode(node, appendAgentEvent(user.id, "note", { i, big }))
-
-        const slow = yield* connect(node, { header: user.token })
-        yield* slow.welcome
-        slow.raw.pause()
-        yield* slow.sendRaw(JSON.stringify({ v: 1, type: "hello", ref: "h", lastEventId: 0 }))
-        yield* Effect.sleep("2500 millis")
-        slow.raw.resume()
-        assert.strictEqual(yield* slow.closed, 1013)
-        const got = slow.events.flatMap((e) => (e.id === null ? [] : [e.id]))
-        assert.isBelow(got.length, 120)
-
-        const back = yield* connect(node, { header: user.token, query: `?lastEventId=${Math.max(0, ...got)}` })
-        yield* back.welcome
-        yield* back.nextEvent((e) => e.type === "note" && e.body.i === 119, "the last note")
-        const all = [...got, ...back.events.flatMap((e) => (e.type === "note" && e.id !== null ? [e.id] : []))]
-        assert.strictEqual(new Set(all).size, 120)
-        assert.strictEqual(all.length, 120)
-      })
     )
   }
 )

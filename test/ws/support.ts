@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto"
+import { assert } from "@effect/vitest"
 import { Deferred, Effect, Queue, Schedule, type Scope } from "effect"
 import WebSocket from "ws"
 import { setCapacity } from "../../db/queries/agents.ts"
@@ -188,3 +189,29 @@ export const presence = (ws: WsClient, state: "available" | "away" | "offline") 
       `presence ${state}`
     )
   })
+
+/** An agent of this test with an open, welcomed socket. */
+export const agentDesk = (node: TestNode, label: string, skills: ReadonlyArray<string> = []) =>
+  Effect.gen(function* () {
+    const user = yield* Effect.provide(newStaff(label, "agent_workspace_user", { skills }), node.context)
+    const ws = yield* connect(node, { header: user.token })
+    yield* ws.welcome
+    return { user, ws }
+  })
+
+/** Jane asks for a person; the agent gets the offer and accepts it over the socket. */
+export const goLive = (device: SimCustomer, desk: { readonly user: TestUser; readonly ws: WsClient }) =>
+  Effect.gen(function* () {
+    yield* device.say("agent")
+    yield* untilText(device, "connecting you with a live agent")
+    const offer = yield* desk.ws.nextEvent((e) => e.type === "offer", "an offer")
+    const accepted = yield* desk.ws.command("accept", { offerId: offer.body.offerId })
+    assert.strictEqual(accepted.type, "ack")
+    yield* desk.ws.nextEvent((e) => e.type === "assigned", "assigned")
+    yield* untilText(device, "You're now chatting with")
+    return { offer, interactionId: String(offer.body.interactionId), workItemId: String(offer.body.workItemId) }
+  })
+
+/** Leaves the shared node as found: the test's agents take no more work. */
+export const leave = (...desks: ReadonlyArray<{ readonly ws: WsClient }>) =>
+  Effect.forEach(desks, (d) => presence(d.ws, "offline"), { discard: true })
