@@ -22,7 +22,8 @@ const horizonSeconds = 14 * 24 * 3600
 const withinHours = (schedule: CallbackSchedule, at: Date): boolean => {
   const [from, to] = schedule.hoursUtc
   const hour = at.getUTCHours() + at.getUTCMinutes() / 60 + at.getUTCSeconds() / 3600
-  return schedule.weekdays.includes(at.getUTCDay()) && hour >= from && hour < to
+  // The whole slot fits in the day's hours: a call does not start at five to closing.
+  return schedule.weekdays.includes(at.getUTCDay()) && hour >= from && hour + schedule.slotSeconds / 3600 <= to
 }
 
 /**
