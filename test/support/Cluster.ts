@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { Effect, Schedule, type Scope } from "effect"
+import postgres from "postgres"
 import { demoBusinessId } from "../../db/seed/customers.ts"
 import * as Simulator from "../../sim/Simulator.ts"
 import * as NatsServer from "./NatsServer.ts"
@@ -39,6 +40,8 @@ export interface Cluster {
 
 export interface ClusterOptions {
   readonly nodes?: number
+  /** How many of the nodes to start at once (default all); the rest wait for `start()`. */
+  readonly startNodes?: number
   /** Extra environment for every node (e.g. `LOG_LEVEL`). */
   readonly env?: Readonly<Record<string, string>>
 }
@@ -121,7 +124,7 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
           Effect.suspend(() => (current === undefined ? Effect.void : Effect.asVoid(current.stop("15 seconds"))))
       }
     })
-    yield* Effect.forEach(nodes, (n) => n.start(), { concurrency: "unbounded" })
+    yield* Effect.forEach(nodes.slice(0, options.startNodes ?? count), (n) => n.start(), { concurrency: "unbounded" })
     return { nats, databaseUrl, nodes, sim, retries: () => retries }
   })
 
@@ -143,4 +146,30 @@ export const streamLeader = (cluster: Cluster, kind: string): Effect.Effect<Nats
       throw new Error(`no leader found for the ${kind} stream`)
     },
     catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+  })
+
+/** How many partitions (of every kind) each node owns now, from the fence table. */
+export const partitionsByNode = (cluster: Cluster): Effect.Effect<ReadonlyMap<string, number>> =>
+  Effect.promise(async () => {
+    const sql = postgres(cluster.databaseUrl, { max: 1, onnotice: () => {} })
+    try {
+      const rows = await sql<Array<{ owner: string; n: number }>>`
+        select owner, count(*)::int as n from partition_fence group by owner`
+      return new Map(rows.map((r) => [r.owner, r.n]))
+    } finally {
+      await sql.end()
+    }
+  })
+
+/** Owner of each partition now, `kind/partition` → node id, from the fence table. */
+export const ownership = (cluster: Cluster): Effect.Effect<ReadonlyMap<string, string>> =>
+  Effect.promise(async () => {
+    const sql = postgres(cluster.databaseUrl, { max: 1, onnotice: () => {} })
+    try {
+      const rows = await sql<Array<{ kind: string; partition: number; owner: string }>>`
+        select kind, partition, owner from partition_fence`
+      return new Map(rows.map((r) => [`${r.kind}/${r.partition}`, r.owner]))
+    } finally {
+      await sql.end()
+    }
   })

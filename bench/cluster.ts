@@ -1,0 +1,87 @@
+/**
+ * Cluster figures on this machine: throughput and latency with 1, 2 and 3 Parley nodes (each a
+ * separate process, against a 3-server NATS cluster at R3 and one PostgreSQL), the failover gap
+ * after SIGKILL of a node, and how many partitions move when a 4th node joins.
+ *
+ *   node --import tsx bench/cluster.ts        # needs nats-server and DATABASE_URL (PostgreSQL)
+ *   BENCH_NODES=1,3 BENCH_CUSTOMERS=40 BENCH_MESSAGES=20 node --import tsx bench/cluster.ts
+ *
+ * Each simulated customer sends "menu n" and waits for the bot's menu before the next message, so
+ * the load is closed-loop: throughput = customers / latency. All processes share this machine's
+ * cores, so adding nodes adds parallelism only up to the core count.
+ */
+import { cpus } from "node:os"
+import { Effect, Logger, LogLevel } from "effect"
+import * as Cluster from "../test/support/Cluster.ts"
+import * as ClusterLoad from "../test/support/ClusterLoad.ts"
+
+const nodeCounts = (process.env.BENCH_NODES ?? "1,2,3").split(",").map(Number)
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 40)
+const messages = Number(process.env.BENCH_MESSAGES ?? 20)
+
+const say = (line: string) => Effect.sync(() => process.stdout.write(`${line}\n`))
+
+const summary = (label: string, r: ClusterLoad.LoadResult) =>
+  `${label}: ${r.sent} messages in ${r.seconds.toFixed(1)} s = ${(r.sent / r.seconds).toFixed(1)} msg/s; reply latency p50 ${ClusterLoad.percentile(r.latencies, 50)} ms, p99 ${ClusterLoad.percentile(r.latencies, 99)} ms`
+
+const verify = (cluster: Cluster.Cluster, r: ClusterLoad.LoadResult) =>
+  Effect.gen(function* () {
+    const v = yield* ClusterLoad.check(cluster, r, messages)
+    const bad = Object.entries(v).filter(([, list]) => list.length > 0)
+    if (bad.length > 0) yield* say(`  !! ${bad.map(([k, list]) => `${k}: ${list.length}`).join(", ")}`)
+  })
+
+const throughput = (nodes: number) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const cluster = yield* Cluster.start({ nodes })
+      yield* ClusterLoad.run(cluster, { customers: 5, messages: 2, label: `warm${nodes}` })
+      const r = yield* ClusterLoad.run(cluster, { customers, messages, label: `n${nodes}` })
+      yield* say(summary(`${nodes} node${nodes > 1 ? "s" : ""}`, r))
+      yield* verify(cluster, r)
+    })
+  )
+
+const failoverAndJoin = Effect.scoped(
+  Effect.gen(function* () {
+    const cluster = yield* Cluster.start({ nodes: 4, startNodes: 3 })
+    yield* ClusterLoad.run(cluster, { customers: 5, messages: 2, label: "warmf" })
+    const victim = cluster.nodes[1]!
+    const r = yield* ClusterLoad.run(cluster, {
+      customers,
+      messages,
+      label: "kill",
+      during: Effect.delay(victim.signal("SIGKILL"), "3 seconds")
+    })
+    yield* say(
+      `${summary("SIGKILL of 1 of 3 nodes mid-load", r)}; failover gap (longest silence) ${r.longestSilence} ms`
+    )
+    yield* verify(cluster, r)
+    yield* victim.start()
+    yield* Effect.sleep("20 seconds")
+    const before = yield* Cluster.ownership(cluster)
+    yield* cluster.nodes[3]!.start()
+    yield* Effect.sleep("30 seconds")
+    const after = yield* Cluster.ownership(cluster)
+    const moved = [...after].filter(([p, owner]) => before.get(p) !== owner).length
+    const shares = yield* Cluster.partitionsByNode(cluster)
+    yield* say(
+      `4th node joins: ${moved} of ${after.size} partitions moved; owners now ${[...shares].map(([n, c]) => `${n}=${c}`).join(", ")}`
+    )
+  })
+)
+
+const program = Effect.gen(function* () {
+  yield* say(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`)
+  yield* say(`closed loop: ${customers} customers × ${messages} messages, each waiting for its reply`)
+  for (const n of nodeCounts) yield* throughput(n)
+  yield* failoverAndJoin
+})
+
+Effect.runPromise(program.pipe(Logger.withMinimumLogLevel(LogLevel.Warning))).then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e)
+    process.exit(1)
+  }
+)
