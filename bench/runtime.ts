@@ -5,6 +5,11 @@
  *
  *   node --expose-gc --import tsx bench/runtime.ts          # NATS_URL, DATABASE_URL as for tests
  *   BENCH_MESSAGES=5000 BENCH_ACTORS=1,10,1000 node --import tsx bench/runtime.ts
+ *   BENCH_ACTORS=1:2000,10:5000,100000:100000 BENCH_LIVE=10000 MAX_LIVE_ACTORS=20000 npm run bench
+ *
+ * BENCH_ACTORS lists the scenarios, each `actors` or `actors:messages` (default messages:
+ * BENCH_MESSAGES, at least one per actor); BENCH_LIVE is how many actors the memory figure keeps
+ * live (0 skips it); MAX_LIVE_ACTORS is the node's cap on live actors as in production.
  */
 import { randomBytes } from "node:crypto"
 import { cpus } from "node:os"
@@ -24,7 +29,13 @@ import { freshDatabase } from "../test/support/TestDatabase.ts"
 
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222"
 const messages = Number(process.env.BENCH_MESSAGES ?? 20_000)
-const actorCounts = (process.env.BENCH_ACTORS ?? "1,10,1000,100000").split(",").map(Number)
+const scenarios = (process.env.BENCH_ACTORS ?? "1,10,1000,100000").split(",").map((entry) => {
+  const [actors = "1", count] = entry.split(":")
+  return { actors: Number(actors), messages: Math.max(Number(count ?? messages), Number(actors)) }
+})
+const liveActors = Number(process.env.BENCH_LIVE ?? 10_000)
+const maxLiveActors = Number(process.env.MAX_LIVE_ACTORS ?? RuntimeConfig.defaults.maxLiveActors)
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`
 const inFlight = 256
 const uniquePrefix = (label: string) => `${label}${randomBytes(4).toString("hex")}`
 
@@ -61,7 +72,7 @@ const runtimeRate = (actors: number, total: number) =>
     yield* removeOnClose(prefix)
     const kind = makeKind(`b${prefix}`)
     const layer = systemLayer([kind.erased], { streamMaxBytes: 512 * 1024 * 1024, streamMaxMsgs: 2_000_000 }).pipe(
-      Layer.provideMerge(RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "bench" }))
+      Layer.provideMerge(RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "bench", maxLiveActors }))
     )
     return yield* Effect.gen(function* () {
       const system = yield* ActorSystem
@@ -72,7 +83,13 @@ const runtimeRate = (actors: number, total: number) =>
         { concurrency: inFlight, discard: true }
       )
       yield* waitForCount(kind.protocol.name, total)
-      return total / ((performance.now() - started) / 1000)
+      const rate = total / ((performance.now() - started) / 1000)
+      const live = (yield* Metric.value(Metric.tagged(M.activeActors, "kind", kind.protocol.name))).value
+      const capped = yield* Metric.value(
+        Metric.tagged(M.passivations, "kind", kind.protocol.name).pipe(Metric.tagged("reason", "cap"))
+      )
+      const memory = process.memoryUsage()
+      return { rate, live, capped: capped.count, heap: memory.heapUsed, rss: memory.rss }
     }).pipe(Effect.provide(layer))
   }).pipe(Effect.scoped)
 
@@ -115,32 +132,41 @@ const rawCeiling = (total: number) =>
     return total / ((performance.now() - started) / 1000)
   }).pipe(Effect.scoped)
 
+/**
+ * Heap and RSS that live actors hold: the growth between `live / 2` and `live` idle actors, so the
+ * runtime's fixed cost (streams, partitions, connections) is not counted per actor.
+ */
 const memoryPerActors = (live: number) =>
   Effect.gen(function* () {
     const prefix = uniquePrefix("mem")
     yield* removeOnClose(prefix)
     const kind = makeKind(`m${prefix}`)
     const gc = (globalThis as { gc?: () => void }).gc
-    gc?.()
-    const before = process.memoryUsage()
+    const half = Math.floor(live / 2)
     yield* Effect.gen(function* () {
       const system = yield* ActorSystem
-      yield* Effect.forEach(
-        Array.from({ length: live }, (_, i) => i),
-        (i) => system.tell(kind.protocol, `live-${i}`, Ping.make({ n: i })),
-        { concurrency: inFlight, discard: true }
-      )
-      yield* waitForCount(kind.protocol.name, live)
-      gc?.()
-      const after = process.memoryUsage()
-      const perTen = (bytes: number) => `${(((bytes / live) * 10_000) / 1024 / 1024).toFixed(1)} MiB`
+      const fill = (from: number, to: number) =>
+        Effect.gen(function* () {
+          yield* Effect.forEach(
+            Array.from({ length: to - from }, (_, i) => from + i),
+            (i) => system.tell(kind.protocol, `live-${i}`, Ping.make({ n: i })),
+            { concurrency: inFlight, discard: true }
+          )
+          yield* waitForCount(kind.protocol.name, to)
+          gc?.()
+          return process.memoryUsage()
+        })
+      const before = yield* fill(0, half)
+      const after = yield* fill(half, live)
+      const gauge = (yield* Metric.value(Metric.tagged(M.activeActors, "kind", kind.protocol.name))).value
+      const perTen = (bytes: number) => `${(((bytes / (live - half)) * 10_000) / 1024 / 1024).toFixed(1)} MiB`
       console.log(
-        `memory per 10,000 live actors: heap ${perTen(after.heapUsed - before.heapUsed)}, rss ${perTen(after.rss - before.rss)}${gc === undefined ? " (run with --expose-gc for steadier figures)" : ""}`
+        `memory per 10,000 live actors (growth from ${half} to ${live}; ${gauge} live): heap ${perTen(after.heapUsed - before.heapUsed)}, rss ${perTen(after.rss - before.rss)}; process at ${live}: heap ${mib(after.heapUsed)}, rss ${mib(after.rss)}${gc === undefined ? " (run with --expose-gc for steadier figures)" : ""}`
       )
     }).pipe(
       Effect.provide(
         systemLayer([kind.erased], { streamMaxBytes: 256 * 1024 * 1024 }).pipe(
-          Layer.provideMerge(RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "bench" }))
+          Layer.provideMerge(RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "bench", maxLiveActors: live }))
         )
       )
     )
@@ -148,17 +174,16 @@ const memoryPerActors = (live: number) =>
 
 const main = Effect.gen(function* () {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}; NATS ${natsUrl}`)
-  console.log(`messages per run: ${messages}, ${inFlight} publishes in flight, 16 partitions`)
+  console.log(`${inFlight} publishes in flight, 16 partitions, at most ${maxLiveActors} live actors (MAX_LIVE_ACTORS)`)
   const ceiling = yield* rawCeiling(messages)
-  console.log(`raw JetStream publish + consume + ack: ${ceiling.toFixed(0)} msg/s (ceiling)`)
-  for (const actors of actorCounts) {
-    const total = Math.max(messages, actors)
-    const rate = yield* runtimeRate(actors, total)
+  console.log(`raw JetStream publish + consume + ack: ${ceiling.toFixed(0)} msg/s over ${messages} messages (ceiling)`)
+  for (const { actors, messages: total } of scenarios) {
+    const r = yield* runtimeRate(actors, total)
     console.log(
-      `${String(actors).padStart(6)} actors: ${rate.toFixed(0).padStart(6)} msg/s tell → turn (PostgreSQL write) → ack over ${total} messages; ${((rate / ceiling) * 100).toFixed(1)}% of the ceiling`
+      `${String(actors).padStart(6)} actors: ${r.rate.toFixed(0).padStart(6)} msg/s tell → turn (PostgreSQL write) → ack over ${total} messages; ${((r.rate / ceiling) * 100).toFixed(1)}% of the ceiling; ${r.live} live at the end, ${r.capped} passivated by the cap; heap ${mib(r.heap)}, rss ${mib(r.rss)}`
     )
   }
-  yield* memoryPerActors(10_000)
+  if (liveActors > 0) yield* memoryPerActors(liveActors)
 })
 
 const program = Effect.gen(function* () {

@@ -4,6 +4,7 @@ import { defaultOptions, type Protocol } from "./Actor.ts"
 import { names as makeNames, partitionOf } from "./Address.ts"
 import { Bus, type BusError, type BusMessage, type BusTimeout, type NoResponders, type PublishAck } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
+import { LiveActors } from "./internal/liveActors.ts"
 import { holdPartition, type LeaseSettings, type Owned } from "./Ownership.ts"
 import type { PartitionSettings } from "./Partition.ts"
 import { RuntimeConfig } from "./RuntimeConfig.ts"
@@ -118,6 +119,7 @@ export const layer = <R>(
         ttl: settings.leaseTtl
       })
       const owned = new Map<string, Owned>()
+      const live = new LiveActors(config.maxLiveActors)
       for (const kind of kinds) {
         const options = { ...defaultOptions, ...kind.options }
         for (let partition = 0; partition < kind.partitions; partition++) {
@@ -130,7 +132,8 @@ export const layer = <R>(
             options,
             settings,
             lease: settings.lease,
-            owned
+            owned,
+            live
           }).pipe(Effect.forkScoped)
         }
       }

@@ -1,11 +1,11 @@
-import { Effect, Ref, Schema } from "effect"
+import { Effect, type ParseResult, Schema } from "effect"
 import type { Db } from "../db/Db.ts"
-import type { Kind, Options } from "./Actor.ts"
+import type { Behavior, Kind, Options } from "./Actor.ts"
 import type { Turn } from "./Turn.ts"
 
 /**
- * A kind with its message types hidden behind closures, so one partition runtime can host every
- * kind without casts: bytes in, bytes out, state kept inside the instance.
+ * A kind with its message types hidden, so one partition runtime can host every kind without
+ * casts: bytes in, bytes out, state kept inside the instance.
  */
 export interface ErasedKind<R> {
   readonly name: string
@@ -14,6 +14,10 @@ export interface ErasedKind<R> {
   readonly instantiate: (id: string) => Effect.Effect<Instance<R>, unknown, R | Db>
 }
 
+/**
+ * One live actor. Instances are what a node keeps per actor in memory, so they hold only the
+ * state: the behaviour is shared by every instance of a kind (methods, not closures).
+ */
 export interface Instance<R> {
   /** Decodes and handles one message; the returned effect applies the new state once the turn committed. */
   readonly turn: (payload: string) => Effect.Effect<Effect.Effect<void>, unknown, R | Db | Turn>
@@ -29,46 +33,70 @@ export class UndecodableMessage extends Schema.TaggedError<UndecodableMessage>()
 
 const unsupported = Schema.Struct({ _tag: Schema.Literal("Failure"), reason: Schema.String })
 
+/** What every instance of one kind shares: its name, decoders and behaviour. */
+interface Shared<Msg, State, Ask extends Schema.TaggedRequest.All, R> {
+  readonly name: string
+  readonly decodeMessage: (payload: string) => Effect.Effect<Msg, ParseResult.ParseError>
+  readonly decodeAsk: ((payload: string) => Effect.Effect<Ask, ParseResult.ParseError>) | undefined
+  readonly behavior: Behavior<Msg, State, Ask, R>
+}
+
+class Live<Msg, State, Ask extends Schema.TaggedRequest.All, R>
+  implements Instance<R | Schema.WithResult.Context<Ask>>
+{
+  constructor(
+    private readonly shared: Shared<Msg, State, Ask, R>,
+    private state: State
+  ) {}
+
+  turn(payload: string) {
+    const { shared } = this
+    return shared.decodeMessage(payload).pipe(
+      Effect.mapError((e) => new UndecodableMessage({ kind: shared.name, reason: e.message })),
+      Effect.flatMap((message) => shared.behavior.turn(this.state, message)),
+      Effect.map((next) =>
+        Effect.sync(() => {
+          this.state = next
+        })
+      )
+    )
+  }
+
+  answer(payload: string): Effect.Effect<string, never, R | Db | Schema.WithResult.Context<Ask>> {
+    const { decodeAsk, behavior } = this.shared
+    const handler = behavior.ask
+    if (decodeAsk === undefined || handler === undefined) {
+      return Effect.succeed(JSON.stringify(unsupported.make({ _tag: "Failure", reason: "no asks" })))
+    }
+    return decodeAsk(payload).pipe(
+      Effect.flatMap((request) =>
+        Effect.suspend(() => handler(this.state, request)).pipe(
+          Effect.exit,
+          Effect.flatMap((exit) => Schema.serializeExit(Schema.asWithResult(request), exit))
+        )
+      ),
+      Effect.map((encoded) => JSON.stringify(encoded)),
+      Effect.catchAll((e) =>
+        Effect.succeed(JSON.stringify({ _tag: "Failure", cause: { _tag: "Die", defect: String(e) } }))
+      )
+    )
+  }
+}
+
 export const erase = <Msg, MsgEncoded, State, Ask extends Schema.TaggedRequest.All, AskEncoded, R>(
   kind: Kind<Msg, MsgEncoded, State, Ask, AskEncoded, R>
 ): ErasedKind<R | Schema.WithResult.Context<Ask>> => {
   const { protocol, behavior } = kind
-  const decodeMessage = Schema.decodeUnknown(Schema.parseJson(protocol.message))
-  const askSchema = protocol.ask
+  const shared: Shared<Msg, State, Ask, R> = {
+    name: protocol.name,
+    decodeMessage: Schema.decodeUnknown(Schema.parseJson(protocol.message)),
+    decodeAsk: protocol.ask === undefined ? undefined : Schema.decodeUnknown(Schema.parseJson(protocol.ask)),
+    behavior
+  }
   return {
     name: protocol.name,
     partitions: protocol.partitions,
     options: behavior.options ?? {},
-    instantiate: (id) =>
-      Effect.gen(function* () {
-        const state = yield* Ref.make(yield* behavior.activate(id))
-        const turn = (payload: string) =>
-          Effect.gen(function* () {
-            const message = yield* decodeMessage(payload).pipe(
-              Effect.mapError((e) => new UndecodableMessage({ kind: protocol.name, reason: e.message }))
-            )
-            const next = yield* behavior.turn(yield* Ref.get(state), message)
-            return Ref.set(state, next)
-          })
-        const answer = (payload: string): Effect.Effect<string, never, R | Db | Schema.WithResult.Context<Ask>> => {
-          if (askSchema === undefined || behavior.ask === undefined) {
-            return Effect.succeed(JSON.stringify(unsupported.make({ _tag: "Failure", reason: "no asks" })))
-          }
-          const handler = behavior.ask
-          return Schema.decodeUnknown(Schema.parseJson(askSchema))(payload).pipe(
-            Effect.flatMap((request) =>
-              Effect.flatMap(Ref.get(state), (current) => handler(current, request)).pipe(
-                Effect.exit,
-                Effect.flatMap((exit) => Schema.serializeExit(Schema.asWithResult(request), exit))
-              )
-            ),
-            Effect.map((encoded) => JSON.stringify(encoded)),
-            Effect.catchAll((e) =>
-              Effect.succeed(JSON.stringify({ _tag: "Failure", cause: { _tag: "Die", defect: String(e) } }))
-            )
-          )
-        }
-        return { turn, answer }
-      })
+    instantiate: (id) => Effect.map(behavior.activate(id), (state) => new Live(shared, state))
   }
 }

@@ -24,6 +24,11 @@ export const deadLetters = Metric.counter("parley_actor_dead_letters_total", {
 
 export const activeActors = Metric.gauge("parley_actor_active", { description: "Actors live in memory" })
 
+export const passivations = Metric.counter("parley_actor_passivations_total", {
+  description: "Actors dropped from memory, tagged by reason: idle (timeout) or cap (node limit, least recently used)",
+  incremental: true
+})
+
 export const mailboxDepth = Metric.histogram(
   "parley_actor_mailbox_depth",
   MetricBoundaries.exponential({ start: 1, factor: 2, count: 10 }),

@@ -4,6 +4,7 @@ import type { Options } from "./Actor.ts"
 import type { Names } from "./Address.ts"
 import type { Bus, Kv } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
+import type { LiveActors } from "./internal/liveActors.ts"
 import * as Partition from "./Partition.ts"
 
 export interface LeaseSettings {
@@ -36,6 +37,7 @@ export const holdPartition = <R>(args: {
   readonly settings: Partition.PartitionSettings
   readonly lease: LeaseSettings
   readonly owned: Map<string, Owned>
+  readonly live: LiveActors
 }): Effect.Effect<never, never, R | Db | Bus> =>
   Effect.gen(function* () {
     const { kind, partition, leases } = args
@@ -70,7 +72,8 @@ export const holdPartition = <R>(args: {
         node: args.node,
         names: args.names,
         options: args.options,
-        settings: args.settings
+        settings: args.settings,
+        live: args.live
       }).pipe(Scope.extend(scope)),
       Deferred.await(lost)
     ).pipe(

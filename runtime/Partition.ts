@@ -1,10 +1,11 @@
-import { Deferred, type Duration, Effect, Metric, Option, Queue, Schedule, type Scope, Stream } from "effect"
+import { Clock, Deferred, Duration, Effect, Metric, Option, Schedule, type Scope, Stream } from "effect"
 import { Db } from "../db/Db.ts"
 import type { Options } from "./Actor.ts"
 import { actorIdOfSubject, decodeToken, type Names } from "./Address.ts"
 import { Bus, type BusMessage, type Delivery } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
-import { type Job, runCell } from "./internal/actorCell.ts"
+import { Cell, type Home, type Job, makeWorker, openSpace } from "./internal/actorCell.ts"
+import type { LiveActors } from "./internal/liveActors.ts"
 import { relay } from "./internal/relay.ts"
 import { claimFence, dueTimers, markFired, pendingOutbox } from "./internal/store.ts"
 import { now } from "./internal/turnContext.ts"
@@ -28,6 +29,8 @@ export interface PartitionSpec<R> {
   readonly names: Names
   readonly options: Options
   readonly settings: PartitionSettings
+  /** Every actor live on this node, across partitions and kinds (the cap). */
+  readonly live: LiveActors
 }
 
 const encoder = new TextEncoder()
@@ -36,6 +39,8 @@ const encoder = new TextEncoder()
  * Runs one partition of one kind under `epoch` until it is lost (fence or consumer gone) or the
  * scope closes. One dispatcher reads the partition's consumer in stream order and feeds per-actor
  * bounded mailboxes; a full mailbox blocks the dispatcher, which stops pulling (back-pressure).
+ * An actor has a worker fiber only while it has work; idle actors are passivated after their
+ * kind's idle timeout, or earlier by the node's cap on live actors (least recently used first).
  * Returns the reason it stopped.
  */
 export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R | Db | Bus | Scope.Scope> =>
@@ -67,48 +72,106 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
 
     const lost = yield* Deferred.make<string>()
     const lock = yield* Effect.makeSemaphore(1)
-    const cells = new Map<string, Queue.Queue<Job>>()
+    const { live } = spec
+    // Insertion order is not used here; the node-wide LRU lives in `live`.
+    const cells = new Map<string, Cell<R>>()
+    const capacity = spec.options.mailboxCapacity
+    const idleMillis = Duration.toMillis(spec.options.idleTimeout)
     const gauge = Metric.tagged(M.activeActors, "kind", kind.name)
+    const passivated = {
+      idle: Metric.tagged(M.passivations, "kind", kind.name).pipe(Metric.tagged("reason", "idle")),
+      cap: Metric.tagged(M.passivations, "kind", kind.name).pipe(Metric.tagged("reason", "cap"))
+    }
+
+    // Synchronous, so no other fiber runs between "is it idle" and its removal.
+    const home: Home<R> = {
+      drop: (cell, reason) => {
+        if (cells.get(cell.id) !== cell || !cell.idle) return
+        cells.delete(cell.id)
+        live.forget(cell)
+        gauge.unsafeModify(-1, [])
+        passivated[reason].unsafeUpdate(1, [])
+      }
+    }
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        for (const cell of cells.values()) live.forget(cell)
+        gauge.unsafeModify(-cells.size, [])
+        cells.clear()
+      })
+    )
+
+    const work = makeWorker<R>({
+      kind,
+      partition,
+      epoch,
+      node: spec.node,
+      names,
+      bus,
+      db,
+      options: spec.options,
+      audit: settings.audit,
+      lose: (reason) => Deferred.succeed(lost, reason).pipe(Effect.asVoid),
+      next: (cell) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          const job = cell.jobs?.shift()
+          if (job !== undefined) {
+            openSpace(cell)
+            return job
+          }
+          cell.jobs = undefined
+          cell.running = false
+          cell.lastUsed = now
+          live.touch(cell)
+          // The cap may have been passed while every actor was busy.
+          live.trim()
+          return undefined
+        })
+    })
+
+    const waitForSpace = (cell: Cell<R>) =>
+      Effect.flatMap(Deferred.make<void>(), (space) => {
+        cell.space = space
+        return Deferred.await(space)
+      })
+
+    // The worker can only stop once the mailbox is empty, and a cell with a worker is never
+    // passivated, so finding the cell and queueing on it happen in one synchronous step.
+    const place = (id: string, job: Job, now: number): Effect.Effect<void, never, R | Db> =>
+      Effect.suspend(() => {
+        let cell = cells.get(id)
+        const fresh = cell === undefined
+        if (cell === undefined) {
+          cell = new Cell<R>(id, home)
+          cells.set(id, cell)
+          gauge.unsafeModify(1, [])
+        }
+        const jobs = cell.jobs ?? []
+        cell.jobs = jobs
+        // Full: its worker is running and will make room; the partition stops pulling meanwhile.
+        if (jobs.length >= capacity) return Effect.zipRight(waitForSpace(cell), place(id, job, now))
+        M.mailboxDepth.unsafeUpdate(jobs.length, [])
+        jobs.push(job)
+        cell.lastUsed = now
+        const start = !cell.running
+        cell.running = true
+        if (fresh) live.admit(cell)
+        else live.touch(cell)
+        return start ? Effect.asVoid(Effect.forkIn(work(cell), scope)) : Effect.void
+      })
 
     const enqueue = (id: string, job: Job) =>
-      lock.withPermits(1)(
-        Effect.gen(function* () {
-          let mailbox = cells.get(id)
-          if (mailbox === undefined) {
-            const created = yield* Queue.bounded<Job>(spec.options.mailboxCapacity)
-            mailbox = created
-            cells.set(id, created)
-            yield* Metric.increment(gauge)
-            const passivate = lock.withPermits(1)(
-              Effect.gen(function* () {
-                if ((yield* Queue.size(created)) > 0) return false
-                cells.delete(id)
-                yield* Metric.incrementBy(gauge, -1)
-                return true
-              })
-            )
-            yield* runCell(
-              {
-                kind,
-                id,
-                partition,
-                epoch,
-                node: spec.node,
-                names,
-                bus,
-                db,
-                options: spec.options,
-                audit: settings.audit,
-                lose: (reason) => Deferred.succeed(lost, reason).pipe(Effect.asVoid),
-                passivate
-              },
-              created
-            ).pipe(Effect.forkIn(scope))
-          }
-          yield* Metric.update(M.mailboxDepth, yield* Queue.size(mailbox))
-          yield* Queue.offer(mailbox, job)
-        })
-      )
+      lock.withPermits(1)(Effect.flatMap(Clock.currentTimeMillis, (now) => place(id, job, now)))
+
+    const sweepIdle = Effect.map(Clock.currentTimeMillis, (now) => {
+      for (const cell of cells.values()) {
+        if (cell.idle && now - cell.lastUsed >= idleMillis) home.drop(cell, "idle")
+      }
+    })
+    yield* sweepIdle.pipe(
+      Effect.repeat(Schedule.spaced(Duration.millis(Math.min(Math.max(idleMillis / 4, 50), 30_000)))),
+      Effect.forkIn(scope)
+    )
 
     const dispatch = (delivery: Delivery) => {
       const id = actorIdOfSubject(delivery.subject)

@@ -10,6 +10,11 @@ export interface RuntimeConfigShape {
   /** Prefix of every subject, stream, consumer and bucket, so deployments and test runs never collide. */
   readonly subjectPrefix: string
   readonly streamReplicas: number
+  /**
+   * Actors kept in memory on this node at most; past it the least recently used idle ones are
+   * passivated (they reactivate from PostgreSQL on their next message). Bounds memory.
+   */
+  readonly maxLiveActors: number
 }
 
 export class RuntimeConfig extends Context.Tag("parley/runtime/RuntimeConfig")<RuntimeConfig, RuntimeConfigShape>() {}
@@ -18,7 +23,8 @@ export const defaults: RuntimeConfigShape = {
   nodeId: `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`,
   natsServers: Option.none(),
   subjectPrefix: "parley",
-  streamReplicas: 1
+  streamReplicas: 1,
+  maxLiveActors: 20_000
 }
 
 const natsUrl = /^(nats|tls|ws|wss):\/\/[^\s,]+$/
@@ -62,6 +68,11 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
     Config.validate({ message: "must be 1, 3 or 5", validation: (n) => n === 1 || n === 3 || n === 5 }),
     Config.withDefault(defaults.streamReplicas),
     Config.withDescription("JetStream replicas of streams and buckets: 1 for one server, 3 for a cluster")
+  ),
+  maxLiveActors: Config.integer("MAX_LIVE_ACTORS").pipe(
+    Config.validate({ message: "must be a positive integer", validation: (n) => n >= 1 }),
+    Config.withDefault(defaults.maxLiveActors),
+    Config.withDescription("Actors kept in memory per node; past it the least recently used idle ones are passivated")
   )
 })
 
