@@ -63,6 +63,14 @@ const channelOf = (cell: Cell, customer: CustomerProfile | undefined, publicUrl:
   }
 }
 
+/** Nobody is live in the chat any more (it closed, or the customer starts afresh). */
+const noLiveAgent = {
+  liveAgent: undefined,
+  liveWorkItem: undefined,
+  callBack: undefined,
+  closedByAgent: undefined
+} as const
+
 /** A new interaction for the customer's first message (or the first after a close). */
 const open = Effect.fn("Conversation.open")(function* (cell: Cell, envelope: InboundEnvelope) {
   if (cell.customerClosed)
@@ -99,9 +107,6 @@ const open = Effect.fn("Conversation.open")(function* (cell: Cell, envelope: Inb
   }
   return next
 })
-
-/** Nobody is live in the chat any more (it closed, or the customer starts afresh). */
-const noLiveAgent = { liveAgent: undefined, liveWorkItem: undefined, callBack: undefined } as const
 
 /** Runs the virtual agent (or a sign-in), then applies what it asked for: hand-off, close, sign-in. */
 const converse = Effect.fn("Conversation.converse")(function* (
@@ -190,6 +195,9 @@ const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: C
   return next
 })
 
+const picksCallBack = (cell: Cell, input: Input) =>
+  cell.callBack !== undefined && CallBack.chosen(cell.callBack, input) !== undefined
+
 const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cell: Cell, envelope: InboundEnvelope) {
   const type = envelope.message.type
   if (type === "typing_start" || type === "typing_end") {
@@ -199,14 +207,18 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
   }
   if (yield* hasAppleMessage(envelope.messageId)) return cell
   if (type === "close") return yield* customerClose(cell, envelope)
-  let current: Cell = cell.phase === "closed" || cell.interactionId === undefined ? yield* open(cell, envelope) : cell
+  const read = yield* CustomerInput.read(envelope)
+  const first =
+    cell.phase === "closed" ||
+    cell.interactionId === undefined ||
+    (cell.closedByAgent === true && !LiveChat.answersFeedback(cell, read.input) && !picksCallBack(cell, read.input))
+  let current: Cell = first ? yield* open(cell, envelope) : cell
   current = {
     ...current,
     capabilities: envelope.capabilities,
     deviceAgent: envelope.deviceAgent ?? current.deviceAgent,
     locale: envelope.locale ?? current.locale
   }
-  const read = yield* CustomerInput.read(envelope)
   const recorded = yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
   yield* Turn.emit(["conv", cell.id, "message"], { interactionId: current.interactionId, kind: read.kind })
   if (recorded.inserted && recorded.message !== undefined) yield* LiveChat.relayLines(current, [recorded.message])
@@ -230,7 +242,6 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
     return yield* completeSignIn(current, read.reply.token)
   }
   const input: Input = read.input
-  const first = cell.phase === "closed" || cell.interactionId === undefined
   const state = current
   return yield* converse(state, (s) =>
     Effect.gen(function* () {

@@ -50,7 +50,12 @@ export const ConversationState = Schema.Struct({
   liveAgent: Schema.optional(Schema.String),
   /** The live agent's work item (for their workspace's wrap-up and complete). */
   liveWorkItem: Schema.optional(Schema.String),
-  callBack: Schema.optional(CallBackOffer)
+  callBack: Schema.optional(CallBackOffer),
+  /**
+   * The agent closed the interaction and the bot asked for feedback: answers go to it, anything
+   * else the customer starts opens a new interaction.
+   */
+  closedByAgent: Schema.optional(Schema.Boolean)
 })
 export type ConversationState = typeof ConversationState.Type
 

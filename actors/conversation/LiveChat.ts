@@ -5,6 +5,8 @@ import { closeInteraction, updateInteraction } from "../../db/queries/interactio
 import type { Message as TranscriptLine } from "../../db/schema/interactions.ts"
 import { text } from "../../http/apple/OutboundMessage.ts"
 import * as AgentEvents from "../agent/AgentEvents.ts"
+import type { Input } from "../virtual-agent/Input.ts"
+import { optionOf } from "../virtual-agent/Intent.ts"
 import type {
   AgentClose,
   AgentSend,
@@ -132,9 +134,25 @@ export const agentClosed = Effect.fn("LiveChat.agentClosed")(function* <S extend
     state: "closed_complete",
     ...(state.liveWorkItem !== undefined ? { workItemId: state.liveWorkItem } : {})
   })
-  const next: S = { ...state, phase: "bot", liveAgent: undefined, liveWorkItem: undefined, resolved: true }
+  const next: S = {
+    ...state,
+    phase: "bot",
+    liveAgent: undefined,
+    liveWorkItem: undefined,
+    resolved: true,
+    closedByAgent: true
+  }
   return next
 })
+
+/** Whether a message after the agent closed answers the bot's feedback question, rather than starting something new. */
+export const answersFeedback = (state: ConversationState, input: Input): boolean => {
+  const pending = state.agent.pending
+  if (state.agent.topic !== "feedback" || pending === undefined) return false
+  if (pending._tag === "Text") return input._tag === "Text"
+  if (pending._tag !== "Choice") return false
+  return input._tag === "Picked" || (input._tag === "Text" && optionOf(input.text, pending.options) !== undefined)
+}
 
 export const linkCustomer = Effect.fn("LiveChat.linkCustomer")(function* <S extends ConversationState>(
   state: S,

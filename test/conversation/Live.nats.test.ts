@@ -211,6 +211,38 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
     )
 
     it.scoped(
+      "after the agent closes, a new question instead of feedback opens a new interaction",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const ava = yield* desk(node, "ava.agent")
+          yield* available(node, ava)
+          const { device } = yield* deviceOf(node, raj)
+          const live = yield* goLive(node, device, ava)
+          yield* tellConversation(node, device, AgentClose.make({ interactionId: live.interactionId, agentId: ava.id }))
+          yield* untilText(device, "Thanks for chatting with us")
+          const rating = yield* nextMessage(device)
+          assert.strictEqual(quickItems(rating).length, 5)
+          const before = yield* transcriptOf(node, live.interactionId)
+          yield* device.say("What are my home refinance options?")
+          assert.match(textBody(yield* untilText(device, "Here is what I found")), /^Here is what I found/)
+          const rows = yield* eventually(interactionsOf(node, device.id), (r) => r.length === 2)
+          assert.deepStrictEqual(
+            rows.map((r) => [r.id === live.interactionId, r.state]),
+            [
+              [true, "closed_complete"],
+              [false, "new"]
+            ]
+          )
+          assert.strictEqual((yield* transcriptOf(node, live.interactionId)).length, before.length)
+          assert.strictEqual(yield* inNode(node, feedbackOf(live.interactionId)), undefined)
+          yield* tellAgent(node, ava.id, Complete.make({ workItemId: live.workItemId }))
+          yield* nextEvent(ava, "completed")
+        }),
+      { timeout: perTest }
+    )
+
+    it.scoped(
       "a transfer to another agent: the customer is told and continues with them; they link the guest and note a case",
       () =>
         Effect.gen(function* () {
