@@ -1,6 +1,7 @@
 import { verify as verifyPassword } from "@node-rs/argon2"
 import { Context, Effect, Layer } from "effect"
 import type { Db } from "../../db/Db.ts"
+import type { DbError } from "../../db/DbError.ts"
 import { findUser, findUserByApiToken, findUserByLogin } from "../../db/queries/users.ts"
 import { Unauthenticated } from "./AuthError.ts"
 import { fromUser, type Principal } from "./Principal.ts"
@@ -11,15 +12,15 @@ export interface AuthenticatorShape {
   readonly login: (
     login: string,
     password: string
-  ) => Effect.Effect<Session & { principal: Principal }, Unauthenticated>
+  ) => Effect.Effect<Session & { principal: Principal }, Unauthenticated | DbError>
   /**
    * A bearer credential: a session token (a JWT, three dot-separated parts) or an API token. A
    * session token of a user deactivated since it was issued still works until it expires; API
    * tokens are checked against the database every time.
    */
-  readonly authenticate: (bearer: string) => Effect.Effect<Principal, Unauthenticated>
+  readonly authenticate: (bearer: string) => Effect.Effect<Principal, Unauthenticated | DbError>
   /** A new token for the same principal, if the user is still active. */
-  readonly refresh: (principal: Principal) => Effect.Effect<Session, Unauthenticated>
+  readonly refresh: (principal: Principal) => Effect.Effect<Session, Unauthenticated | DbError>
 }
 
 export class Authenticator extends Context.Tag("parley/http/auth/Authenticator")<Authenticator, AuthenticatorShape>() {}
@@ -33,10 +34,8 @@ export const layer: Layer.Layer<Authenticator, never, Db | SessionTokens> = Laye
     const tokens = yield* SessionTokens
     const db = yield* Effect.context<Db>()
     const withDb = <A, E>(effect: Effect.Effect<A, E, Db>) => Effect.provide(effect, db)
-    const dbDown = (e: unknown) =>
-      Effect.logError("auth: user lookup failed", e).pipe(
-        Effect.zipRight(Effect.fail(new Unauthenticated({ reason: "user directory unavailable" })))
-      )
+    // A database that cannot answer is the server's problem (503), not the caller's credentials (401).
+    const dbDown = (e: DbError) => Effect.logError("auth: user lookup failed", e).pipe(Effect.zipRight(Effect.fail(e)))
 
     return {
       login: (login, password) =>

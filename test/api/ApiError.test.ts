@@ -97,6 +97,21 @@ describe("the router over a database that is down", () => {
         assert.strictEqual(response.headers.get("retry-after"), "5", path)
         assert.notInclude(body.error.message, "ECONNREFUSED", path)
       }
+      // An API token needs the user directory: down is the server's fault (503), not a bad token (401).
+      for (const [path, init] of [
+        ["/queues", { headers: { authorization: "Bearer some-api-token" } }],
+        [
+          "/login",
+          {
+            method: "POST",
+            body: JSON.stringify({ login: "ava.agent", password: "x" }),
+            headers: { "content-type": "application/json" }
+          }
+        ]
+      ] as const) {
+        const response = yield* Effect.promise(async () => app.request(path, init))
+        assert.strictEqual(response.status, 503, path)
+      }
     })
   )
 })
