@@ -1,9 +1,8 @@
 import { Clock, Duration, Effect } from "effect"
-import { availableAgents } from "../../db/queries/agents.ts"
 import { findInteraction, updateInteraction } from "../../db/queries/interactions.ts"
 import { findQueue, findQueueByName } from "../../db/queries/queues.ts"
-import { refusersOf, settlePendingOffer } from "../../db/queries/routing.ts"
-import { findWorkItem, moveWorkItem, offerWorkItem, queueStats, waitingWorkItems } from "../../db/queries/workItems.ts"
+import { expireOffers, routingCandidates, settlePendingOffer, waitingWithRefusals } from "../../db/queries/routing.ts"
+import { findWorkItem, moveWorkItem, offerWorkItems, queueStats } from "../../db/queries/workItems.ts"
 import type { Queue as QueueRow } from "../../db/schema/queues.ts"
 import * as Actor from "../../runtime/Actor.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
@@ -11,7 +10,7 @@ import * as Turn from "../../runtime/Turn.ts"
 import { Agent, Offer, OfferTimedOut } from "../agent/AgentProtocol.ts"
 import { Conversation, WaitExceeded } from "../conversation/ConversationProtocol.ts"
 import { plan } from "./Dispatch.ts"
-import { AcceptTimedOut, Enqueued, type Message, Queue, Sweep, WaitExpired } from "./QueueProtocol.ts"
+import { Enqueued, type Message, OffersExpire, Queue, Sweep, WaitExpired } from "./QueueProtocol.ts"
 import { requiredSkills } from "./Routing.ts"
 
 /**
@@ -19,6 +18,10 @@ import { requiredSkills } from "./Routing.ts"
  * only in memory); each turn reacts to one event and offers what waits to whom can take it. An
  * offer is a compare-and-set on the row (`queued` → `offered`), so an item is never offered twice
  * at once, and accepting is another (`offered` → `assigned`), so it is never assigned twice.
+ *
+ * A routing decision is a fixed handful of statements however much waits and however many agents
+ * there are: the waiting page with its refusals, the candidate agents with their free slots, the
+ * offers in one insert, and one timer for the queue's earliest accept deadline.
  */
 
 export interface QueueSettings {
@@ -26,57 +29,48 @@ export interface QueueSettings {
   readonly sweepEvery: Duration.DurationInput
   /** Waiting items considered per turn; a full page makes the queue look again at once. */
   readonly page: number
+  /** How long the queue's own row (rule, time limits, conditions) is reused before it is read again. */
+  readonly configFor: Duration.DurationInput
 }
 
-export const defaultSettings: QueueSettings = { sweepEvery: "10 seconds", page: 100 }
+export const defaultSettings: QueueSettings = { sweepEvery: "10 seconds", page: 100, configFor: "5 seconds" }
 
 interface Cell {
   readonly name: string
   /** A sweep timer is set (memory only: after a restart one more is set, replacing it). */
   readonly sweepArmed: boolean
+  /**
+   * When the queue's offers timer fires (memory only: after a restart the stored timer still
+   * fires, and the first new offers set it again).
+   */
+  readonly expiresAt: number | null
+  /** The queue's row and when it was read: busy queues take many turns a second, the row rarely changes. */
+  readonly config: { readonly row: QueueRow; readonly readAt: number } | undefined
 }
 
 /** Event topic of a queue's routing decisions, for live views. */
 export const queueTopic = (name: string): ReadonlyArray<string> => ["queue", name]
 
-const acceptKey = (offerId: string) => `accept-${offerId}`
+const expiryKey = "offers-expire"
 const waitKey = (workItemId: string) => `wait-${workItemId}`
 
 const dispatch = Effect.fn("Queue.dispatch")(function* (cell: Cell, queue: QueueRow, settings: QueueSettings) {
-  const waiting = yield* waitingWorkItems(queue.id, settings.page)
+  const waiting = yield* waitingWithRefusals(queue.id, settings.page)
   if (waiting.length === 0) return cell
-  const agents = yield* availableAgents({
-    channel: queue.channel,
-    requiredSkills: requiredSkills(queue),
-    rule: queue.assignmentRule
-  })
-  const refused = new Map<string, Set<string>>()
-  if (agents.length > 0) {
-    for (const r of yield* refusersOf(waiting.map((w) => w.id))) {
-      const set = refused.get(r.workItemId) ?? new Set<string>()
-      set.add(r.agentId)
-      refused.set(r.workItemId, set)
-    }
-  }
+  const candidates = yield* routingCandidates({ channel: queue.channel, requiredSkills: requiredSkills(queue) })
   const now = yield* Clock.currentTimeMillis
-  const candidates = agents.map((a) => ({
-    agentId: a.agentId,
-    free: a.capacity - a.active,
-    lastAssignedAt: a.lastAssignedAt?.getTime() ?? null
-  }))
+  const refused = new Map(waiting.map((w) => [w.id, new Set(w.refusedBy)]))
+  const picks = plan(waiting, candidates, refused, queue.assignmentRule, now)
+  const expiresAt = new Date(now + queue.acceptTimeoutSeconds * 1000)
+  const made = new Map((yield* offerWorkItems(picks, expiresAt)).map((o) => [o.workItemId, o]))
   const byId = new Map(waiting.map((w) => [w.id, w]))
-  let offered = 0
-  for (const chosen of plan(waiting, candidates, refused, queue.assignmentRule, now)) {
-    const item = byId.get(chosen.workItemId)
-    if (item === undefined) continue
-    const expiresAt = new Date(now + queue.acceptTimeoutSeconds * 1000)
-    const offer = yield* offerWorkItem(item.id, chosen.agentId, expiresAt)
-    if (offer === undefined) continue
-    offered++
-    const ref = { workItemId: item.id, offerId: offer.id, agentId: chosen.agentId }
+  for (const pick of picks) {
+    const offer = made.get(pick.workItemId)
+    const item = byId.get(pick.workItemId)
+    if (offer === undefined || item === undefined) continue
     yield* Turn.tell(
       Agent,
-      chosen.agentId,
+      offer.agentId,
       Offer.make({
         offerId: offer.id,
         workItemId: item.id,
@@ -86,28 +80,49 @@ const dispatch = Effect.fn("Queue.dispatch")(function* (cell: Cell, queue: Queue
         expiresAt: expiresAt.getTime()
       })
     )
-    yield* Turn.schedule(Queue, cell.name, acceptKey(offer.id), AcceptTimedOut.make(ref), expiresAt)
-    yield* Turn.emit(queueTopic(cell.name), { type: "offered", ...ref })
+    yield* Turn.emit(queueTopic(cell.name), {
+      type: "offered",
+      workItemId: item.id,
+      offerId: offer.id,
+      agentId: offer.agentId
+    })
   }
-  if (offered === waiting.length && waiting.length === settings.page) {
+  let next = cell
+  // Every offer of this queue runs as long, so only the first after a quiet spell sets the timer.
+  if (made.size > 0 && (cell.expiresAt === null || cell.expiresAt > expiresAt.getTime())) {
+    yield* Turn.schedule(Queue, cell.name, expiryKey, OffersExpire.make({}), expiresAt)
+    next = { ...next, expiresAt: expiresAt.getTime() }
+  }
+  if (made.size === waiting.length && waiting.length === settings.page) {
     yield* Turn.tell(Queue, cell.name, Sweep.make({}))
-    return cell
+    return next
   }
-  if (offered < waiting.length && !cell.sweepArmed) {
+  if (made.size < waiting.length && !next.sweepArmed) {
     const at = new Date(now + Duration.toMillis(Duration.decode(settings.sweepEvery)))
     yield* Turn.schedule(Queue, cell.name, "sweep", Sweep.make({}), at)
-    return { ...cell, sweepArmed: true }
+    return { ...next, sweepArmed: true }
   }
-  return cell
+  return next
+})
+
+/** Times out every offer past its limit (each agent hears of it), then sets the timer for the next one. */
+const expire = Effect.fn("Queue.expire")(function* (cell: Cell, queue: QueueRow) {
+  const expired = yield* expireOffers(queue.id, new Date(yield* Clock.currentTimeMillis))
+  for (const offer of expired.offers) {
+    yield* Turn.tell(Agent, offer.agentId, OfferTimedOut.make({ offerId: offer.offerId, workItemId: offer.workItemId }))
+    yield* Turn.emit(queueTopic(cell.name), { type: "timedOut", ...offer })
+  }
+  if (expired.nextAt === undefined) return { ...cell, expiresAt: null }
+  yield* Turn.schedule(Queue, cell.name, expiryKey, OffersExpire.make({}), expired.nextAt)
+  return { ...cell, expiresAt: expired.nextAt.getTime() }
 })
 
 const enqueued = Effect.fn("Queue.enqueued")(function* (queue: QueueRow, workItemId: string) {
+  if (queue.maxWaitSeconds === null) return
   const item = yield* findWorkItem(workItemId)
   if (item === undefined || item.queueId !== queue.id || item.state !== "queued") return
-  if (queue.maxWaitSeconds !== null) {
-    const at = new Date((yield* Clock.currentTimeMillis) + queue.maxWaitSeconds * 1000)
-    yield* Turn.schedule(Queue, queue.name, waitKey(workItemId), WaitExpired.make({ workItemId }), at)
-  }
+  const at = new Date((yield* Clock.currentTimeMillis) + queue.maxWaitSeconds * 1000)
+  yield* Turn.schedule(Queue, queue.name, waitKey(workItemId), WaitExpired.make({ workItemId }), at)
 })
 
 /** The item waited this queue's maximum: on to the overflow queue, or, at the end of the line, tell the customer. */
@@ -151,13 +166,14 @@ const handle = (cell: Cell, queue: QueueRow, message: Message, settings: QueueSe
       case "Sweep":
         return yield* dispatch({ ...cell, sweepArmed: false }, queue, settings)
       case "OfferAccepted":
-        yield* Turn.cancel(Queue.name, cell.name, acceptKey(message.offerId))
-        yield* Turn.cancel(Queue.name, cell.name, waitKey(message.workItemId))
+        // The offers timer stays: when it fires it finds this offer settled and passes it by.
+        if (queue.maxWaitSeconds !== null) yield* Turn.cancel(Queue.name, cell.name, waitKey(message.workItemId))
         return cell
       case "OfferRejected":
       case "OfferDeclined":
-        yield* Turn.cancel(Queue.name, cell.name, acceptKey(message.offerId))
         return yield* dispatch(cell, queue, settings)
+      case "OffersExpire":
+        return yield* dispatch(yield* expire(cell, queue), queue, settings)
       case "AcceptTimedOut": {
         const settled = yield* settlePendingOffer(message.offerId, "timed_out")
         if (settled.offer !== undefined) {
@@ -178,16 +194,20 @@ const handle = (cell: Cell, queue: QueueRow, message: Message, settings: QueueSe
 
 export const make = (settings: Partial<QueueSettings> = {}, options: Partial<Actor.Options> = {}) => {
   const resolved = { ...defaultSettings, ...settings }
+  const configFor = Duration.decode(resolved.configFor)
   return Actor.make(Queue, {
-    activate: (name) => Effect.succeed<Cell>({ name, sweepArmed: false }),
+    activate: (name) => Effect.succeed<Cell>({ name, sweepArmed: false, expiresAt: null, config: undefined }),
     turn: (cell, message) =>
       Effect.gen(function* () {
-        const queue = yield* findQueueByName(cell.name)
+        const now = yield* Clock.currentTimeMillis
+        const fresh = cell.config !== undefined && now - cell.config.readAt < Duration.toMillis(configFor)
+        const queue = fresh ? cell.config?.row : yield* findQueueByName(cell.name)
         if (queue === undefined) {
           yield* Effect.logWarning("message for an unknown queue").pipe(Effect.annotateLogs({ queue: cell.name }))
-          return cell
+          return { ...cell, config: undefined }
         }
-        return yield* handle(cell, queue, message, resolved)
+        const config = fresh ? cell.config : { row: queue, readAt: now }
+        return yield* handle({ ...cell, config }, queue, message, resolved)
       }),
     ask: (cell) =>
       Effect.gen(function* () {

@@ -27,8 +27,14 @@ export const OfferRejected = Schema.TaggedStruct("OfferRejected", { ...OfferRef,
  */
 export const OfferDeclined = Schema.TaggedStruct("OfferDeclined", { ...OfferRef, reason: Schema.String })
 
-/** Timer: the offer's accept time limit passed. */
+/** Timer: one offer's accept time limit passed (set per offer, e.g. by a direct transfer to an agent). */
 export const AcceptTimedOut = Schema.TaggedStruct("AcceptTimedOut", OfferRef)
+
+/**
+ * Timer: the queue's earliest pending offer ran out of time. Every offer past its limit times out
+ * at once, so the queue keeps one timer for all its offers instead of one per offer.
+ */
+export const OffersExpire = Schema.TaggedStruct("OffersExpire", {})
 
 /** Timer: the item has waited the queue's maximum; it overflows, or the customer is told. */
 export const WaitExpired = Schema.TaggedStruct("WaitExpired", { workItemId: Schema.String })
@@ -43,6 +49,7 @@ export const Message = Schema.Union(
   OfferRejected,
   OfferDeclined,
   AcceptTimedOut,
+  OffersExpire,
   WaitExpired,
   Sweep
 )

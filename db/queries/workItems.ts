@@ -1,9 +1,19 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm"
+import { PgTransaction } from "drizzle-orm/pg-core"
 import type { Effect } from "effect"
-import type { Db } from "../Db.ts"
+import type { Database, Db } from "../Db.ts"
 import type { DbError } from "../DbError.ts"
 import { type Offer, offers, type WorkItem, type WorkItemState, workItems } from "../schema/awa.ts"
 import { first, query, single } from "./internal/query.ts"
+
+/**
+ * Runs `f`'s statements atomically: inside the caller's transaction as they are (an actor's turn
+ * already is one, and a savepoint would cost two more round trips), else in a transaction of their own.
+ */
+export const atomically = <A>(db: Database, f: (tx: Database) => Promise<A>): Promise<A> =>
+  isTransaction(db) ? f(db) : db.transaction(f)
+
+const isTransaction = (db: Database): boolean => db instanceof PgTransaction
 
 export const openWorkItemStates: ReadonlyArray<WorkItemState> = ["queued", "offered", "assigned"]
 
@@ -79,7 +89,7 @@ export const offerWorkItem = (
   expiresAt: Date
 ): Effect.Effect<Offer | undefined, DbError, Db> =>
   query("offerWorkItem", (db) =>
-    db.transaction(async (tx) => {
+    atomically(db, async (tx) => {
       const now = new Date()
       const claimed = await tx
         .update(workItems)
@@ -90,6 +100,48 @@ export const offerWorkItem = (
       return single(await tx.insert(offers).values({ workItemId, agentId, offeredAt: now, expiresAt }).returning())
     })
   )
+
+export interface Pick {
+  readonly workItemId: string
+  readonly agentId: string
+}
+
+/**
+ * Offers several queued items at once, each to its agent, in one statement: the items still
+ * `queued` move to `offered` and get their offer row; the others (taken meanwhile) are left out.
+ */
+export const offerWorkItems = (
+  picks: ReadonlyArray<Pick>,
+  expiresAt: Date,
+  now: Date = new Date()
+): Effect.Effect<ReadonlyArray<Offer>, DbError, Db> =>
+  picks.length === 0
+    ? query("offerWorkItems", () => Promise.resolve([]))
+    : query("offerWorkItems", (db) => {
+        const values = sql.join(
+          picks.map((p) => sql`(${p.workItemId}::uuid, ${p.agentId}::uuid)`),
+          sql`, `
+        )
+        const claimed = db.$with("claimed").as(
+          db
+            .update(workItems)
+            .set({ state: "offered", offeredTo: sql`pick.agent_id`, offeredAt: now })
+            .from(sql`(values ${values}) as pick(work_item_id, agent_id)`)
+            .where(and(sql`${workItems.id} = pick.work_item_id`, eq(workItems.state, "queued")))
+            .returning({
+              workItemId: sql<string>`${workItems.id}`.as("claimed_id"),
+              agentId: sql<string>`${workItems.offeredTo}`.as("claimed_agent")
+            })
+        )
+        // An insert from a select lists every column, in the table's order.
+        return db
+          .with(claimed)
+          .insert(offers)
+          .select(
+            sql`select gen_random_uuid(), claimed.claimed_id, claimed.claimed_agent, 'offered'::offer_state, null, ${now.toISOString()}::timestamptz, ${expiresAt.toISOString()}::timestamptz, null from claimed`
+          )
+          .returning()
+      })
 
 export type OfferOutcome = "accepted" | "rejected" | "timed_out"
 
@@ -103,7 +155,7 @@ export const settleOffer = (
   reason?: string
 ): Effect.Effect<WorkItem | undefined, DbError, Db> =>
   query("settleOffer", (db) =>
-    db.transaction(async (tx) => {
+    atomically(db, async (tx) => {
       const now = new Date()
       const offer = first(
         await tx

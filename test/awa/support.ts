@@ -41,9 +41,9 @@ export const settings: Partial<SystemSettings> = {
 }
 
 /** A fresh database (no other suite's queues or agents), NATS under this run's prefix, and the routing kinds. */
-export const awaLayer = (label: string, recorder: Recorder) => {
+export const awaLayer = (label: string, recorder: Recorder, overrides: Partial<SystemSettings> = {}) => {
   const prefix = uniquePrefix(label)
-  const db = Layer.unwrapScoped(Effect.map(freshDatabase(label), (url) => PostgresDb.layer(Redacted.make(url), 40)))
+  const db = Layer.unwrapScoped(Effect.map(freshDatabase(label), (url) => PostgresDb.layer(Redacted.make(url), 20)))
   const infra = Layer.mergeAll(
     Layer.scopedDiscard(removeOnClose(prefix)),
     NatsBus.layer({ servers: [natsUrl()], name: `awa-${label}` }),
@@ -51,7 +51,7 @@ export const awaLayer = (label: string, recorder: Recorder) => {
     RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "node-a" })
   )
   const kinds = [erase(QueueKind.make({ sweepEvery: "1 second" })), erase(AgentKind.make()), recorder.erased]
-  return Layer.provideMerge(systemLayer(kinds, settings), infra)
+  return Layer.provideMerge(systemLayer(kinds, { ...settings, ...overrides }), infra)
 }
 
 export const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`
@@ -61,11 +61,12 @@ export const eventually = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
   check: (a: A) => boolean,
   what: string,
-  within: `${number} seconds` = "20 seconds"
+  within: `${number} seconds` = "20 seconds",
+  every: `${number} millis` = "50 millis"
 ) =>
   effect.pipe(
     Effect.filterOrFail(check, () => new Error(`still waiting: ${what}`)),
-    Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo(within)))
+    Effect.retry(Schedule.spaced(every).pipe(Schedule.upTo(within)))
   )
 
 export const newSkill = (label: string) => createSkill({ name: unique(label) })
