@@ -61,9 +61,12 @@ const edge = (options: Partial<NodeOptions>) =>
       app.route("/", Pages.routes(rt))
       app.route("/api", Api.routes(rt))
       const sockets = createNodeWebSocket({ app })
-      app.route("/", AgentSocket.routes(rt, sockets.upgradeWebSocket))
+      const agentSocket = AgentSocket.make(rt, sockets.upgradeWebSocket)
+      app.route("/", agentSocket.app)
       options.onApp?.(app)
       const listening = yield* listen(app, http, sockets.injectWebSocket)
+      // Sockets first: an open WebSocket would hold up the HTTP server's close.
+      yield* Effect.addFinalizer(() => agentSocket.close)
       yield* Effect.logInfo(`http: listening on ${listening.url} (node ${runtime.nodeId})`)
       yield* Effect.addFinalizer(() => Effect.logInfo("http: stopped accepting"))
       if (options.onListening !== undefined) yield* options.onListening(listening)

@@ -1,4 +1,4 @@
-import { Deferred, Effect, Queue, Runtime } from "effect"
+import { Deferred, Effect, Fiber, Queue, Runtime } from "effect"
 import { Hono } from "hono"
 import type { UpgradeWebSocket } from "hono/ws"
 import type { WebSocket } from "ws"
@@ -20,14 +20,15 @@ const lastEventIdOf = (value: string | undefined): number | undefined => {
  * `hello`; a header client may resume with `?lastEventId=`. Each socket runs as one fiber that
  * ends when the socket closes.
  */
-export const routes = (
+const routes = (
   runtime: Runtime.Runtime<SocketServices>,
   upgrade: UpgradeWebSocket<WebSocket>,
-  overrides: Partial<SocketSettings.SocketSettings> = {}
-): Hono => {
+  overrides: Partial<SocketSettings.SocketSettings>
+) => {
   const settings = SocketSettings.load(overrides)
   const app = new Hono()
   const fork = Runtime.runFork(runtime)
+  const open = new Map<Connection.Connection, Fiber.RuntimeFiber<void>>()
   app.get(
     "/ws",
     upgrade((c) => {
@@ -38,8 +39,11 @@ export const routes = (
         onOpen: (_event, ws) => {
           const raw = ws.raw
           if (raw === undefined) return
-          connection = Effect.runSync(Connection.make(raw, settings))
-          fork(Effect.scoped(Session.run(connection, header, lastEventId, settings)))
+          const opened = Effect.runSync(Connection.make(raw, settings))
+          connection = opened
+          const fiber = fork(Effect.scoped(Session.run(opened, header, lastEventId, settings)))
+          open.set(opened, fiber)
+          fiber.addObserver(() => open.delete(opened))
         },
         onMessage: (event) => {
           if (connection === undefined) return
@@ -52,5 +56,39 @@ export const routes = (
       }
     })
   )
-  return app
+  return { app, open }
+}
+
+/** How long a stopping node waits for its sockets' sessions to end (and tell the agents' actors). */
+const drainSessions = "3 seconds"
+const goingAway = 1001
+
+export interface AgentSocket {
+  readonly app: Hono
+  /**
+   * Closes every socket with 1001 (the client reconnects, to another node) and waits briefly for
+   * their sessions to end while the bus is still up, so each agent's actor hears that the socket
+   * closed: a stopping node never leaves an agent counted as connected with offers waiting on them.
+   * Run it before the HTTP server closes, which an open WebSocket would otherwise hold up.
+   */
+  readonly close: Effect.Effect<void>
+}
+
+export const make = (
+  runtime: Runtime.Runtime<SocketServices>,
+  upgrade: UpgradeWebSocket<WebSocket>,
+  overrides: Partial<SocketSettings.SocketSettings> = {}
+): AgentSocket => {
+  const { app, open } = routes(runtime, upgrade, overrides)
+  const close = Effect.gen(function* () {
+    const fibers = [...open.values()]
+    // The session ends now, not when (or whether) the client answers the close.
+    yield* Effect.forEach(
+      [...open.keys()],
+      (c) => Effect.zipRight(c.close(goingAway, "server going away"), Deferred.succeed(c.closed, goingAway)),
+      { discard: true }
+    )
+    yield* Fiber.awaitAll(fibers).pipe(Effect.timeout(drainSessions), Effect.ignore)
+  })
+  return { app, close }
 }

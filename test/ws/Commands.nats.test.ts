@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { assert, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Exit, Scope } from "effect"
 import { conversationId } from "../../actors/conversation/ConversationProtocol.ts"
 import { casesOfInteraction } from "../../db/queries/cases.ts"
 import { findCustomerByEmail } from "../../db/queries/customers.ts"
@@ -8,8 +8,8 @@ import { openInteraction, updateInteraction } from "../../db/queries/interaction
 import { createQueue } from "../../db/queries/queues.ts"
 import { enqueueWorkItem, offerWorkItem, settleOffer } from "../../db/queries/workItems.ts"
 import { E2eNode, nodeLayer } from "../conversation/sharedNode.ts"
-import { inNode } from "../conversation/support.ts"
-import type { TestNode } from "../support/TestNode.ts"
+import { inNode, nodeOptions } from "../conversation/support.ts"
+import * as TestNode from "../support/TestNode.ts"
 import { connect, type Frame, login, newSkill, newStaff, type TestUser, type WsClient } from "./support.ts"
 
 /**
@@ -27,7 +27,7 @@ interface Fixture {
   readonly offerId: string
 }
 
-const setup = (node: TestNode) =>
+const setup = (node: TestNode.TestNode) =>
   inNode(
     node,
     Effect.gen(function* () {
@@ -47,7 +47,7 @@ const setup = (node: TestNode) =>
 type Setup = Effect.Effect.Success<ReturnType<typeof setup>>
 
 /** A chat assigned to `agentId` (with its work item) and a second one offered to them. */
-const fixture = (node: TestNode, s: Setup, agentId: string, capabilities: ReadonlyArray<string>) =>
+const fixture = (node: TestNode.TestNode, s: Setup, agentId: string, capabilities: ReadonlyArray<string>) =>
   inNode(
     node,
     Effect.gen(function* () {
@@ -230,6 +230,18 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
           content: quick
         })
         assert.strictEqual(allowed.type, "ack")
+      })
+    )
+
+    it.scoped("a stopping node closes its sockets with 1001 (going away), so clients reconnect elsewhere", () =>
+      Effect.gen(function* () {
+        const life = yield* Scope.make()
+        const node = yield* TestNode.start(nodeOptions("nats")).pipe(Scope.extend(life))
+        const agent = yield* inNode(node, newStaff("ws-restart", "agent_workspace_user"))
+        const ws = yield* connect(node, { header: agent.token })
+        yield* ws.welcome
+        yield* Scope.close(life, Exit.void)
+        assert.strictEqual(yield* ws.closed, 1001)
       })
     )
   }
