@@ -3,6 +3,7 @@ import { assignInteraction, closeInteraction, findInteraction } from "../../db/q
 import { cancelWaitingWorkItem } from "../../db/queries/routing.ts"
 import { text } from "../../http/apple/OutboundMessage.ts"
 import * as Turn from "../../runtime/Turn.ts"
+import * as AgentEvents from "../agent/AgentEvents.ts"
 import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
 import type { Accepted, WaitExceeded } from "./ConversationProtocol.ts"
 import type { ConversationState } from "./ConversationState.ts"
@@ -49,6 +50,16 @@ export const accepted = Effect.fn("Conversation.accepted")(function* <S extends 
       yield* Effect.logWarning("agent accepted a conversation no longer waiting").pipe(
         Effect.annotateLogs({ conversationId, interactionId: message.interactionId, agentId: message.agentId })
       )
+      // The agent holds the work item but cannot chat: they hear why, and complete it.
+      yield* AgentEvents.push(message.agentId, "refused", {
+        interactionId: message.interactionId,
+        workItemId: message.workItemId,
+        action: "accept",
+        reason:
+          state.phase === "live" || state.phase === "queued"
+            ? "the customer is in another chat right now"
+            : "the chat is no longer waiting"
+      })
       return state
     }
     // The specialist calls back: the chat moves to the follow-up interaction.
@@ -61,7 +72,13 @@ export const accepted = Effect.fn("Conversation.accepted")(function* <S extends 
   yield* assignInteraction(message.interactionId, message.agentId)
   yield* Transcript.sendBot(here, text(lead), "text")
   yield* Turn.emit(["conv", conversationId, "live"], { interactionId: message.interactionId, agentId: message.agentId })
-  const next: S = { ...current, phase: "live", liveAgent: message.agentId, liveWorkItem: message.workItemId }
+  const next: S = {
+    ...current,
+    phase: "live",
+    liveAgent: message.agentId,
+    liveWorkItem: message.workItemId,
+    closedByAgent: undefined
+  }
   return next
 })
 

@@ -95,6 +95,10 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
             AgentSend.make({ ...miaRef, clientMessageId: "m-1", content: text("Let's compare your options.") })
           )
           assert.strictEqual(textBody(yield* untilText(device, "compare")), "Let's compare your options.")
+          // Her answer (not a feedback rating for Ava's chat) reaches Mia in the follow-up.
+          yield* device.say("Great, thank you")
+          const reply = yield* nextEvent(mia, "message", (e) => e.body.authorKind === "customer")
+          assert.deepInclude(reply.body, { interactionId: followUp!.id, kind: "text" })
           const child = yield* inNode(node, findInteraction(followUp!.id))
           assert.deepStrictEqual([child?.state, child?.assignedTo], ["work_in_progress", mia.id])
           yield* tellConversation(node, device, AgentClose.make(miaRef))
