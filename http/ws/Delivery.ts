@@ -1,4 +1,4 @@
-import { Effect, Schema, type Scope } from "effect"
+import { Deferred, Effect, Schema, type Scope } from "effect"
 import { AgentEvent } from "../../actors/agent/AgentEvents.ts"
 import { agentTopic } from "../../actors/agent/AgentProtocol.ts"
 import type { Db } from "../../db/Db.ts"
@@ -20,6 +20,8 @@ import { closeCodes, version } from "./Protocol.ts"
 export interface Delivery {
   /** Sends what the agent missed after `afterId` (and stays live). */
   readonly resume: (afterId: number) => Effect.Effect<void>
+  /** Lets live events through; until then they wait (the `welcome` and a resume go first). */
+  readonly open: Effect.Effect<void>
 }
 
 const page = 500
@@ -36,6 +38,7 @@ export const start = (
     const sys = yield* ActorSystem
     const context = yield* Effect.context<Db>()
     const lock = yield* Effect.makeSemaphore(1)
+    const gate = yield* Deferred.make<void>()
     const sent = new Set<number>()
 
     const remember = (id: number) => {
@@ -68,7 +71,7 @@ export const start = (
     yield* sys
       .events(agentTopic(agentId), (payload) =>
         decodeEvent(payload).pipe(
-          Effect.flatMap((event) => lock.withPermits(1)(deliver(event))),
+          Effect.flatMap((event) => Effect.zipRight(Deferred.await(gate), lock.withPermits(1)(deliver(event)))),
           Effect.catchAll((e) => Effect.logWarning("ws: undecodable agent event", e))
         )
       )
@@ -99,5 +102,8 @@ export const start = (
         )
       )
 
-    return { resume: (afterId: number) => lock.withPermits(1)(replay(afterId)) }
+    return {
+      resume: (afterId: number) => lock.withPermits(1)(replay(afterId)),
+      open: Effect.asVoid(Deferred.succeed(gate, undefined))
+    }
   })

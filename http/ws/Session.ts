@@ -84,6 +84,22 @@ const authenticate = (connection: Connection, header: string | undefined, helloT
     }))
   })
 
+const welcome = (
+  connection: Connection,
+  user: Principal,
+  node: string,
+  sessionId: string,
+  status: Option.Option<unknown>
+) =>
+  connection.send({
+    v: version,
+    type: "welcome",
+    user,
+    node,
+    sessionId,
+    ...(Option.isSome(status) ? { status: status.value } : {})
+  })
+
 const statusOf = (agentId: string) =>
   Effect.flatMap(ActorSystem, (sys) => sys.ask(Agent, agentId, new AgentStatus(), { timeout: "2 seconds" })).pipe(
     Effect.option
@@ -121,16 +137,8 @@ export const run = (
         Effect.flatMap((code) => Effect.logInfo("ws: disconnected").pipe(Effect.annotateLogs({ ...annotations, code })))
       )
     )
-    const status = agent ? yield* statusOf(principal.userId) : Option.none()
-    yield* connection.send({
-      v: version,
-      type: "welcome",
-      user: principal,
-      node: sys.node,
-      sessionId,
-      ...(Option.isSome(status) ? { status: status.value } : {})
-    })
     if (!agent) {
+      yield* welcome(connection, principal, sys.node, sessionId, Option.none())
       yield* commandLoop(connection, principal, () => Effect.void)
       return
     }
@@ -140,9 +148,12 @@ export const run = (
         .tell(Agent, principal.userId, SocketClosed.make({ sessionId, offlineAfterMs: settings.offlineAfterMs }))
         .pipe(Effect.ignoreLogged)
     )
+    // Subscribed before the status is read, so nothing that happens after it is missed.
     const delivery = yield* Delivery.start(connection, principal.userId, settings.resumeLimit)
+    yield* welcome(connection, principal, sys.node, sessionId, yield* statusOf(principal.userId))
     const from = lastEventId ?? queryLastEventId
     if (from !== undefined) yield* delivery.resume(from)
+    yield* delivery.open
     yield* commandLoop(connection, principal, delivery.resume)
   }).pipe(Effect.raceFirst(Deferred.await(connection.closed).pipe(Effect.asVoid)))
 
