@@ -10,6 +10,7 @@ import {
   settlePendingOffer
 } from "../../db/queries/routing.ts"
 import { closeWorkItem, enqueueWorkItem, offerWorkItem, openWorkItemOf } from "../../db/queries/workItems.ts"
+import { recordHandedOn } from "../../db/queries/workspace.ts"
 import * as Actor from "../../runtime/Actor.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
 import * as Turn from "../../runtime/Turn.ts"
@@ -198,6 +199,9 @@ const acceptKey = (offerId: string) => `accept-${offerId}`
  * is created in the target queue, or, for a named agent, in the interaction's queue and offered to
  * that agent directly with the queue's accept time-out: if they reject it, let it time out or
  * cannot take it (away, full), the queue offers it to its other agents, so it never waits unseen.
+ * A direct offer rather than a queue of one: the named agent sees it at once, and the fallback is
+ * the queue routing already does. The transferring agent is recorded as having refused the new
+ * item, so no queue hands the chat straight back to them.
  */
 const transfer = Effect.fn("Agent.transfer")(function* (cell: Cell, interactionId: string, to: TransferTarget) {
   const item = yield* openWorkItemOf(interactionId)
@@ -218,6 +222,7 @@ const transfer = Effect.fn("Agent.transfer")(function* (cell: Cell, interactionI
   }
   yield* closeWorkItem(item.id)
   const moved = yield* enqueueWorkItem({ interactionId, queueId: queue.id, priority: item.priority })
+  yield* recordHandedOn(moved.id, cell.id)
   yield* updateInteraction(interactionId, { queueId: queue.id, assignedTo: null })
   const direct =
     "agent" in to

@@ -11,8 +11,8 @@ import { Agent, type ChannelStatus, PendingOffer } from "./AgentProtocol.ts"
 /**
  * What only the agent's actor knows, written through to `actor_snapshots` every turn: the offers
  * put in front of the agent (they count against capacity until answered), custom presence labels,
- * the cross-channel cap, the items in wrap-up and the open workspace sockets. Presence and per-channel capacity live in
- * `agent_channels`, where routing reads them.
+ * the cross-channel cap, the items in wrap-up and the open workspace sockets. Presence and
+ * per-channel capacity live in `agent_channels`, where routing reads them.
  */
 export const AgentSnapshot = Schema.Struct({
   labels: Schema.Record({ key: Schema.String, value: Schema.String }),

@@ -9,3 +9,21 @@ import { first, query } from "./internal/query.ts"
 
 export const findOffer = (id: string): Effect.Effect<Offer | undefined, DbError, Db> =>
   query("findOffer", async (db) => first(await db.select().from(offers).where(eq(offers.id, id))))
+
+/**
+ * Records that `agentId` handed this work item on (a transfer), as a refusal: the queue never
+ * offers a chat back to the agent who just transferred it away.
+ */
+export const recordHandedOn = (workItemId: string, agentId: string): Effect.Effect<void, DbError, Db> =>
+  query("recordHandedOn", async (db) => {
+    const now = new Date()
+    await db.insert(offers).values({
+      workItemId,
+      agentId,
+      state: "rejected",
+      reason: "transferred",
+      offeredAt: now,
+      expiresAt: now,
+      respondedAt: now
+    })
+  })

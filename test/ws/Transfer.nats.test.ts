@@ -133,9 +133,12 @@ layer(nodeLayer("nats"), { timeout: 150_000, excludeTestServices: true })(
           yield* untilText(device, "You're now chatting with ws-colleague")
           const offers = yield* inNode(node, offersOf(workItemId))
           assert.deepStrictEqual(
-            offers.map((o) => [o.agentId, o.state]),
-            [[colleague.user.id, "accepted"]],
-            "offered to the named agent only"
+            offers.map((o) => [o.agentId, o.state, o.reason]).sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+            [
+              [colleague.user.id, "accepted", null],
+              [first.user.id, "rejected", "transferred"]
+            ],
+            "offered to the named agent only, never back to the one who handed it on"
           )
           yield* eventually(
             inNode(node, findInteraction(live.interactionId)),
