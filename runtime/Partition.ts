@@ -111,6 +111,7 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
       db,
       options: spec.options,
       audit: settings.audit,
+      scope,
       lose: (reason) => Deferred.succeed(lost, reason).pipe(Effect.asVoid),
       next: (cell) =>
         Effect.map(Clock.currentTimeMillis, (now) => {

@@ -1,4 +1,4 @@
-import { Cause, Clock, Deferred, Duration, Effect, Exit, Metric, Option, Random } from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Exit, Metric, Option, Random, type Scope } from "effect"
 import type { DbShape } from "../../db/Db.ts"
 import { Db } from "../../db/Db.ts"
 import type { Options } from "../Actor.ts"
@@ -9,7 +9,7 @@ import * as M from "../Metrics.ts"
 import { Turn } from "../Turn.ts"
 import type { Resident } from "./liveActors.ts"
 import { relay } from "./relay.ts"
-import { FenceLost, fenceAndLastSeq, insertDeadLetter, insertOutbox, lastSeq, recordTurn, saveSeq } from "./store.ts"
+import { claimTurn, FenceLost, insertDeadLetter, insertOutbox, lastSeq, recordTurn } from "./store.ts"
 import { makeTurn } from "./turnContext.ts"
 
 export type Job =
@@ -62,6 +62,8 @@ export interface CellEnv<R> {
   readonly db: DbShape
   readonly options: Options
   readonly audit: boolean
+  /** The partition's scope: work forked here ends with the partition. */
+  readonly scope: Scope.Scope
   /** The partition is no longer ours (fence or consumer lost): stop everything. */
   readonly lose: (reason: string) => Effect.Effect<void>
   /** Takes the next job, or marks the actor idle (atomically) and returns undefined. */
@@ -143,9 +145,8 @@ export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effec
       }
       return yield* db.transaction(
         Effect.gen(function* () {
-          if ((yield* fenceAndLastSeq(tableKind, partition, epoch, id)) >= delivery.seq) return Option.none()
+          if (!(yield* claimTurn(tableKind, partition, epoch, id, delivery.seq))) return Option.none()
           const apply = Option.isSome(early) ? early.value : yield* handle
-          yield* saveSeq(tableKind, id, delivery.seq)
           const sent = yield* insertOutbox(turn.rows)
           if (env.audit) {
             yield* recordTurn({ kind: tableKind, partition, actorId: id, seq: delivery.seq, epoch, node: env.node })
@@ -178,9 +179,16 @@ export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effec
             yield* exit.value.value.apply
             yield* Metric.increment(metrics.handled)
           }
-          const acked = yield* Effect.either(delivery.ack)
-          if (acked._tag === "Left" && acked.left._tag === "ConsumerGone") return yield* env.lose("consumer gone")
-          if (acked._tag === "Left") yield* Effect.logWarning("ack failed; the redelivery will be skipped", acked.left)
+          // The next turn need not wait for the server's ack reply: a lost ack means a redelivery,
+          // which the stored sequence skips.
+          yield* delivery.ack.pipe(
+            Effect.catchAll((e) =>
+              e._tag === "ConsumerGone"
+                ? env.lose("consumer gone")
+                : Effect.logWarning("ack failed; the redelivery will be skipped", e)
+            ),
+            Effect.forkIn(env.scope)
+          )
           if (Option.isSome(exit.value) && exit.value.value.sent.length > 0)
             yield* relay(env.bus, exit.value.value.sent).pipe(Effect.provideService(Db, db))
           const ended = yield* Clock.currentTimeMillis

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm"
-import { Data, Effect, Option } from "effect"
+import { Data, Effect, Option, Schema } from "effect"
 import { Db } from "../../db/Db.ts"
 import { actorOffsets, deadLetters, outbox, partitionFence, processedTurns, timers } from "../../db/schema/runtime.ts"
 
@@ -55,29 +55,45 @@ export const checkFence = (kind: string, partition: number, epoch: number) =>
     if (rows[0]?.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
   })
 
+/** `execute` answers an array with postgres.js and `{ rows }` with PGlite. */
+const rowsOf = (result: unknown): ReadonlyArray<unknown> =>
+  Array.isArray(result)
+    ? result
+    : typeof result === "object" && result !== null && "rows" in result && Array.isArray(result.rows)
+      ? result.rows
+      : []
+
+const Claimed = Schema.Struct({ epoch: Schema.NullOr(Schema.Number), fresh: Schema.Boolean })
+
 /**
- * The fence check and the actor's last applied sequence in one round trip (the first statement
- * of every turn); fails with `FenceLost` when the partition is no longer ours.
+ * First statement of a transactional turn, one round trip: checks the fence (share-locking it
+ * until commit, so a takeover waits for this turn) and records `seq` as the actor's last applied
+ * sequence unless it already is (a redelivery). True when the turn must run; fails with
+ * `FenceLost` when the partition is no longer ours. Rolled back with the turn if the turn fails.
  */
-export const fenceAndLastSeq = (kind: string, partition: number, epoch: number, actorId: string) =>
+export const claimTurn = (kind: string, partition: number, epoch: number, actorId: string, seq: number) =>
   Effect.gen(function* () {
     const db = yield* Db
-    const rows = yield* db.use("fence.check", (d) =>
-      d
-        .select({
-          epoch: partitionFence.epoch,
-          lastSeq:
-            sql<number>`coalesce((select ${actorOffsets.lastSeq} from ${actorOffsets} where ${actorOffsets.kind} = ${kind} and ${actorOffsets.actorId} = ${actorId}), 0)`.mapWith(
-              Number
-            )
-        })
-        .from(partitionFence)
-        .where(and(eq(partitionFence.kind, kind), eq(partitionFence.partition, partition)))
-        .for("share")
+    const result = yield* db.use("turn.claim", (d) =>
+      d.execute(sql`
+        with fence as (
+          select ${partitionFence.epoch} as epoch from ${partitionFence}
+          where ${partitionFence.kind} = ${kind} and ${partitionFence.partition} = ${partition}
+          for share
+        ), bumped as (
+          insert into ${actorOffsets} (kind, actor_id, last_seq)
+          select ${kind}, ${actorId}, ${seq} from fence where fence.epoch = ${epoch}
+          on conflict (kind, actor_id) do update set last_seq = excluded.last_seq, updated_at = now()
+          where ${actorOffsets.lastSeq} < excluded.last_seq
+          returning 1
+        )
+        select (select epoch from fence)::float8 as epoch, exists (select 1 from bumped) as fresh`)
     )
-    const row = rows[0]
-    if (row?.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
-    return row.lastSeq
+    const row = yield* Schema.decodeUnknown(Claimed)(rowsOf(result)[0]).pipe(
+      Effect.orElseFail(() => new FenceLost({ kind, partition, epoch }))
+    )
+    if (row.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
+    return row.fresh
   })
 
 export const lastSeq = (kind: string, actorId: string) =>
@@ -89,19 +105,6 @@ export const lastSeq = (kind: string, actorId: string) =>
         .where(and(eq(actorOffsets.kind, kind), eq(actorOffsets.actorId, actorId)))
     )
   ).pipe(Effect.map((rows) => rows[0]?.lastSeq ?? 0))
-
-export const saveSeq = (kind: string, actorId: string, seq: number) =>
-  Effect.flatMap(Db, (db) =>
-    db.use("offset.write", (d) =>
-      d
-        .insert(actorOffsets)
-        .values({ kind, actorId, lastSeq: seq })
-        .onConflictDoUpdate({
-          target: [actorOffsets.kind, actorOffsets.actorId],
-          set: { lastSeq: seq, updatedAt: sql`now()` }
-        })
-    )
-  )
 
 export type OutboxRow = typeof outbox.$inferInsert
 export type SentRow = Pick<typeof outbox.$inferSelect, "id" | "msgId" | "subject" | "payload" | "headers" | "durable">
