@@ -18,8 +18,8 @@ import { closeCodes, version } from "./Protocol.ts"
  */
 
 export interface Delivery {
-  /** Sends what the agent missed after `afterId` (and stays live). */
-  readonly resume: (afterId: number) => Effect.Effect<void>
+  /** Sends what the agent missed after `afterId`, and below it after the lowest of `seen` (and stays live). */
+  readonly resume: (afterId: number, seen?: ReadonlyArray<number>) => Effect.Effect<void>
   /** Lets live events through; until then they wait (the `welcome` and a resume go first). */
   readonly open: Effect.Effect<void>
 }
@@ -103,7 +103,14 @@ export const start = (
       )
 
     return {
-      resume: (afterId: number) => lock.withPermits(1)(replay(afterId)),
+      resume: (afterId: number, seen: ReadonlyArray<number> = []) =>
+        lock.withPermits(1)(
+          Effect.suspend(() => {
+            // What the client has is already sent, as far as this socket is concerned.
+            for (const id of seen) remember(id)
+            return replay(Math.min(afterId, ...seen))
+          })
+        ),
       open: Effect.asVoid(Deferred.succeed(gate, undefined))
     }
   })

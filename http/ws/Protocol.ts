@@ -21,10 +21,19 @@ const command = <T extends string, F extends Schema.Struct.Fields>(type: T, fiel
 const Id = Schema.UUID
 const Name = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))
 
-/** The first frame of a browser (which cannot set headers): the token; any client: where to resume. */
+const EventId = Schema.Int.pipe(Schema.nonNegative())
+
+/**
+ * The first frame of a browser (which cannot set headers): the token; any client: where to resume.
+ * `seen` lists the ids of the last events the client got (up to 500): events are numbered when
+ * written and two turns may commit out of order, so one numbered below `lastEventId` can still
+ * have been on its way when the socket dropped; the server sends every event after the lowest of
+ * them that is not in `seen`.
+ */
 export const Hello = command("hello", {
   token: Schema.optional(Schema.String.pipe(Schema.maxLength(4096))),
-  lastEventId: Schema.optional(Schema.Int.pipe(Schema.nonNegative()))
+  lastEventId: Schema.optional(EventId),
+  seen: Schema.optional(Schema.Array(EventId).pipe(Schema.maxItems(500)))
 })
 
 export const SetPresenceCommand = command("setPresence", {

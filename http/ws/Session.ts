@@ -48,6 +48,7 @@ interface Authenticated {
   readonly principal: Principal
   /** From the `hello` that carried the token. */
   readonly lastEventId?: number | undefined
+  readonly seen?: ReadonlyArray<number> | undefined
 }
 
 /**
@@ -80,7 +81,8 @@ const authenticate = (connection: Connection, header: string | undefined, helloT
     if (first?.type !== "hello" || first.token === undefined) return Option.none<Authenticated>()
     return Option.map(Option.getRight(yield* Effect.either(auth.authenticate(first.token))), (principal) => ({
       principal,
-      lastEventId: first.lastEventId
+      lastEventId: first.lastEventId,
+      seen: first.seen
     }))
   })
 
@@ -126,7 +128,7 @@ export const run = (
       yield* connection.close(closeCodes.unauthenticated, "unauthenticated")
       return
     }
-    const { principal, lastEventId } = who.value
+    const { principal, lastEventId, seen } = who.value
     const sessionId = randomUUID()
     const agent = isAgent(principal)
     const annotations = { user: principal.login, userId: principal.userId, node: sys.node, sessionId }
@@ -152,24 +154,26 @@ export const run = (
     const delivery = yield* Delivery.start(connection, principal.userId, settings.resumeLimit)
     yield* welcome(connection, principal, sys.node, sessionId, yield* statusOf(principal.userId))
     const from = lastEventId ?? queryLastEventId
-    if (from !== undefined) yield* delivery.resume(from)
+    if (from !== undefined) yield* delivery.resume(from, seen)
     yield* delivery.open
     yield* commandLoop(connection, principal, delivery.resume)
   }).pipe(Effect.raceFirst(Deferred.await(connection.closed).pipe(Effect.asVoid)))
 
+type Resume = (afterId: number, seen?: ReadonlyArray<number>) => Effect.Effect<void>
+
 /** A `hello` after the socket is open: only a resume (its token, if any, is not looked at again). */
 const hello = (
   principal: Principal,
-  lastEventId: number | undefined,
-  resume: (afterId: number) => Effect.Effect<void>
+  command: { readonly lastEventId?: number | undefined; readonly seen?: ReadonlyArray<number> | undefined },
+  resume: Resume
 ) =>
   !isAgent(principal)
     ? Effect.fail(forbidden())
-    : lastEventId === undefined
+    : command.lastEventId === undefined
       ? Effect.succeed(undefined)
-      : Effect.as(resume(lastEventId), undefined)
+      : Effect.as(resume(command.lastEventId, command.seen), undefined)
 
-const commandLoop = (connection: Connection, principal: Principal, resume: (afterId: number) => Effect.Effect<void>) =>
+const commandLoop = (connection: Connection, principal: Principal, resume: Resume) =>
   Effect.gen(function* () {
     while (true) {
       const frame = yield* Queue.take(connection.frames)
@@ -180,9 +184,7 @@ const commandLoop = (connection: Connection, principal: Principal, resume: (afte
       }
       const command = parsed.right
       const outcome: Either.Either<Readonly<Record<string, unknown>> | undefined, CommandRefused> =
-        yield* Effect.either(
-          command.type === "hello" ? hello(principal, command.lastEventId, resume) : execute(principal, command)
-        )
+        yield* Effect.either(command.type === "hello" ? hello(principal, command, resume) : execute(principal, command))
       yield* Either.match(outcome, {
         onLeft: (e) => errorFrame(connection, command.ref, e.code, e.reason),
         onRight: (result) =>

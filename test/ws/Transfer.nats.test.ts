@@ -149,5 +149,31 @@ layer(nodeLayer("nats"), { timeout: 150_000, excludeTestServices: true })(
         }),
       perTest
     )
+
+    it.scoped(
+      "a resume also sends an event numbered below the last id but never seen (turns commit out of order), and nothing seen",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const user = yield* inNode(node, newStaff("ws-gap", "agent_workspace_user"))
+          const ids: Array<number> = []
+          for (let i = 0; i < 5; i++) ids.push((yield* inNode(node, appendAgentEvent(user.id, "note", { i }))).id)
+          const [a, b, c, d, e] = ids as [number, number, number, number, number]
+          // The client got a, b, d and e; c was still on its way when the socket dropped.
+          const ws = yield* connect(node)
+          yield* ws.sendRaw(
+            JSON.stringify({ v: 1, type: "hello", ref: "h", token: user.token, lastEventId: e, seen: [a, b, d, e] })
+          )
+          yield* ws.welcome
+          yield* ws.nextEvent((x) => x.id === c, "the event in the gap")
+          yield* presence(ws, "away")
+          const live = ws.events.find((x) => x.type === "presence")
+          assert.deepStrictEqual(
+            ws.events.flatMap((x) => (x.id === null ? [] : [x.id])),
+            [c, live?.id]
+          )
+        }),
+      perTest
+    )
   }
 )
