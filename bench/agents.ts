@@ -10,37 +10,67 @@
  *   `offer` event (p50, p99).
  * - the two statements behind each decision (the waiting page with refusals, the candidate agents
  *   with their loads), timed alone at this size.
- * - reserved: the agent socket figures (see `socketFigures`).
+ * - the agent socket, on a whole node (see `socketFigures`): memory per connected idle agent
+ *   socket, and customer message → agent socket latency (p50, p99) at 1,000 messages/s.
  *
- *   npx tsx bench/agents.ts                          # NATS_URL, DATABASE_URL as for tests
- *   BENCH_WAITING=2000 BENCH_AGENTS=200 BENCH_SAMPLES=50 npx tsx bench/agents.ts
+ *   node --expose-gc --import tsx bench/agents.ts    # NATS_URL, DATABASE_URL as for tests
+ *   BENCH_WAITING=2000 BENCH_AGENTS=200 BENCH_SAMPLES=50 BENCH_SOCKETS=100 BENCH_CHATS=10 BENCH_RATE=100 \
+ *     node --expose-gc --import tsx bench/agents.ts
  *
+ * Optional: BENCH_SOCKETS (idle sockets, default 500), BENCH_CHATS (live chats, default 50),
+ * BENCH_RATE (customer messages/s over all chats, default 1,000), BENCH_SOCKET_SECONDS (default 10).
  * Samples run one at a time (latency, not throughput). Offers are never answered: each takes the
  * agent's slot until the bench ends, so no sample's offer is decided twice.
  */
 import { randomBytes } from "node:crypto"
 import { cpus } from "node:os"
-import { Deferred, Duration, Effect, Layer, Logger, LogLevel, Redacted, Schema } from "effect"
+import {
+  Deferred,
+  Duration,
+  Effect,
+  Layer,
+  Logger,
+  LogLevel,
+  Option,
+  Redacted,
+  Schedule,
+  Schema,
+  type Scope
+} from "effect"
 import postgres from "postgres"
+import WebSocket from "ws"
 import * as AgentKind from "../actors/agent/Agent.ts"
 import { AgentEvent } from "../actors/agent/AgentEvents.ts"
 import { Agent, AgentStatus, Complete } from "../actors/agent/AgentProtocol.ts"
 import * as QueueKind from "../actors/queue/Queue.ts"
 import { Enqueued, Queue } from "../actors/queue/QueueProtocol.ts"
 import * as PostgresDb from "../db/PostgresDb.ts"
+import { setCapacity } from "../db/queries/agents.ts"
 import { routingCandidates, waitingWithRefusals } from "../db/queries/routing.ts"
+import { createUser, setApiToken } from "../db/queries/users.ts"
+import { demoBusinessId } from "../db/seed/customers.ts"
+import * as AppleConfig from "../http/apple/AppleConfig.ts"
+import * as AuthConfig from "../http/auth/AuthConfig.ts"
+import * as HttpConfig from "../http/HttpConfig.ts"
+import * as Node from "../http/Node.ts"
 import { ActorSystem, layer as systemLayer } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
 import { erase } from "../runtime/ErasedKind.ts"
 import * as NatsBus from "../runtime/NatsBus.ts"
 import * as RuntimeConfig from "../runtime/RuntimeConfig.ts"
+import * as Simulator from "../sim/Simulator.ts"
 import { removeOnClose } from "../test/support/NatsCleanup.ts"
+import { freePort } from "../test/support/ports.ts"
 import { freshDatabase } from "../test/support/TestDatabase.ts"
 
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222"
 const waitingCount = Number(process.env.BENCH_WAITING ?? 10_000)
 const agentCount = Number(process.env.BENCH_AGENTS ?? 1_000)
 const samples = Number(process.env.BENCH_SAMPLES ?? 200)
+const socketCount = Number(process.env.BENCH_SOCKETS ?? 500)
+const chatCount = Number(process.env.BENCH_CHATS ?? 50)
+const socketRate = Number(process.env.BENCH_RATE ?? 1_000)
+const socketSeconds = Number(process.env.BENCH_SOCKET_SECONDS ?? 10)
 /** Agents with free slots for the second queue; the rest are full. */
 const freeAgents = Math.max(1, Math.floor(agentCount / 10))
 const capacity = 3
@@ -177,23 +207,208 @@ const statementTimes = (fixture: Fixture) =>
   })
 
 /**
- * Reserved for the agent WebSocket (`GET /ws`, `http/ws/Protocol.ts`), not yet on main when this
- * was written: customer message → agent socket latency p50/p99 at 1,000 messages/s, and memory
- * per connected idle agent socket, both through a `ws` client against a whole node.
+ * The agent socket (`GET /ws`), on a whole node of its own (HTTP edge, simulated Apple, fresh
+ * database) in this process, through `ws` clients:
+ * - memory per connected idle agent socket: heap and RSS growth over `BENCH_SOCKETS` welcomed
+ *   sockets (server and client halves both live in this process, so this is an upper bound);
+ * - customer message → agent socket: `BENCH_CHATS` live chats (customer handed off, agent accepted
+ *   over the socket), customers sending at `BENCH_RATE` messages/s in total for `BENCH_SOCKET_SECONDS`;
+ *   from the webhook send to the `message` event on the agent's socket (p50, p99), and the rate reached.
  */
-const socketFigures = Effect.sync(() => {
-  console.log("agent socket: message → socket latency at 1,000 msg/s, memory per idle socket — not measured yet")
+/** A whole node (HTTP edge with `/ws`, runtime, simulated Apple) on a database of its own. */
+const startNode = Effect.gen(function* () {
+  const socketPrefix = `${prefix}ws`
+  yield* removeOnClose(socketPrefix)
+  const identity = yield* AppleConfig.demo()
+  const port = yield* freePort
+  let nodeUrl: Option.Option<string> = Option.none()
+  const sim = yield* Simulator.make({
+    mspId: identity.mspId,
+    secret: Redacted.value(identity.secret),
+    businessIds: [demoBusinessId],
+    mspFetch: (request) =>
+      Option.match(nodeUrl, {
+        onNone: () => Promise.resolve(new Response("node not listening yet", { status: 503 })),
+        onSome: (url) =>
+          fetch(new Request(`${url}/message`, request)).catch(() => new Response("unreachable", { status: 599 }))
+      })
+  })
+  const infra = Layer.mergeAll(
+    NatsBus.layer({ servers: [natsUrl], name: "bench-agent-sockets" }),
+    PostgresDb.layer(Redacted.make(yield* freshDatabase("bsockets")), 10),
+    RuntimeConfig.layer({ subjectPrefix: socketPrefix, nodeId: "bench" }),
+    HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
+    AuthConfig.layer(),
+    AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
+  )
+  const node = Node.layer({
+    seed: true,
+    runtime: { streamMaxBytes: 256 * 1024 * 1024, streamMaxMsgs: 2_000_000 },
+    onListening: (listening) =>
+      Effect.sync(() => {
+        nodeUrl = Option.some(listening.url)
+      })
+  }).pipe(Layer.provideMerge(infra))
+  const context = yield* Layer.build(node)
+  const url = yield* Effect.fromNullable(Option.getOrUndefined(nodeUrl))
+  return { sim, url, context }
 })
+
+interface Frame {
+  readonly type?: string
+  readonly ref?: string
+  readonly event?: { readonly type?: string; readonly body?: Record<string, unknown> }
+}
+
+/** A `ws` client of the agent socket, welcomed; `until` resolves on the first frame that matches. */
+const openSocket = (url: string, token: string): Effect.Effect<Socket, Error, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.async<Socket, Error>((resume) => {
+      const raw = new WebSocket(`${url.replace("http", "ws")}/ws`, { headers: { authorization: `Bearer ${token}` } })
+      const watchers = new Set<(frame: Frame) => boolean>()
+      raw.on("message", (data) => {
+        const frame = JSON.parse(String(data)) as Frame
+        if (frame.type === "welcome") resume(Effect.succeed(socket))
+        for (const watch of watchers) if (watch(frame)) watchers.delete(watch)
+      })
+      raw.once("error", (e) => resume(Effect.fail(e)))
+      const until = (match: (frame: Frame) => boolean) =>
+        Effect.async<Frame>((done) => {
+          watchers.add((frame) => {
+            if (!match(frame)) return false
+            done(Effect.succeed(frame))
+            return true
+          })
+        }).pipe(Effect.timeoutFail({ duration: "30 seconds", onTimeout: () => new Error("no such frame") }))
+      const command = (type: string, fields: Record<string, unknown>) =>
+        Effect.gen(function* () {
+          const ref = randomBytes(8).toString("hex")
+          const reply = Effect.runFork(until((f) => f.ref === ref))
+          raw.send(JSON.stringify({ v: 1, type, ref, ...fields }))
+          const frame = yield* reply.await.pipe(Effect.flatten)
+          if (frame.type !== "ack") return yield* Effect.fail(new Error(`${type} refused`))
+        })
+      const socket: Socket = { raw, until, command }
+    }),
+    (socket) => Effect.sync(() => socket.raw.terminate())
+  )
+
+interface Socket {
+  readonly raw: WebSocket
+  readonly until: (match: (frame: Frame) => boolean) => Effect.Effect<Frame, Error>
+  readonly command: (type: string, fields: Record<string, unknown>) => Effect.Effect<void, Error>
+}
+
+const isEvent = (type: string) => (f: Frame) => f.type === "event" && f.event?.type === type
+
+/**
+ * The agent socket (`GET /ws`), on a whole node of its own in this process, through `ws` clients:
+ * - memory per connected idle agent socket: heap and RSS growth over `BENCH_SOCKETS` welcomed
+ *   sockets (server and client halves both live in this process, so this is an upper bound);
+ * - customer message → agent socket: `BENCH_CHATS` live chats (a guest asks for a person, the
+ *   agent accepts over the socket), customers sending `BENCH_RATE` messages/s in total for
+ *   `BENCH_SOCKET_SECONDS`; from the webhook send to the `message` event on the agent's socket.
+ */
+const socketFigures = Effect.gen(function* () {
+  const node = yield* startNode
+  const staff = (label: string) =>
+    Effect.gen(function* () {
+      const login = `${label}-${randomBytes(4).toString("hex")}`
+      const user = yield* createUser({
+        login,
+        email: `${login}@example.test`,
+        displayName: label,
+        roles: ["agent_workspace_user"]
+      })
+      const token = `tok-${randomBytes(16).toString("hex")}`
+      yield* setApiToken(user.id, token)
+      yield* setCapacity(user.id, "apple_messages", 3)
+      return token
+    }).pipe(Effect.provide(node.context))
+  const gc = (globalThis as { gc?: () => void }).gc
+  const idle = yield* Effect.forEach(
+    Array.from({ length: socketCount }, (_, i) => i),
+    (i) => staff(`idle-${i}`),
+    { concurrency: 8 }
+  )
+  gc?.()
+  const before = process.memoryUsage()
+  yield* Effect.forEach(idle, (token) => openSocket(node.url, token), { concurrency: 16, discard: true })
+  yield* Effect.sleep("1 second")
+  gc?.()
+  const after = process.memoryUsage()
+  const per = (bytes: number) => `${(bytes / socketCount / 1024).toFixed(1)} KiB`
+  console.log(
+    `memory per idle agent socket (${socketCount} sockets, server + client in one process): heap ${per(after.heapUsed - before.heapUsed)}, rss ${per(after.rss - before.rss)}${gc === undefined ? " (run with --expose-gc for steadier figures)" : ""}`
+  )
+
+  const chats = yield* Effect.forEach(
+    Array.from({ length: chatCount }, (_, i) => i),
+    (i) =>
+      Effect.gen(function* () {
+        const ws = yield* openSocket(node.url, yield* staff(`live-${i}`))
+        yield* ws.command("setPresence", { channel: "apple_messages", state: "available" })
+        yield* ws.until(isEvent("presence"))
+        const device = node.sim.customers.add({ id: `urn:mbid:bench-${randomBytes(6).toString("hex")}` })
+        const offered = Effect.runFork(ws.until(isEvent("offer")))
+        yield* device.send({ type: "text", body: "agent" })
+        const offer = yield* offered.await.pipe(Effect.flatten)
+        const assigned = Effect.runFork(ws.until(isEvent("assigned")))
+        yield* ws.command("accept", { offerId: offer.event?.body?.offerId })
+        yield* assigned.await.pipe(Effect.flatten)
+        return { ws, device }
+      }),
+    { concurrency: 1 }
+  )
+  const sentAt = new Map<string, number>()
+  const latencies: Array<number> = []
+  for (const { ws } of chats) {
+    ws.raw.on("message", (data) => {
+      const frame = JSON.parse(String(data)) as Frame
+      const text = (frame.event?.body?.body as { text?: unknown } | undefined)?.text
+      if (!isEvent("message")(frame) || typeof text !== "string") return
+      const t0 = sentAt.get(text)
+      if (t0 !== undefined) latencies.push(performance.now() - t0)
+    })
+  }
+  const total = Math.max(1, Math.round(socketRate * socketSeconds))
+  const started = performance.now()
+  yield* Effect.forEach(
+    Array.from({ length: total }, (_, i) => i),
+    (i) =>
+      Effect.gen(function* () {
+        const wait = started + (i * 1000) / socketRate - performance.now()
+        if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
+        const chat = chats[i % chats.length]
+        if (chat === undefined) return
+        const text = `m${i}`
+        sentAt.set(text, performance.now())
+        yield* chat.device.send({ type: "text", body: text }).pipe(Effect.ignore)
+      }),
+    { concurrency: 256, discard: true }
+  )
+  const sentRate = total / ((performance.now() - started) / 1000)
+  const deadline = performance.now() + 30_000
+  while (latencies.length < total && performance.now() < deadline) yield* Effect.sleep("100 millis")
+  console.log(
+    describe(
+      `customer message → agent socket (${chatCount} chats; asked ${socketRate} msg/s, sent ${sentRate.toFixed(0)} msg/s; ${latencies.length}/${total} arrived)`,
+      latencies
+    )
+  )
+}).pipe(Effect.scoped)
 
 const main = (fixture: Fixture, sql: postgres.Sql) =>
   Effect.gen(function* () {
     const system = yield* ActorSystem
     const watch = yield* makeOfferWatch
     // Every agent's actor live first, so a sample does not time an activation.
-    yield* Effect.forEach(fixture.agents, (id) => system.ask(Agent, id, new AgentStatus()), {
-      concurrency: 32,
-      discard: true
-    })
+    // Retried: right after start-up a partition may not have its owner yet.
+    const warm = (id: string) =>
+      system
+        .ask(Agent, id, new AgentStatus())
+        .pipe(Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("30 seconds"))))
+    yield* Effect.forEach(fixture.agents, warm, { concurrency: 32, discard: true })
 
     const enqueueMs: Array<number> = []
     for (let i = 0; i < Math.min(samples, freeAgents * capacity); i++) {
@@ -216,7 +431,6 @@ const main = (fixture: Fixture, sql: postgres.Sql) =>
     }
     console.log(describe("agent frees a slot → offer", availableMs))
     yield* statementTimes(fixture)
-    yield* socketFigures
   })
 
 const program = Effect.gen(function* () {
@@ -246,7 +460,8 @@ const program = Effect.gen(function* () {
   yield* Effect.gen(function* () {
     yield* removeOnClose(prefix)
     yield* main(fixture, sql)
-  }).pipe(Effect.provide(runtime))
+  }).pipe(Effect.provide(runtime), Effect.scoped)
+  yield* socketFigures
 }).pipe(Effect.scoped, Logger.withMinimumLogLevel(LogLevel.Warning))
 
 Effect.runPromise(program).then(
