@@ -1,14 +1,16 @@
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
+import { Agent, AgentStatus } from "../../actors/agent/AgentProtocol.ts"
 import { agentEventsSince } from "../../db/queries/agentEvents.ts"
 import { findInteraction } from "../../db/queries/interactions.ts"
 import { findWorkItem, offersOf } from "../../db/queries/workItems.ts"
+import { ActorSystem } from "../../runtime/ActorSystem.ts"
 import { deviceOf, E2eNode, nodeLayer, perTest } from "../conversation/sharedNode.ts"
 import { inNode } from "../conversation/support.ts"
 import { agentDesk, connect, eventually, goLive, leave, presence, untilText, type WsEvent } from "./support.ts"
 
-// Read when the node starts: a disconnected agent goes Offline half a second after their last socket.
-process.env.AGENT_OFFLINE_AFTER_MS = "500"
+// Read when the node starts: a disconnected agent goes Offline 1.5 s after their last socket.
+process.env.AGENT_OFFLINE_AFTER_MS = "1500"
 
 const jane = "jane.doe@example.com"
 const noList = ["QUICK", "TIME", "FORM", "AUTH2"]
@@ -166,6 +168,32 @@ layer(nodeLayer("nats"), { timeout: 150_000, excludeTestServices: true })(
           )
           assert.include(offers[0]?.reason ?? "", "offline")
           yield* leave(second)
+        }),
+      perTest
+    )
+
+    it.scoped(
+      "a socket that comes back within the grace keeps the agent Available; the last one gone for good sets them Offline",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const desk = yield* agentDesk(node, "ws-blip")
+          yield* presence(desk.ws, "available")
+          const statusOf = Effect.flatMap(ActorSystem, (sys) => sys.ask(Agent, desk.user.id, new AgentStatus()))
+          const stateOf = Effect.map(
+            Effect.provide(statusOf, node.context),
+            (s) => [s.channels[0]?.state, s.sessions] as const
+          )
+
+          desk.ws.raw.terminate()
+          const back = yield* connect(node, { header: desk.user.token })
+          yield* back.welcome
+          yield* Effect.sleep("3 seconds")
+          assert.deepStrictEqual(yield* stateOf, ["available", 1])
+
+          yield* back.close()
+          const gone = yield* eventually(stateOf, ([state]) => state === "offline", "offline after the grace")
+          assert.deepStrictEqual(gone, ["offline", 0])
         }),
       perTest
     )
