@@ -14,7 +14,7 @@ import type { SocketSettings } from "./SocketSettings.ts"
 
 export type SessionServices = Authenticator | Db | ActorSystem
 
-/** Frames larger than this are refused unread: no command comes near it. */
+/** Frames larger than this are refused without decoding: no command comes near it. */
 const maxFrameChars = 256 * 1024
 
 const decodeCommand = Schema.decodeUnknownEither(Schema.parseJson(Command), { errors: "first" })
