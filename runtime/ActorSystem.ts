@@ -1,11 +1,31 @@
-import { Context, Data, type Duration, Effect, Layer, type ParseResult, Schedule, Schema, type Scope } from "effect"
+import {
+  Context,
+  Data,
+  type Duration,
+  Effect,
+  Layer,
+  Option,
+  type ParseResult,
+  Schedule,
+  Schema,
+  type Scope
+} from "effect"
 import type { Db } from "../db/Db.ts"
 import { defaultOptions, type Protocol } from "./Actor.ts"
 import { names as makeNames, partitionOf } from "./Address.ts"
 import { Bus, type BusError, type BusMessage, type BusTimeout, type NoResponders, type PublishAck } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
+import { millis } from "./internal/busDurations.ts"
 import { LiveActors } from "./internal/liveActors.ts"
-import { holdPartition, type LeaseSettings, type Owned } from "./Ownership.ts"
+import * as Membership from "./Membership.ts"
+import {
+  holdPartition,
+  type LeaseSettings,
+  logRebalances,
+  type Owned,
+  type PlacementSettings,
+  readLeases
+} from "./Ownership.ts"
 import type { PartitionSettings } from "./Partition.ts"
 import { RuntimeConfig } from "./RuntimeConfig.ts"
 import { type Addressable, encodeMessage } from "./Turn.ts"
@@ -49,6 +69,22 @@ export interface ActorSystemShape {
   ) => Effect.Effect<void, BusError, Scope.Scope>
   /** Partitions this node owns now, with their epochs. */
   readonly owned: Effect.Effect<ReadonlyArray<Owned>>
+  /** The cluster as this node sees it: live members and, from the lease bucket, who owns what. */
+  readonly cluster: Effect.Effect<ClusterView, BusError>
+}
+
+export interface ClusterNode {
+  readonly id: string
+  /** False for a node still holding leases whose heartbeat has lapsed (crashed, paused). */
+  readonly live: boolean
+  /** Its heartbeat entry; none once it lapsed. */
+  readonly info: Option.Option<Membership.NodeInfo>
+  readonly partitions: ReadonlyArray<Owned>
+}
+
+export interface ClusterView {
+  readonly self: string
+  readonly nodes: ReadonlyArray<ClusterNode>
 }
 
 export class ActorSystem extends Context.Tag("parley/runtime/ActorSystem")<ActorSystem, ActorSystemShape>() {}
@@ -56,6 +92,9 @@ export class ActorSystem extends Context.Tag("parley/runtime/ActorSystem")<Actor
 export interface SystemSettings extends PartitionSettings {
   readonly lease: LeaseSettings
   readonly leaseTtl: Duration.DurationInput
+  /** Membership heartbeats and placement; derived from the lease TTL when absent. */
+  readonly membership?: Membership.MembershipSettings
+  readonly placement?: PlacementSettings
   readonly streamMaxBytes: number
   readonly streamMaxMsgs: number
 }
@@ -118,6 +157,24 @@ export const layer = <R>(
         replicas: config.streamReplicas,
         ttl: settings.leaseTtl
       })
+      const ttl = millis(settings.leaseTtl)
+      // Membership lapses before a dead node's leases do, so its partitions have a winner by the time they free up.
+      const membershipSettings = settings.membership ?? {
+        ttl: Math.round((ttl * 2) / 3),
+        heartbeatEvery: Math.round(ttl / 5),
+        refreshEvery: Math.min(1_000, Math.round(ttl / 10))
+      }
+      const placement = settings.placement ?? {
+        orphanAfter: 2 * ttl,
+        orphanCheckEvery: Math.round(ttl / 3),
+        claimEvery: Math.min(500, settings.lease.retryAcquireEvery)
+      }
+      const nodeKv = yield* bus.kv({
+        bucket: names.nodeBucket(),
+        replicas: config.streamReplicas,
+        ttl: membershipSettings.ttl
+      })
+      const membership = yield* Membership.join({ kv: nodeKv, self: config.nodeId, settings: membershipSettings })
       const owned = new Map<string, Owned>()
       const live = new LiveActors(config.maxLiveActors)
       for (const kind of kinds) {
@@ -130,13 +187,19 @@ export const layer = <R>(
             names,
             leases,
             options,
-            settings,
+            settings: { ...settings, audit: settings.audit || config.auditTurns },
             lease: settings.lease,
+            placement,
+            membership,
             owned,
             live
           }).pipe(Effect.forkScoped)
         }
       }
+      yield* logRebalances({ kinds, membership, owned }).pipe(Effect.forkScoped)
+      // Runs before the partitions are released (finalizers run last-added first): peers stop
+      // placing work here and are ready to take each partition the moment its lease is deleted.
+      yield* Effect.addFinalizer(() => membership.leave)
       yield* Effect.logInfo(`actor runtime started: ${kinds.map((k) => `${k.name}×${k.partitions}`).join(", ")}`)
 
       const tell: ActorSystemShape["tell"] = (target, id, message, options = {}) =>
@@ -186,8 +249,28 @@ export const layer = <R>(
           )
         )
 
+      const cluster: ActorSystemShape["cluster"] = Effect.gen(function* () {
+        const holdings = yield* readLeases(leases)
+        const infos = yield* membership.nodes
+        const view = yield* membership.view
+        const ids = [...new Set([...view.members, ...holdings.map((h) => h.node)])].sort()
+        return {
+          self: config.nodeId,
+          nodes: ids.map((id) => ({
+            id,
+            live: view.members.includes(id),
+            info: Option.fromNullable(infos.find((n) => n.id === id)),
+            partitions: holdings
+              .filter((h) => h.node === id)
+              .map(({ kind, partition, epoch }) => ({ kind, partition, epoch }))
+              .sort((a, b) => a.kind.localeCompare(b.kind) || a.partition - b.partition)
+          }))
+        }
+      })
+
       return {
         node: config.nodeId,
+        cluster,
         tell,
         ask,
         events,

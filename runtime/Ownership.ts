@@ -1,10 +1,12 @@
-import { Deferred, Effect, Exit, Fiber, Schedule, Scope } from "effect"
+import { Deferred, Effect, Exit, Fiber, Option, Schedule, Schema, Scope } from "effect"
 import type { Db } from "../db/Db.ts"
 import type { Options } from "./Actor.ts"
 import type { Names } from "./Address.ts"
-import type { Bus, Kv } from "./Bus.ts"
+import type { Bus, BusError, Kv } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
+import { winner } from "./internal/rendezvous.ts"
+import type { Membership } from "./Membership.ts"
 import * as Partition from "./Partition.ts"
 
 export interface LeaseSettings {
@@ -14,18 +16,37 @@ export interface LeaseSettings {
   readonly retryAcquireEvery: number
 }
 
+export interface PlacementSettings {
+  /** A partition nobody has held for this long may be taken by any node, winner or not. */
+  readonly orphanAfter: number
+  /** How often a node looks at a partition it does not win, to notice it orphaned. */
+  readonly orphanCheckEvery: number
+  /** How often the winner of a partition held by someone else asks for it again. */
+  readonly claimEvery: number
+}
+
 export interface Owned {
   readonly kind: string
   readonly partition: number
   readonly epoch: number
 }
 
+/** What a lease key holds: who, and (after the first renewal) the epoch, so any node can read it. */
+const LeaseValue = Schema.parseJson(Schema.Struct({ node: Schema.String, epoch: Schema.optional(Schema.Number) }))
+
 const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+const leaseKey = (kind: string, partition: number) => `${kind}.${partition}`
 
 /**
- * Holds one partition's lease and runs it: acquire with KV create (the revision is the epoch),
- * renew by compare-and-set; a failed or late renewal closes the partition's scope at once
- * (self-fencing). Released on graceful stop so a successor does not wait for the TTL.
+ * Holds one partition's lease while this node is where placement puts it, and runs it. Placement
+ * is rendezvous hashing over the live members; only the winner asks for the lease, and a holder
+ * that stops winning after a change of members releases it gracefully (stop pulling, finish
+ * in-flight turns, passivate, delete the key) so the winner takes over at once. A partition left
+ * unheld past `orphanAfter` may be taken by anyone, so none is stranded by a winner that cannot
+ * take it. Acquire is a KV create (the revision is the epoch), renewal a compare-and-set; a failed
+ * or late renewal closes the partition's scope at once (self-fencing).
  */
 export const holdPartition = <R>(args: {
   readonly kind: ErasedKind<R>
@@ -36,58 +57,170 @@ export const holdPartition = <R>(args: {
   readonly options: Options
   readonly settings: Partition.PartitionSettings
   readonly lease: LeaseSettings
+  readonly placement: PlacementSettings
+  readonly membership: Membership
   readonly owned: Map<string, Owned>
   readonly live: LiveActors
-}): Effect.Effect<never, never, R | Db | Bus> =>
-  Effect.gen(function* () {
-    const { kind, partition, leases } = args
-    const key = `${kind.name}.${partition}`
-    const value = encoder.encode(JSON.stringify({ node: args.node }))
-    const acquired = yield* Effect.either(leases.create(key, value))
-    if (acquired._tag === "Left") return yield* Effect.sleep(args.lease.retryAcquireEvery)
-    const epoch = acquired.right
-    let revision = epoch
-    const scope = yield* Scope.make()
-    const lost = yield* Deferred.make<string>()
-    const renew = Effect.gen(function* () {
-      let lastOk = Date.now()
-      while (true) {
-        yield* Effect.sleep(args.lease.renewEvery)
-        const renewed = yield* Effect.either(leases.update(key, value, revision))
-        if (renewed._tag === "Right") {
-          revision = renewed.right
-          lastOk = Date.now()
-        } else if (renewed.left._tag === "KvConflict" || Date.now() - lastOk > args.lease.selfFenceAfter) {
-          return yield* Deferred.succeed(lost, `lease lost: ${renewed.left._tag}`)
+}): Effect.Effect<never, never, R | Db | Bus> => {
+  const { kind, partition, leases, membership } = args
+  const key = leaseKey(kind.name, partition)
+  const annotate = Effect.annotateLogs({ kind: kind.name, partition })
+  const napUnlessChanged = (millis: number) => Effect.race(Effect.sleep(millis), membership.changed)
+  let unheldSince: number | undefined
+
+  /** Not ours by placement: true once the partition has been seen unheld for `orphanAfter`. */
+  const orphaned = Effect.gen(function* () {
+    const current = yield* Effect.either(leases.get(key))
+    if (current._tag === "Left" || Option.isSome(current.right)) {
+      unheldSince = undefined
+      return false
+    }
+    const now = Date.now()
+    unheldSince ??= now
+    return now - unheldSince >= args.placement.orphanAfter
+  })
+
+  const hold = (epoch: number, acquiredIn: string) =>
+    Effect.gen(function* () {
+      let revision = epoch
+      const value = encoder.encode(JSON.stringify({ node: args.node, epoch }))
+      const scope = yield* Scope.make()
+      const lost = yield* Deferred.make<string>()
+      const release = yield* Deferred.make<string>()
+      const renew = Effect.gen(function* () {
+        let lastOk = Date.now()
+        while (true) {
+          yield* Effect.sleep(args.lease.renewEvery)
+          const renewed = yield* Effect.either(leases.update(key, value, revision))
+          if (renewed._tag === "Right") {
+            revision = renewed.right
+            lastOk = Date.now()
+          } else if (renewed.left._tag === "KvConflict" || Date.now() - lastOk > args.lease.selfFenceAfter) {
+            return yield* Deferred.succeed(lost, `lease lost: ${renewed.left._tag}`)
+          }
         }
+      })
+      // Held by placement's word at `acquiredIn`: give it up once a different member set names another.
+      const watch = Effect.gen(function* () {
+        while (true) {
+          const view = yield* membership.view
+          const next = winner(view.members, key)
+          if (next !== undefined && next !== args.node && view.key !== acquiredIn) {
+            return yield* Deferred.succeed(release, next)
+          }
+          yield* napUnlessChanged(args.placement.orphanCheckEvery)
+        }
+      })
+      args.owned.set(key, { kind: kind.name, partition, epoch })
+      const renewFiber = yield* Effect.forkIn(renew, scope)
+      yield* Effect.forkIn(watch, scope)
+      const stop = Effect.gen(function* () {
+        yield* Fiber.interrupt(renewFiber)
+        yield* Scope.close(scope, Exit.void)
+        yield* leases.delete(key, revision).pipe(Effect.ignore)
+        args.owned.delete(key)
+      })
+      const outcome = yield* Effect.raceFirst(
+        Partition.run({
+          kind,
+          partition,
+          epoch,
+          node: args.node,
+          names: args.names,
+          options: args.options,
+          settings: args.settings,
+          live: args.live
+        }).pipe(
+          Effect.map((reason) => ({ _tag: "Stopped" as const, reason })),
+          Scope.extend(scope)
+        ),
+        Effect.raceFirst(
+          Effect.map(Deferred.await(lost), (reason) => ({ _tag: "Stopped" as const, reason })),
+          Effect.map(Deferred.await(release), (to) => ({ _tag: "Moved" as const, to }))
+        )
+      ).pipe(Effect.onInterrupt(() => stop))
+      if (outcome._tag === "Moved") {
+        yield* stop
+        yield* Effect.logInfo(`partition moved: ${args.node} → ${outcome.to}`).pipe(
+          Effect.annotateLogs({ from: args.node, to: outcome.to, epoch })
+        )
+        return
       }
+      args.owned.delete(key)
+      yield* Scope.close(scope, Exit.void)
+      yield* Effect.logWarning(`gave up partition: ${outcome.reason}`)
+      yield* Effect.sleep(args.lease.retryAcquireEvery)
     })
-    args.owned.set(key, { kind: kind.name, partition, epoch })
-    const renewFiber = yield* Effect.forkIn(renew, scope)
-    const reason = yield* Effect.raceFirst(
-      Partition.run({
-        kind,
-        partition,
-        epoch,
-        node: args.node,
-        names: args.names,
-        options: args.options,
-        settings: args.settings,
-        live: args.live
-      }).pipe(Scope.extend(scope)),
-      Deferred.await(lost)
-    ).pipe(
-      Effect.onInterrupt(() =>
-        Effect.gen(function* () {
-          yield* Fiber.interrupt(renewFiber)
-          yield* Scope.close(scope, Exit.void)
-          yield* leases.delete(key, revision).pipe(Effect.ignore)
-          args.owned.delete(key)
-        })
-      )
+
+  const attempt = Effect.gen(function* () {
+    const view = yield* membership.view
+    const wins = winner(view.members, key) === args.node
+    if (!wins && !(yield* orphaned)) return yield* napUnlessChanged(args.placement.orphanCheckEvery)
+    const acquired = yield* Effect.either(leases.create(key, encoder.encode(JSON.stringify({ node: args.node }))))
+    if (acquired._tag === "Left") {
+      if (!wins) unheldSince = undefined
+      return yield* napUnlessChanged(wins ? args.placement.claimEvery : args.placement.orphanCheckEvery)
+    }
+    unheldSince = undefined
+    yield* (wins ? Effect.logDebug("partition acquired") : Effect.logInfo("orphaned partition acquired")).pipe(
+      Effect.annotateLogs({ to: args.node, epoch: acquired.right })
     )
-    args.owned.delete(key)
-    yield* Scope.close(scope, Exit.void)
-    yield* Effect.logWarning(`gave up partition: ${reason}`).pipe(Effect.annotateLogs({ kind: kind.name, partition }))
-    yield* Effect.sleep(args.lease.retryAcquireEvery)
-  }).pipe(Effect.repeat(Schedule.forever), Effect.zipRight(Effect.never))
+    yield* hold(acquired.right, view.key)
+  })
+
+  return attempt.pipe(annotate, Effect.repeat(Schedule.forever), Effect.zipRight(Effect.never))
+}
+
+/**
+ * Logs, on every change of members, what this node expects to hand over and take: one summary
+ * line per rebalance (the moves themselves are logged per partition as they happen).
+ */
+export const logRebalances = (args: {
+  readonly kinds: ReadonlyArray<{ readonly name: string; readonly partitions: number }>
+  readonly membership: Membership
+  readonly owned: ReadonlyMap<string, Owned>
+}): Effect.Effect<never> =>
+  Effect.gen(function* () {
+    yield* args.membership.changed
+    const view = yield* args.membership.view
+    const handOver = new Map<string, number>()
+    let take = 0
+    for (const kind of args.kinds) {
+      for (let partition = 0; partition < kind.partitions; partition++) {
+        const key = leaseKey(kind.name, partition)
+        const next = winner(view.members, key)
+        if (next === undefined) continue
+        if (args.owned.has(key) && next !== args.membership.self) handOver.set(next, (handOver.get(next) ?? 0) + 1)
+        if (!args.owned.has(key) && next === args.membership.self) take++
+      }
+    }
+    const given = [...handOver].map(([to, n]) => `${n} to ${to}`).join(", ")
+    yield* Effect.logInfo(
+      `rebalance over [${view.members.join(", ")}]: holding ${args.owned.size}, handing over ${given === "" ? "none" : given}, taking ${take}`
+    )
+  }).pipe(Effect.forever)
+
+export interface Holding {
+  readonly kind: string
+  readonly partition: number
+  readonly epoch: number
+  readonly node: string
+}
+
+/** Every lease in the bucket now: which node holds which partition under which epoch. */
+export const readLeases = (leases: Kv): Effect.Effect<ReadonlyArray<Holding>, BusError> =>
+  Effect.gen(function* () {
+    const keys = yield* leases.keys
+    const entries = yield* Effect.forEach(keys, (key) => leases.get(key), { concurrency: 16 })
+    return entries.flatMap((entry) => {
+      if (Option.isNone(entry)) return []
+      const { key, value, revision } = entry.value
+      const dot = key.lastIndexOf(".")
+      const partition = Number(key.slice(dot + 1))
+      const decoded = Schema.decodeUnknownOption(LeaseValue)(decoder.decode(value))
+      if (dot < 0 || !Number.isInteger(partition) || Option.isNone(decoded)) return []
+      // Before its first renewal a lease is still at its creating revision, which is the epoch.
+      const epoch = decoded.value.epoch ?? revision
+      return [{ kind: key.slice(0, dot), partition, epoch, node: decoded.value.node }]
+    })
+  })

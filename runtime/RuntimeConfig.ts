@@ -15,6 +15,8 @@ export interface RuntimeConfigShape {
    * passivated (they reactivate from PostgreSQL on their next message). Bounds memory.
    */
   readonly maxLiveActors: number
+  /** Record every committed turn with its epoch and node (`processed_turns`), for failover tests. */
+  readonly auditTurns: boolean
 }
 
 export class RuntimeConfig extends Context.Tag("parley/runtime/RuntimeConfig")<RuntimeConfig, RuntimeConfigShape>() {}
@@ -24,7 +26,8 @@ export const defaults: RuntimeConfigShape = {
   natsServers: Option.none(),
   subjectPrefix: "parley",
   streamReplicas: 1,
-  maxLiveActors: 20_000
+  maxLiveActors: 20_000,
+  auditTurns: false
 }
 
 const natsUrl = /^(nats|tls|ws|wss):\/\/[^\s,]+$/
@@ -73,6 +76,10 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
     Config.validate({ message: "must be a positive integer", validation: (n) => n >= 1 }),
     Config.withDefault(defaults.maxLiveActors),
     Config.withDescription("Actors kept in memory per node; past it the least recently used idle ones are passivated")
+  ),
+  auditTurns: Config.boolean("RUNTIME_AUDIT").pipe(
+    Config.withDefault(defaults.auditTurns),
+    Config.withDescription("Record each committed turn's epoch and node in processed_turns (failover tests)")
   )
 })
 

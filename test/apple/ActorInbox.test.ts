@@ -17,7 +17,8 @@ const unavailable = (failure: "timeout" | "error"): Layer.Layer<ActorSystem> =>
         : Effect.fail(new BusError({ operation: "publishDurable", message: "connection closed" })),
     ask: () => Effect.die("not used"),
     events: () => Effect.void,
-    owned: Effect.succeed([])
+    owned: Effect.succeed([]),
+    cluster: Effect.die("not used")
   } satisfies ActorSystemShape)
 
 describe("the webhook over the durable inbox", () => {

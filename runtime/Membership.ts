@@ -1,0 +1,153 @@
+import { readFileSync } from "node:fs"
+import { hostname } from "node:os"
+import { Deferred, Effect, Fiber, Option, Ref, Schedule, Schema, type Scope } from "effect"
+import type { BusError, Kv } from "./Bus.ts"
+
+/**
+ * Which runtime nodes are alive: each node writes its entry in the `<prefix>_nodes` bucket and
+ * rewrites it every few seconds; the bucket's TTL drops the entry of a node that stopped doing so
+ * (crashed, paused, cut off). Every node lists the bucket to know the live set, from which
+ * placement (rendezvous hashing) decides which partitions are whose (RUNTIME.md §6.4 step 1).
+ */
+
+/** A node's heartbeat entry, as stored in the bucket (JSON). */
+export const NodeInfo = Schema.Struct({
+  id: Schema.String,
+  /** Epoch milliseconds. */
+  startedAt: Schema.Number,
+  /** Epoch milliseconds of the latest heartbeat. */
+  heartbeatAt: Schema.Number,
+  host: Schema.String,
+  pid: Schema.Number,
+  version: Schema.String
+})
+export type NodeInfo = typeof NodeInfo.Type
+
+const NodeInfoJson = Schema.parseJson(NodeInfo)
+
+/** The live members as this node last saw them: sorted ids, always including itself until it leaves. */
+export interface View {
+  readonly members: ReadonlyArray<string>
+  /** The members joined, to compare two views cheaply. */
+  readonly key: string
+}
+
+export interface MembershipSettings {
+  /** How long an entry lives without a heartbeat (the bucket TTL); shorter than the lease TTL. */
+  readonly ttl: number
+  readonly heartbeatEvery: number
+  /** How often the bucket is listed. */
+  readonly refreshEvery: number
+}
+
+export interface Membership {
+  readonly self: string
+  readonly view: Effect.Effect<View>
+  /** The live members' entries as last listed (this node's own included). */
+  readonly nodes: Effect.Effect<ReadonlyArray<NodeInfo>>
+  /** Completes at the next change of the member set. */
+  readonly changed: Effect.Effect<void>
+  /** Stops heartbeats and deletes this node's entry, so peers stop placing partitions here at once. */
+  readonly leave: Effect.Effect<void>
+}
+
+const packageVersion = (): string => {
+  try {
+    const json: unknown = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+    return Option.getOrElse(Schema.decodeUnknownOption(Schema.Struct({ version: Schema.String }))(json), () => ({
+      version: "unknown"
+    })).version
+  } catch {
+    return "unknown"
+  }
+}
+
+const viewOf = (ids: Iterable<string>): View => {
+  const members = [...new Set(ids)].sort()
+  return { members, key: members.join(",") }
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** Joins: writes this node's entry, lists the others, and keeps both up to date until the scope closes. */
+export const join = (args: {
+  readonly kv: Kv
+  readonly self: string
+  readonly settings: MembershipSettings
+}): Effect.Effect<Membership, BusError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const { kv, self, settings } = args
+    const info = {
+      id: self,
+      startedAt: Date.now(),
+      heartbeatAt: Date.now(),
+      host: hostname(),
+      pid: process.pid,
+      version: packageVersion()
+    }
+    const beat = Effect.suspend(() =>
+      kv.put(self, encoder.encode(JSON.stringify({ ...info, heartbeatAt: Date.now() })))
+    )
+    yield* beat
+
+    const list = Effect.gen(function* () {
+      const keys = yield* kv.keys
+      const entries = yield* Effect.forEach(keys, (key) => kv.get(key), { concurrency: 8 })
+      return entries.flatMap((entry) =>
+        Option.isSome(entry)
+          ? Option.toArray(Schema.decodeUnknownOption(NodeInfoJson)(decoder.decode(entry.value.value)))
+          : []
+      )
+    })
+
+    const first = yield* list
+    const nodes = yield* Ref.make<ReadonlyArray<NodeInfo>>(first)
+    const view = yield* Ref.make(viewOf([self, ...first.map((n) => n.id)]))
+    const next = yield* Ref.make(yield* Deferred.make<void>())
+    let left = false
+
+    const refresh = Effect.gen(function* () {
+      const listed = yield* list
+      if (left) return
+      yield* Ref.set(nodes, listed)
+      const before = yield* Ref.get(view)
+      // A node that failed a heartbeat is still a member in its own eyes: it would rather keep
+      // working (the fence protects) than drop every partition over one slow write.
+      const after = viewOf([self, ...listed.map((n) => n.id)])
+      if (after.key === before.key) return
+      yield* Ref.set(view, after)
+      const joined = after.members.filter((m) => !before.members.includes(m))
+      const gone = before.members.filter((m) => !after.members.includes(m))
+      yield* Effect.logInfo(
+        `membership changed: ${after.members.length} nodes [${after.members.join(", ")}]` +
+          `${joined.length > 0 ? `; joined ${joined.join(", ")}` : ""}${gone.length > 0 ? `; gone ${gone.join(", ")}` : ""}`
+      )
+      const fresh = yield* Deferred.make<void>()
+      yield* Deferred.succeed(yield* Ref.getAndSet(next, fresh), undefined)
+    }).pipe(Effect.catchAll((e) => Effect.logWarning("membership not refreshed", e)))
+
+    const heartbeats = yield* beat.pipe(
+      Effect.catchAll((e) => Effect.logWarning("heartbeat failed", e)),
+      Effect.repeat(Schedule.spaced(settings.heartbeatEvery)),
+      Effect.forkScoped
+    )
+    yield* refresh.pipe(Effect.repeat(Schedule.spaced(settings.refreshEvery)), Effect.forkScoped)
+
+    const leave = Effect.gen(function* () {
+      if (left) return
+      left = true
+      yield* Fiber.interrupt(heartbeats)
+      yield* kv.delete(self).pipe(Effect.catchAll((e) => Effect.logWarning("membership entry not deleted", e)))
+      yield* Effect.logInfo("left the cluster")
+    })
+    yield* Effect.addFinalizer(() => leave)
+
+    return {
+      self,
+      view: Ref.get(view),
+      nodes: Ref.get(nodes),
+      changed: Effect.flatMap(Ref.get(next), Deferred.await),
+      leave
+    }
+  })

@@ -1,0 +1,179 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Layer, Scope } from "effect"
+import * as PgliteDb from "../../db/PgliteDb.ts"
+import { ActorSystem, layer as systemLayer } from "../../runtime/ActorSystem.ts"
+import { Bus, BusError, type Kv } from "../../runtime/Bus.ts"
+import { winner } from "../../runtime/internal/rendezvous.ts"
+import * as Membership from "../../runtime/Membership.ts"
+import * as MemoryBus from "../../runtime/MemoryBus.ts"
+import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
+import { uniquePrefix } from "../support/TestEnv.ts"
+import { eventually, fastSettings } from "./ActorRuntimeSuite.ts"
+import * as Counter from "./fixtures/CounterKind.ts"
+
+const keys = Array.from({ length: 12_000 }, (_, i) => `kind${i % 4}.${Math.floor(i / 4)}`)
+const nodes = (n: number) => Array.from({ length: n }, (_, i) => `node-${i + 1}`)
+
+const placement = (members: ReadonlyArray<string>) => new Map(keys.map((k) => [k, winner(members, k)]))
+
+const shares = (placed: ReadonlyMap<string, string | undefined>) => {
+  const count = new Map<string, number>()
+  for (const node of placed.values()) if (node !== undefined) count.set(node, (count.get(node) ?? 0) + 1)
+  return count
+}
+
+describe("rendezvous placement", () => {
+  for (const n of [3, 4]) {
+    it(`spreads partitions evenly over ${n} members (each within 5% of its fair share)`, () => {
+      const count = shares(placement(nodes(n)))
+      assert.strictEqual(count.size, n)
+      const fair = keys.length / n
+      for (const [node, c] of count) assert.isBelow(Math.abs(c - fair) / fair, 0.05, `${node}: ${c} of ${keys.length}`)
+    })
+  }
+
+  it("a 4th member takes about a quarter, all of it from the others; nothing else moves", () => {
+    const before = placement(nodes(3))
+    const after = placement(nodes(4))
+    const moved = keys.filter((k) => before.get(k) !== after.get(k))
+    assert.isTrue(moved.every((k) => after.get(k) === "node-4"))
+    assert.isAbove(moved.length / keys.length, 0.22)
+    assert.isBelow(moved.length / keys.length, 0.28)
+  })
+
+  it("removing a member moves only what it held, spread over the others", () => {
+    const before = placement(nodes(4))
+    const rest = nodes(4).filter((m) => m !== "node-2")
+    const after = placement(rest)
+    const moved = keys.filter((k) => before.get(k) !== after.get(k))
+    assert.isTrue(moved.every((k) => before.get(k) === "node-2"))
+    assert.strictEqual(moved.length, shares(before).get("node-2"))
+    const receivers = new Set(moved.map((k) => after.get(k)))
+    assert.deepStrictEqual([...receivers].sort(), rest)
+  })
+
+  it("every node computes the same winner whatever order it lists the members in", () => {
+    const forward = nodes(5)
+    const backward = [...forward].reverse()
+    assert.isTrue(keys.every((k) => winner(forward, k) === winner(backward, k)))
+    assert.isUndefined(winner([], "conv.1"))
+  })
+})
+
+/** The bucket as one node sees it, with a switch that makes its heartbeats fail (a node cut off). */
+const cuttable = (kv: Kv) => {
+  let cut = false
+  const handle: Kv = {
+    ...kv,
+    put: (key, value) =>
+      cut ? Effect.fail(new BusError({ operation: "kv.put", message: "cut off" })) : kv.put(key, value)
+  }
+  return { kv: handle, cut: () => (cut = true) }
+}
+
+const fast: Membership.MembershipSettings = { ttl: 900, heartbeatEvery: 200, refreshEvery: 100 }
+
+const memberIds = (m: Membership.Membership) => Effect.map(m.view, (v) => v.members)
+
+describe("membership", () => {
+  it.live("a node whose heartbeats stop is dropped after the TTL; one that leaves is dropped at once", () =>
+    Effect.gen(function* () {
+      const bus = MemoryBus.make()
+      const kv = yield* bus.kv({ bucket: "test_nodes", replicas: 1, ttl: fast.ttl })
+      const a = yield* Membership.join({ kv, self: "node-a", settings: fast })
+      const bSide = cuttable(kv)
+      yield* Membership.join({ kv: bSide.kv, self: "node-b", settings: fast })
+      const cScope = yield* Scope.make()
+      const c = yield* Membership.join({ kv, self: "node-c", settings: fast }).pipe(Scope.extend(cScope))
+      yield* eventually(memberIds(a), (m) => m.join() === "node-a,node-b,node-c", "a sees all three")
+      const infos = yield* a.nodes
+      assert.deepStrictEqual(infos.map((n) => n.id).sort(), ["node-a", "node-b", "node-c"])
+      assert.isTrue(infos.every((n) => n.pid === process.pid && n.heartbeatAt >= n.startedAt))
+
+      // b stays up but can no longer write: it keeps itself in its own view, the others drop it.
+      bSide.cut()
+      const cutAt = Date.now()
+      yield* eventually(memberIds(a), (m) => m.join() === "node-a,node-c", "b dropped after its TTL")
+      assert.isAtLeast(Date.now() - cutAt, fast.ttl - fast.heartbeatEvery)
+
+      // c shuts down gracefully: gone well before a TTL would have run out.
+      const leftAt = Date.now()
+      yield* Scope.close(cScope, Exit.void)
+      yield* eventually(memberIds(a), (m) => m.join() === "node-a", "c dropped on leaving")
+      assert.isBelow(Date.now() - leftAt, fast.ttl)
+      assert.isTrue((yield* c.view).members.includes("node-c"))
+    }).pipe(Effect.scoped)
+  )
+})
+
+/** Two runtime nodes in one process sharing one in-process bus and one database. */
+const twoNodes = Effect.gen(function* () {
+  const prefix = uniquePrefix("mem")
+  const counter = Counter.make(`c${prefix}`, 16)
+  const bus = Layer.succeed(Bus, MemoryBus.make())
+  const db = Layer.succeedContext(yield* Layer.build(PgliteDb.layerMemory))
+  const node = (nodeId: string) =>
+    systemLayer([counter.erased], fastSettings).pipe(
+      Layer.provide(Layer.mergeAll(bus, db, RuntimeConfig.layer({ subjectPrefix: prefix, nodeId })))
+    )
+  const start = (nodeId: string, scope: Scope.Scope) =>
+    Effect.map(
+      Layer.buildWithScope(node(nodeId), scope),
+      (ctx) => ctx.unsafeMap.get(ActorSystem.key) as ActorSystem["Type"]
+    )
+  const partitionKeys = Array.from({ length: 16 }, (_, p) => `${counter.protocol.name}.${p}`)
+  return { start, partitionKeys }
+})
+
+const ownedKeys = (system: ActorSystem["Type"]) =>
+  Effect.map(system.owned, (owned) => owned.map((o) => `${o.kind}.${o.partition}`).sort())
+
+describe("placement in the runtime", () => {
+  it.live(
+    "a joining node takes exactly the partitions it wins, and gets them back to the others when it leaves",
+    () =>
+      Effect.gen(function* () {
+        const { start, partitionKeys } = yield* twoNodes
+        const a = yield* start("node-a", yield* Effect.scope)
+        yield* eventually(ownedKeys(a), (k) => k.length === partitionKeys.length, "node-a holds every partition")
+        const epochs = new Map((yield* a.owned).map((o) => [`${o.kind}.${o.partition}`, o.epoch]))
+
+        const bScope = yield* Scope.make()
+        const joinedAt = Date.now()
+        const b = yield* start("node-b", bScope)
+        const bWins = partitionKeys.filter((k) => winner(["node-a", "node-b"], k) === "node-b").sort()
+        assert.isAbove(bWins.length, 0)
+        yield* eventually(ownedKeys(b), (k) => k.join() === bWins.join(), "node-b holds what it wins")
+        yield* eventually(
+          ownedKeys(a),
+          (k) =>
+            k.join() ===
+            partitionKeys
+              .filter((p) => !bWins.includes(p))
+              .sort()
+              .join(),
+          "node-a keeps the rest"
+        )
+        // Released, not expired: well inside the lease TTL (5 s here).
+        assert.isBelow(Date.now() - joinedAt, 5_000)
+        // The rest never moved: same epochs.
+        for (const o of yield* a.owned) assert.strictEqual(o.epoch, epochs.get(`${o.kind}.${o.partition}`))
+        for (const o of yield* b.owned) assert.isAbove(o.epoch, epochs.get(`${o.kind}.${o.partition}`) ?? 0)
+
+        const view = yield* a.cluster
+        assert.deepStrictEqual(
+          view.nodes.map((n) => [n.id, n.live, n.partitions.length]),
+          [
+            ["node-a", true, partitionKeys.length - bWins.length],
+            ["node-b", true, bWins.length]
+          ]
+        )
+
+        const leftAt = Date.now()
+        yield* Scope.close(bScope, Exit.void)
+        yield* eventually(ownedKeys(a), (k) => k.length === partitionKeys.length, "node-a holds every partition again")
+        assert.isBelow(Date.now() - leftAt, 5_000)
+      }).pipe(Effect.scoped),
+    60_000
+  )
+})
