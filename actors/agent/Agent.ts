@@ -191,7 +191,10 @@ const complete = Effect.fn("Agent.complete")(function* (cell: Cell, workItemId: 
   return next
 })
 
-/** The queue's accept timer key (see `Queue.ts`): accepting a direct offer cancels it like any other. */
+/**
+ * The direct offer's own accept timer, kept by the queue: if it fires after an answer it finds
+ * the offer settled and passes it by.
+ */
 const acceptKey = (offerId: string) => `accept-${offerId}`
 
 /**
