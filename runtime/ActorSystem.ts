@@ -70,7 +70,7 @@ export interface ActorSystemShape {
   /** Partitions this node owns now, with their epochs. */
   readonly owned: Effect.Effect<ReadonlyArray<Owned>>
   /** The cluster as this node sees it: live members and, from the lease bucket, who owns what. */
-  readonly cluster: Effect.Effect<ClusterView, BusError>
+  readonly cluster: Effect.Effect<ClusterView>
 }
 
 export interface ClusterNode {
@@ -84,6 +84,8 @@ export interface ClusterNode {
 
 export interface ClusterView {
   readonly self: string
+  /** False when the lease bucket could not be read: only this node's own partitions are listed. */
+  readonly complete: boolean
   readonly nodes: ReadonlyArray<ClusterNode>
 }
 
@@ -250,12 +252,15 @@ export const layer = <R>(
         )
 
       const cluster: ActorSystemShape["cluster"] = Effect.gen(function* () {
-        const holdings = yield* readLeases(leases)
+        const read = yield* Effect.either(readLeases(leases))
+        const holdings =
+          read._tag === "Right" ? read.right : [...owned.values()].map((o) => ({ ...o, node: config.nodeId }))
         const infos = yield* membership.nodes
         const view = yield* membership.view
         const ids = [...new Set([...view.members, ...holdings.map((h) => h.node)])].sort()
         return {
           self: config.nodeId,
+          complete: read._tag === "Right",
           nodes: ids.map((id) => ({
             id,
             live: view.members.includes(id),

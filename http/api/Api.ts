@@ -2,6 +2,7 @@ import type { Runtime } from "effect"
 import { Hono } from "hono"
 import * as Agents from "./Agents.ts"
 import * as Cases from "./Cases.ts"
+import * as Cluster from "./Cluster.ts"
 import * as Feedback from "./Feedback.ts"
 import * as Interactions from "./Interactions.ts"
 import * as Knowledge from "./Knowledge.ts"
@@ -22,6 +23,7 @@ export const table: ReadonlyArray<Route> = [
   ...Agents.routes,
   ...Feedback.routes,
   ...Knowledge.routes,
+  ...Cluster.routes,
   OpenApi.route(() => table)
 ]
 

@@ -204,6 +204,30 @@ const rows: ReadonlyArray<Row> = [
     expect: managers
   },
   {
+    route: "GET /cluster",
+    case: "only managers see the runtime nodes, their partitions and the dead letters",
+    request: () => ({ method: "GET", path: "/cluster" }),
+    expect: managers,
+    check: (_f, role, body) => {
+      if (role !== "sam") return
+      const view = body as {
+        answeredBy: string
+        nodes: ReadonlyArray<{
+          id: string
+          live: boolean
+          lastHeartbeat: string | null
+          partitions: ReadonlyArray<unknown>
+        }>
+        deadLetters: { total: number; latest: ReadonlyArray<unknown> }
+      }
+      const self = view.nodes.find((n) => n.id === view.answeredBy)
+      assert.isTrue(self?.live)
+      assert.isNotNull(self?.lastHeartbeat)
+      assert.isAbove(self?.partitions.length ?? 0, 0)
+      assert.isAtMost(view.deadLetters.latest.length, Math.min(20, view.deadLetters.total))
+    }
+  },
+  {
     route: "GET /knowledge",
     case: "knowledge search is public, like the pages it links to",
     request: () => ({ method: "GET", path: "/knowledge?q=replacement%20card" }),
