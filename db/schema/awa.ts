@@ -94,6 +94,8 @@ export const workItems = pgTable(
   (t) => [
     index("work_items_queue_waiting_idx").on(t.queueId, t.state, t.priority, t.createdAt),
     index("work_items_assigned_idx").on(t.assignedTo, t.state),
+    // Offers in front of an agent count against their capacity on every routing decision.
+    index("work_items_offered_idx").on(t.offeredTo).where(sql`${t.state} = 'offered'`),
     // One live work item per interaction, so a retried "queue me" cannot queue the customer twice.
     uniqueIndex("work_items_open_interaction_idx")
       .on(t.interactionId)

@@ -1,0 +1,1 @@
+CREATE INDEX "work_items_offered_idx" ON "work_items" USING btree ("offered_to") WHERE "work_items"."state" = 'offered';
