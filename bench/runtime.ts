@@ -1,11 +1,11 @@
 /**
  * Runtime throughput: durable tell → turn (one trivial PostgreSQL write) → ack, on NATS, for 1,
  * 10, 1,000 and 100,000 actors, against the raw JetStream publish + consume + ack loop (the
- * ceiling) measured in the same run; then heap and RSS per 10,000 live actors.
+ * ceiling) measured in the same run; first, heap and RSS per 10,000 live actors.
  *
  *   node --expose-gc --import tsx bench/runtime.ts          # NATS_URL, DATABASE_URL as for tests
  *   BENCH_MESSAGES=5000 BENCH_ACTORS=1,10,1000 node --import tsx bench/runtime.ts
- *   BENCH_ACTORS=1:2000,10:5000,100000:100000 BENCH_LIVE=10000 MAX_LIVE_ACTORS=20000 npm run bench
+ *   BENCH_ACTORS=1:2000,10:5000,100000:100000 BENCH_LIVE=20000 MAX_LIVE_ACTORS=20000 npm run bench
  *
  * BENCH_ACTORS lists the scenarios, each `actors` or `actors:messages` (default messages:
  * BENCH_MESSAGES, at least one per actor); BENCH_LIVE is how many actors the memory figure keeps
@@ -33,8 +33,9 @@ const scenarios = (process.env.BENCH_ACTORS ?? "1,10,1000,100000").split(",").ma
   const [actors = "1", count] = entry.split(":")
   return { actors: Number(actors), messages: Math.max(Number(count ?? messages), Number(actors)) }
 })
-const liveActors = Number(process.env.BENCH_LIVE ?? 10_000)
+const liveActors = Number(process.env.BENCH_LIVE ?? 20_000)
 const maxLiveActors = Number(process.env.MAX_LIVE_ACTORS ?? RuntimeConfig.defaults.maxLiveActors)
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.()
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`
 const inFlight = 256
 const uniquePrefix = (label: string) => `${label}${randomBytes(4).toString("hex")}`
@@ -88,6 +89,7 @@ const runtimeRate = (actors: number, total: number) =>
       const capped = yield* Metric.value(
         Metric.tagged(M.passivations, "kind", kind.protocol.name).pipe(Metric.tagged("reason", "cap"))
       )
+      collectGarbage()
       const memory = process.memoryUsage()
       return { rate, live, capped: capped.count, heap: memory.heapUsed, rss: memory.rss }
     }).pipe(Effect.provide(layer))
@@ -133,8 +135,9 @@ const rawCeiling = (total: number) =>
   }).pipe(Effect.scoped)
 
 /**
- * Heap and RSS that live actors hold: the growth between `live / 2` and `live` idle actors, so the
- * runtime's fixed cost (streams, partitions, connections) is not counted per actor.
+ * Heap and RSS that live idle actors hold: the growth from a warmed-up system with `live / 10`
+ * actors to `live` actors, so the runtime's fixed cost (streams, partitions, connections, code) is
+ * not counted per actor.
  */
 const memoryPerActors = (live: number) =>
   Effect.gen(function* () {
@@ -142,7 +145,7 @@ const memoryPerActors = (live: number) =>
     yield* removeOnClose(prefix)
     const kind = makeKind(`m${prefix}`)
     const gc = (globalThis as { gc?: () => void }).gc
-    const half = Math.floor(live / 2)
+    const warm = Math.floor(live / 10)
     yield* Effect.gen(function* () {
       const system = yield* ActorSystem
       const fill = (from: number, to: number) =>
@@ -153,15 +156,18 @@ const memoryPerActors = (live: number) =>
             { concurrency: inFlight, discard: true }
           )
           yield* waitForCount(kind.protocol.name, to)
-          gc?.()
+          for (let i = 0; i < 3; i++) {
+            gc?.()
+            yield* Effect.sleep("50 millis")
+          }
           return process.memoryUsage()
         })
-      const before = yield* fill(0, half)
-      const after = yield* fill(half, live)
+      const before = yield* fill(0, warm)
+      const after = yield* fill(warm, live)
       const gauge = (yield* Metric.value(Metric.tagged(M.activeActors, "kind", kind.protocol.name))).value
-      const perTen = (bytes: number) => `${(((bytes / (live - half)) * 10_000) / 1024 / 1024).toFixed(1)} MiB`
+      const perTen = (bytes: number) => `${(((bytes / (live - warm)) * 10_000) / 1024 / 1024).toFixed(1)} MiB`
       console.log(
-        `memory per 10,000 live actors (growth from ${half} to ${live}; ${gauge} live): heap ${perTen(after.heapUsed - before.heapUsed)}, rss ${perTen(after.rss - before.rss)}; process at ${live}: heap ${mib(after.heapUsed)}, rss ${mib(after.rss)}${gc === undefined ? " (run with --expose-gc for steadier figures)" : ""}`
+        `memory per 10,000 live actors (growth from ${warm} to ${live}; ${gauge} live): heap ${perTen(after.heapUsed - before.heapUsed)}, rss ${perTen(after.rss - before.rss)}; process at ${live}: heap ${mib(after.heapUsed)}, rss ${mib(after.rss)}${gc === undefined ? " (run with --expose-gc for steadier figures)" : ""}`
       )
     }).pipe(
       Effect.provide(
@@ -175,15 +181,16 @@ const memoryPerActors = (live: number) =>
 const main = Effect.gen(function* () {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}; NATS ${natsUrl}`)
   console.log(`${inFlight} publishes in flight, 16 partitions, at most ${maxLiveActors} live actors (MAX_LIVE_ACTORS)`)
+  // First, while the process is small: later runs leave freed memory that RSS still counts.
+  if (liveActors > 0) yield* memoryPerActors(liveActors)
   const ceiling = yield* rawCeiling(messages)
   console.log(`raw JetStream publish + consume + ack: ${ceiling.toFixed(0)} msg/s over ${messages} messages (ceiling)`)
   for (const { actors, messages: total } of scenarios) {
     const r = yield* runtimeRate(actors, total)
     console.log(
-      `${String(actors).padStart(6)} actors: ${r.rate.toFixed(0).padStart(6)} msg/s tell → turn (PostgreSQL write) → ack over ${total} messages; ${((r.rate / ceiling) * 100).toFixed(1)}% of the ceiling; ${r.live} live at the end, ${r.capped} passivated by the cap; heap ${mib(r.heap)}, rss ${mib(r.rss)}`
+      `${String(actors).padStart(6)} actors: ${r.rate.toFixed(0).padStart(6)} msg/s tell → turn (PostgreSQL write) → ack over ${total} messages; ${((r.rate / ceiling) * 100).toFixed(1)}% of the ceiling; ${r.live} live at the end, ${r.capped} passivated by the cap; after gc heap ${mib(r.heap)}, rss ${mib(r.rss)}`
     )
   }
-  if (liveActors > 0) yield* memoryPerActors(liveActors)
 })
 
 const program = Effect.gen(function* () {
