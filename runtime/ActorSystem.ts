@@ -118,6 +118,16 @@ export const defaultSettings: SystemSettings = {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
+/** Right after a NATS cluster starts, JetStream may still be electing its leaders: set-up retries a while. */
+const whileStarting = <A, R>(effect: Effect.Effect<A, BusError, R>): Effect.Effect<A, BusError, R> =>
+  effect.pipe(
+    Effect.tapError((e) => Effect.logWarning(`runtime set-up failed: ${e.message}`)),
+    Effect.retry({
+      while: (e) => /not enabled|temporarily unavailable|no responders|no suitable peers|timeout/i.test(e.message),
+      schedule: Schedule.spaced("500 millis").pipe(Schedule.upTo("20 seconds"))
+    })
+  )
+
 /**
  * Starts the runtime for `kinds` on this node: streams (idempotent), then every partition whose
  * lease it can take. Stops on scope close: pulling ends, in-flight turns finish, leases are released.
@@ -133,32 +143,6 @@ export const layer = <R>(
       const config = yield* RuntimeConfig
       const bus = yield* Bus
       const names = makeNames(config.subjectPrefix)
-      for (const kind of kinds) {
-        yield* bus.ensureStream({
-          name: names.stream(kind.name),
-          subjects: [names.streamSubjects(kind.name)],
-          retention: "workqueue",
-          replicas: config.streamReplicas,
-          maxBytes: settings.streamMaxBytes,
-          maxMsgs: settings.streamMaxMsgs,
-          duplicateWindow: "2 minutes"
-        })
-      }
-      yield* bus.ensureStream({
-        name: names.dlqStream(),
-        subjects: [names.dlqSubjects()],
-        retention: "limits",
-        replicas: config.streamReplicas,
-        maxBytes: Math.max(1024 * 1024, Math.floor(settings.streamMaxBytes / 4)),
-        maxMsgs: 100_000,
-        duplicateWindow: "2 minutes",
-        maxAge: "14 days"
-      })
-      const leases = yield* bus.kv({
-        bucket: names.leaseBucket(),
-        replicas: config.streamReplicas,
-        ttl: settings.leaseTtl
-      })
       const ttl = millis(settings.leaseTtl)
       // Membership lapses before a dead node's leases do, so its partitions have a winner by the time they free up.
       const membershipSettings = settings.membership ?? {
@@ -171,12 +155,43 @@ export const layer = <R>(
         orphanCheckEvery: Math.round(ttl / 3),
         claimEvery: Math.min(500, settings.lease.retryAcquireEvery)
       }
-      const nodeKv = yield* bus.kv({
-        bucket: names.nodeBucket(),
-        replicas: config.streamReplicas,
-        ttl: membershipSettings.ttl
-      })
-      const membership = yield* Membership.join({ kv: nodeKv, self: config.nodeId, settings: membershipSettings })
+      const { leases, nodeKv } = yield* Effect.gen(function* () {
+        for (const kind of kinds) {
+          yield* bus.ensureStream({
+            name: names.stream(kind.name),
+            subjects: [names.streamSubjects(kind.name)],
+            retention: "workqueue",
+            replicas: config.streamReplicas,
+            maxBytes: settings.streamMaxBytes,
+            maxMsgs: settings.streamMaxMsgs,
+            duplicateWindow: "2 minutes"
+          })
+        }
+        yield* bus.ensureStream({
+          name: names.dlqStream(),
+          subjects: [names.dlqSubjects()],
+          retention: "limits",
+          replicas: config.streamReplicas,
+          maxBytes: Math.max(1024 * 1024, Math.floor(settings.streamMaxBytes / 4)),
+          maxMsgs: 100_000,
+          duplicateWindow: "2 minutes",
+          maxAge: "14 days"
+        })
+        const leases = yield* bus.kv({
+          bucket: names.leaseBucket(),
+          replicas: config.streamReplicas,
+          ttl: settings.leaseTtl
+        })
+        const nodeKv = yield* bus.kv({
+          bucket: names.nodeBucket(),
+          replicas: config.streamReplicas,
+          ttl: membershipSettings.ttl
+        })
+        return { leases, nodeKv }
+      }).pipe(whileStarting)
+      const membership = yield* Membership.join({ kv: nodeKv, self: config.nodeId, settings: membershipSettings }).pipe(
+        whileStarting
+      )
       const owned = new Map<string, Owned>()
       const live = new LiveActors(config.maxLiveActors)
       for (const kind of kinds) {

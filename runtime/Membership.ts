@@ -91,30 +91,44 @@ export const join = (args: {
     )
     yield* beat
 
+    // Membership is the key listing (served by the bucket's leader); the entries are read with
+    // direct gets, which a lagging replica may answer "absent" for a key just written, so a
+    // missing entry keeps the node's previous info rather than dropping the node.
+    const infos = new Map<string, NodeInfo>()
     const list = Effect.gen(function* () {
       const keys = yield* kv.keys
-      const entries = yield* Effect.forEach(keys, (key) => kv.get(key), { concurrency: 8 })
-      return entries.flatMap((entry) =>
-        Option.isSome(entry)
-          ? Option.toArray(Schema.decodeUnknownOption(NodeInfoJson)(decoder.decode(entry.value.value)))
-          : []
-      )
+      const entries = yield* Effect.forEach(keys, (key) => Effect.option(kv.get(key)), { concurrency: 8 })
+      for (const entry of entries) {
+        const found = Option.flatten(entry)
+        if (Option.isNone(found)) continue
+        const decoded = Schema.decodeUnknownOption(NodeInfoJson)(decoder.decode(found.value.value))
+        if (Option.isSome(decoded) && decoded.value.id === found.value.key) infos.set(found.value.key, decoded.value)
+      }
+      return keys
     })
 
-    const first = yield* list
-    const nodes = yield* Ref.make<ReadonlyArray<NodeInfo>>(first)
-    const view = yield* Ref.make(viewOf([self, ...first.map((n) => n.id)]))
+    const view = yield* Ref.make(viewOf([self, ...(yield* list)]))
     const next = yield* Ref.make(yield* Deferred.make<void>())
+    /** Consecutive listings a member was missing from; one miss is not enough to drop it. */
+    const misses = new Map<string, number>()
     let left = false
 
     const refresh = Effect.gen(function* () {
-      const listed = yield* list
+      const listed = new Set(yield* list)
       if (left) return
-      yield* Ref.set(nodes, listed)
       const before = yield* Ref.get(view)
+      for (const id of listed) misses.delete(id)
+      const kept = before.members.filter((id) => {
+        if (listed.has(id) || id === self) return false
+        const n = (misses.get(id) ?? 0) + 1
+        if (n >= 2) misses.delete(id)
+        else misses.set(id, n)
+        return n < 2
+      })
       // A node that failed a heartbeat is still a member in its own eyes: it would rather keep
       // working (the fence protects) than drop every partition over one slow write.
-      const after = viewOf([self, ...listed.map((n) => n.id)])
+      const after = viewOf([self, ...listed, ...kept])
+      for (const id of infos.keys()) if (!after.members.includes(id)) infos.delete(id)
       if (after.key === before.key) return
       yield* Ref.set(view, after)
       const joined = after.members.filter((m) => !before.members.includes(m))
@@ -146,7 +160,9 @@ export const join = (args: {
     return {
       self,
       view: Ref.get(view),
-      nodes: Ref.get(nodes),
+      nodes: Effect.map(Ref.get(view), (v) =>
+        v.members.flatMap((id) => Option.toArray(Option.fromNullable(infos.get(id))))
+      ),
       changed: Effect.flatMap(Ref.get(next), Deferred.await),
       leave
     }
