@@ -19,7 +19,11 @@ export interface PartitionSettings {
   readonly sweepInterval: Duration.DurationInput
   readonly askTimeout: Duration.DurationInput
   readonly audit: boolean
+  /** Turns (and asks) running at once in one partition; more actors with work wait their turn. */
+  readonly turnConcurrency?: number
 }
+
+export const defaultTurnConcurrency = 32
 
 export interface PartitionSpec<R> {
   readonly kind: ErasedKind<R>
@@ -113,12 +117,17 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
       audit: settings.audit,
       scope,
       lose: (reason) => Deferred.succeed(lost, reason).pipe(Effect.asVoid),
-      next: (cell) =>
+      take: (cell) => {
+        const job = cell.jobs?.shift()
+        if (job !== undefined) openSpace(cell)
+        return job
+      },
+      settle: (cell) =>
         Effect.map(Clock.currentTimeMillis, (now) => {
-          const job = cell.jobs?.shift()
-          if (job !== undefined) {
-            openSpace(cell)
-            return job
+          if (cell.jobs !== undefined && cell.jobs.length > 0) {
+            // Behind the actors already waiting: one actor's backlog does not starve the others.
+            runnable.push(cell)
+            return
           }
           cell.jobs = undefined
           cell.running = false
@@ -126,8 +135,24 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
           live.touch(cell)
           // The cap may have been passed while every actor was busy.
           live.trim()
-          return undefined
         })
+    })
+
+    // Actors with work and no worker on them, oldest first. A bounded pool of workers takes one
+    // job at a time from the head: a burst over many actors waits here as a few bytes per actor,
+    // not as a fiber per actor waiting for a database connection.
+    const runnable: Array<Cell<R>> = []
+    const maxWorkers = Math.max(1, settings.turnConcurrency ?? defaultTurnConcurrency)
+    let workers = 0
+    const worker: Effect.Effect<void, never, R | Db> = Effect.gen(function* () {
+      while (true) {
+        const cell = runnable.shift()
+        if (cell === undefined) {
+          workers--
+          return
+        }
+        yield* work(cell)
+      }
     })
 
     const waitForSpace = (cell: Cell<R>) =>
@@ -136,8 +161,9 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
         return Deferred.await(space)
       })
 
-    // The worker can only stop once the mailbox is empty, and a cell with a worker is never
-    // passivated, so finding the cell and queueing on it happen in one synchronous step.
+    // A cell with queued jobs or a running turn is never passivated, and only `settle` (after a
+    // job, with none left) makes it idle, so finding the cell and queueing on it are one
+    // synchronous step.
     const place = (id: string, job: Job, now: number): Effect.Effect<void, never, R | Db> =>
       Effect.suspend(() => {
         let cell = cells.get(id)
@@ -149,16 +175,19 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
         }
         const jobs = cell.jobs ?? []
         cell.jobs = jobs
-        // Full: its worker is running and will make room; the partition stops pulling meanwhile.
+        // Full: it is scheduled and a worker will make room; the partition stops pulling meanwhile.
         if (jobs.length >= capacity) return Effect.zipRight(waitForSpace(cell), place(id, job, now))
         M.mailboxDepth.unsafeUpdate(jobs.length, [])
         jobs.push(job)
         cell.lastUsed = now
-        const start = !cell.running
-        cell.running = true
         if (fresh) live.admit(cell)
         else live.touch(cell)
-        return start ? Effect.asVoid(Effect.forkIn(work(cell), scope)) : Effect.void
+        if (cell.running) return Effect.void
+        cell.running = true
+        runnable.push(cell)
+        if (workers >= maxWorkers) return Effect.void
+        workers++
+        return Effect.asVoid(Effect.forkIn(worker, scope))
       })
 
     const enqueue = (id: string, job: Job) =>

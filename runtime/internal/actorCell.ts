@@ -18,13 +18,13 @@ export type Job =
 
 /**
  * One live actor as its partition keeps it. An idle actor is this object and its state, nothing
- * more: the mailbox array and the worker fiber exist only while it has work.
+ * more: the mailbox array exists only while it has work, and workers are shared by the partition.
  */
 export class Cell<R> implements Resident {
   instance: Instance<R> | undefined = undefined
   /** Jobs waiting for the worker, oldest first; undefined while idle. */
   jobs: Array<Job> | undefined = undefined
-  /** A worker fiber owns the jobs; it clears this only when none are left. */
+  /** Scheduled: waiting for a worker or in a job. Cleared only when no job is left. */
   running = false
   /** Opened by the worker when it takes a job, for a producer waiting on a full mailbox. */
   space: Deferred.Deferred<void> | undefined = undefined
@@ -66,15 +66,16 @@ export interface CellEnv<R> {
   readonly scope: Scope.Scope
   /** The partition is no longer ours (fence or consumer lost): stop everything. */
   readonly lose: (reason: string) => Effect.Effect<void>
-  /** Takes the next job, or marks the actor idle (atomically) and returns undefined. */
-  readonly next: (cell: Cell<R>) => Effect.Effect<Job | undefined>
+  /** Takes the actor's next job (synchronously), making room for a waiting producer. */
+  readonly take: (cell: Cell<R>) => Job | undefined
+  /** After a job: schedules the actor again if it has more, else marks it idle. */
+  readonly settle: (cell: Cell<R>) => Effect.Effect<void>
 }
 
 const text = new TextDecoder()
 
 /**
- * The worker of one partition's actors: for an actor with work, takes its jobs one at a time
- * until none are left, runs each turn in a transaction (fence check, dedupe by sequence, state,
+ * One job of one actor, as a partition's worker runs it: runs each turn in a transaction (fence check, dedupe by sequence, state,
  * outbox), acks after commit, relays the outbox. A failing turn is retried in place — later
  * messages wait, so order is never broken — then dead-lettered.
  */
@@ -227,12 +228,10 @@ export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effec
 
   return (cell) =>
     Effect.gen(function* () {
-      while (true) {
-        const job = yield* env.next(cell)
-        if (job === undefined) return
-        if (job._tag === "Delivery") yield* handleDelivery(cell, job.delivery)
-        else yield* handleAsk(cell, job.payload, job.reply)
-      }
+      const job = env.take(cell)
+      if (job?._tag === "Delivery") yield* handleDelivery(cell, job.delivery)
+      else if (job?._tag === "Ask") yield* handleAsk(cell, job.payload, job.reply)
+      yield* env.settle(cell)
     }).pipe(Effect.annotateLogs({ kind: kind.name, actor: cell.id, partition }))
 }
 
