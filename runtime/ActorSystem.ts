@@ -267,7 +267,7 @@ export const layer = <R>(
         )
 
       const cluster: ActorSystemShape["cluster"] = Effect.gen(function* () {
-        const read = yield* Effect.either(readLeases(leases))
+        const read = yield* Effect.either(readLeases(leases).pipe(Effect.timeout("5 seconds")))
         const holdings =
           read._tag === "Right" ? read.right : [...owned.values()].map((o) => ({ ...o, node: config.nodeId }))
         const infos = yield* membership.nodes

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { hostname } from "node:os"
 import { Deferred, Effect, Fiber, Option, Ref, Schedule, Schema, type Scope } from "effect"
-import type { BusError, Kv } from "./Bus.ts"
+import { type BusError, BusTimeout, type Kv } from "./Bus.ts"
 
 /**
  * Which runtime nodes are alive: each node writes its entry in the `<prefix>_nodes` bucket and
@@ -114,7 +114,16 @@ export const join = (args: {
     let left = false
 
     const refresh = Effect.gen(function* () {
-      const listed = new Set(yield* list)
+      // A key listing rides an ordered consumer, which can hang while a NATS server dies or this
+      // process is paused; a frozen view would keep a dead node's partitions placed on it.
+      const listed = new Set(
+        yield* list.pipe(
+          Effect.timeoutFail({
+            duration: settings.refreshEvery * 5,
+            onTimeout: () => new BusTimeout({ operation: "kv.keys", subject: kv.bucket })
+          })
+        )
+      )
       if (left) return
       const before = yield* Ref.get(view)
       for (const id of listed) misses.delete(id)

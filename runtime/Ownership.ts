@@ -135,7 +135,7 @@ export const holdPartition = <R>(args: {
           Scope.extend(scope)
         ),
         Effect.raceFirst(
-          Effect.map(Deferred.await(lost), (reason) => ({ _tag: "Stopped" as const, reason })),
+          Effect.map(Deferred.await(lost), (reason) => ({ _tag: "Lost" as const, reason })),
           Effect.map(Deferred.await(release), (to) => ({ _tag: "Moved" as const, to }))
         )
       ).pipe(Effect.onInterrupt(() => stop))

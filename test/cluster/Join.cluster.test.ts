@@ -71,7 +71,16 @@ const epochOverlaps = (cluster: Cluster.Cluster) =>
         where t.epoch > f.epoch`
       const audited = await sql<Array<{ n: number; epochs: number }>>`
         select count(*)::int as n, count(distinct (kind, partition, epoch))::int as epochs from processed_turns`
-      return { overlapping, beyondFence: stale[0]?.n ?? 0, turns: audited[0]?.n ?? 0, epochs: audited[0]?.epochs ?? 0 }
+      const handedOver = await sql<Array<{ n: number }>>`
+        select count(*)::int as n from (
+          select 1 from processed_turns group by kind, partition having count(distinct epoch) > 1) moved`
+      return {
+        overlapping,
+        beyondFence: stale[0]?.n ?? 0,
+        turns: audited[0]?.n ?? 0,
+        epochs: audited[0]?.epochs ?? 0,
+        handedOver: handedOver[0]?.n ?? 0
+      }
     } finally {
       await sql.end()
     }
@@ -128,7 +137,8 @@ it.live(
         `join: ${moved.length} of ${after.size} partitions moved to node-4 (${retaken.length} re-taken by their own node), ` +
           `placement settled ${joinedIn} ms after it started; ` +
           `${result.sent} messages in ${result.seconds.toFixed(1)} s, longest silence ${result.longestSilence} ms; ` +
-          `${audit.turns} turns audited under ${audit.epochs} (partition, epoch) pairs`
+          `${audit.turns} turns audited under ${audit.epochs} (partition, epoch) pairs; ` +
+          `${audit.handedOver} partitions committed turns under two or more epochs, none overlapping`
       )
     }).pipe(Effect.scoped),
   150_000
