@@ -151,6 +151,7 @@ export const layer = <R>(
         refreshEvery: Math.min(1_000, Math.round(ttl / 10))
       }
       const placement = settings.placement ?? {
+        mode: config.placement,
         orphanAfter: 2 * ttl,
         orphanCheckEvery: Math.round(ttl / 3),
         claimEvery: Math.min(500, settings.lease.retryAcquireEvery)
@@ -213,7 +214,7 @@ export const layer = <R>(
           }).pipe(Effect.forkScoped)
         }
       }
-      yield* logRebalances({ kinds, membership, owned }).pipe(Effect.forkScoped)
+      if (placement.mode === "rendezvous") yield* logRebalances({ kinds, membership, owned }).pipe(Effect.forkScoped)
       // Runs before the partitions are released (finalizers run last-added first): peers stop
       // placing work here and are ready to take each partition the moment its lease is deleted.
       yield* Effect.addFinalizer(() => membership.leave)

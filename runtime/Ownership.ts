@@ -17,6 +17,8 @@ export interface LeaseSettings {
 }
 
 export interface PlacementSettings {
+  /** `any`: every node asks for every partition and keeps what it gets; `rendezvous`: only the winner asks. */
+  readonly mode: "any" | "rendezvous"
   /** A partition nobody has held for this long may be taken by any node, winner or not. */
   readonly orphanAfter: number
   /** How often a node looks at a partition it does not win, to notice it orphaned. */
@@ -105,7 +107,8 @@ export const holdPartition = <R>(args: {
         while (true) {
           const view = yield* membership.view
           const next = winner(view.members, key)
-          if (next !== undefined && next !== args.node && view.key !== acquiredIn) {
+          const placed = args.placement.mode === "rendezvous"
+          if (placed && next !== undefined && next !== args.node && view.key !== acquiredIn) {
             return yield* Deferred.succeed(release, next)
           }
           yield* napUnlessChanged(args.placement.orphanCheckEvery)
@@ -154,7 +157,7 @@ export const holdPartition = <R>(args: {
 
   const attempt = Effect.gen(function* () {
     const view = yield* membership.view
-    const wins = winner(view.members, key) === args.node
+    const wins = args.placement.mode === "any" || winner(view.members, key) === args.node
     if (!wins && !(yield* orphaned)) return yield* napUnlessChanged(args.placement.orphanCheckEvery)
     const acquired = yield* Effect.either(leases.create(key, encoder.encode(JSON.stringify({ node: args.node }))))
     if (acquired._tag === "Left") {

@@ -15,6 +15,11 @@ export interface RuntimeConfigShape {
    * passivated (they reactivate from PostgreSQL on their next message). Bounds memory.
    */
   readonly maxLiveActors: number
+  /**
+   * `rendezvous`: each node takes the partitions it wins over the live members (an even share,
+   * handed over on join/leave); `any`: every node competes for every lease (the first to ask wins).
+   */
+  readonly placement: "any" | "rendezvous"
   /** Record every committed turn with its epoch and node (`processed_turns`), for failover tests. */
   readonly auditTurns: boolean
 }
@@ -27,6 +32,7 @@ export const defaults: RuntimeConfigShape = {
   subjectPrefix: "parley",
   streamReplicas: 1,
   maxLiveActors: 20_000,
+  placement: "any",
   auditTurns: false
 }
 
@@ -76,6 +82,15 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
     Config.validate({ message: "must be a positive integer", validation: (n) => n >= 1 }),
     Config.withDefault(defaults.maxLiveActors),
     Config.withDescription("Actors kept in memory per node; past it the least recently used idle ones are passivated")
+  ),
+  placement: Config.literal(
+    "any",
+    "rendezvous"
+  )("PLACEMENT").pipe(
+    Config.withDefault(defaults.placement),
+    Config.withDescription(
+      "Partition placement: any (every node competes for every lease) or rendezvous (even shares; experimental)"
+    )
   ),
   auditTurns: Config.boolean("RUNTIME_AUDIT").pipe(
     Config.withDefault(defaults.auditTurns),

@@ -90,7 +90,11 @@ it.live(
   "a 4th node joining under load takes about a quarter of the partitions; nothing lost, duplicated, reordered or run under two epochs",
   () =>
     Effect.gen(function* () {
-      const cluster = yield* Cluster.start({ nodes: 4, startNodes: 3, env: { RUNTIME_AUDIT: "true" } })
+      const cluster = yield* Cluster.start({
+        nodes: 4,
+        startNodes: 3,
+        env: { RUNTIME_AUDIT: "true", PLACEMENT: "rendezvous" }
+      })
       const three = cluster.nodes.slice(0, 3).map((n) => n.id)
       const four = cluster.nodes.map((n) => n.id)
       const before = yield* settledOn(cluster, three)

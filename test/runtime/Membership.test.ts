@@ -114,7 +114,9 @@ const twoNodes = Effect.gen(function* () {
   const db = Layer.succeedContext(yield* Layer.build(PgliteDb.layerMemory))
   const node = (nodeId: string) =>
     systemLayer([counter.erased], fastSettings).pipe(
-      Layer.provide(Layer.mergeAll(bus, db, RuntimeConfig.layer({ subjectPrefix: prefix, nodeId })))
+      Layer.provide(
+        Layer.mergeAll(bus, db, RuntimeConfig.layer({ subjectPrefix: prefix, nodeId, placement: "rendezvous" }))
+      )
     )
   const start = (nodeId: string, scope: Scope.Scope) =>
     Effect.map(
