@@ -3,7 +3,7 @@ import type { Db } from "../../db/Db.ts"
 import type { CustomerProfile } from "../../db/queries/customers.ts"
 import { closeInteraction, openInteraction, updateInteraction } from "../../db/queries/interactions.ts"
 import { hasAppleMessage } from "../../db/queries/messages.ts"
-import { closeWorkItem, openWorkItemOf } from "../../db/queries/workItems.ts"
+import { closeWorkItem, openWorkItemOf, type PlaceInLine, placeInLine } from "../../db/queries/workItems.ts"
 import type { InboundEnvelope } from "../../http/apple/AppleInbox.ts"
 import { text } from "../../http/apple/OutboundMessage.ts"
 import { HttpConfig } from "../../http/HttpConfig.ts"
@@ -33,6 +33,16 @@ interface Cell extends ConversationState {
   readonly id: string
   readonly businessId: string
   readonly opaqueId: string
+}
+
+/** Where the customer stands (AWA's queue position and expected wait), said once when they join the line. */
+const inLine = (place: PlaceInLine | undefined): string => {
+  const position = place === undefined ? "" : ` You're number ${place.position} in line.`
+  const wait =
+    place?.recentWaitSeconds === null || place?.recentWaitSeconds === undefined
+      ? " An agent will be with you shortly."
+      : ` Recently the wait has been about ${Math.max(1, Math.round(place.recentWaitSeconds / 60))} minute${Math.round(place.recentWaitSeconds / 60) > 1 ? "s" : ""}.`
+  return `I'm connecting you with a live agent.${position}${wait}`
 }
 
 const parseId = (id: string) => {
@@ -120,12 +130,9 @@ const converse = Effect.fn("Conversation.converse")(function* (
   let next: Cell = { ...cell, agent, resolved: cell.resolved || session.outcome.resolved }
   const outcome = session.outcome
   if (outcome.handOff !== undefined) {
-    yield* Transcript.sendBot(
-      recipient(next),
-      text("I'm connecting you with a live agent. You're in line, and an agent will be with you shortly."),
-      "text"
-    )
-    yield* handOffToLiveAgent(cell.id, next.interactionId ?? "", outcome.handOff)
+    const item = yield* handOffToLiveAgent(cell.id, next.interactionId ?? "", outcome.handOff)
+    const place = yield* placeInLine(item.id)
+    yield* Transcript.sendBot(recipient(next), text(inLine(place)), "text")
     next = { ...next, phase: "queued", agent: initialAgent }
   }
   if (outcome.signInFor !== undefined) {

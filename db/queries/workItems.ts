@@ -238,3 +238,35 @@ export const queueStats = (queueId: string): Effect.Effect<QueueStats, DbError, 
     )
     return { waiting: row.waiting, oldestCreatedAt: row.oldest === null ? null : new Date(row.oldest) }
   })
+
+export interface PlaceInLine {
+  /** 1 = next to be offered: items waiting ahead of it (higher priority, or same and older) + 1. */
+  readonly position: number
+  /** Mean time from queueing to an agent over the queue's last hour of assignments; null without any. */
+  readonly recentWaitSeconds: number | null
+}
+
+/** Where a waiting work item stands in its queue, for the customer's "you're number N" message. */
+export const placeInLine = (workItemId: string): Effect.Effect<PlaceInLine | undefined, DbError, Db> =>
+  query("placeInLine", async (db) => {
+    // Spelled out: drizzle drops the table name of columns in a single-table select, which would
+    // make these subqueries uncorrelated.
+    const row = first(
+      await db
+        .select({
+          position: sql<number>`(select count(*) from work_items w
+            where w.queue_id = work_items.queue_id and w.state in ('queued', 'offered')
+              and (w.priority < work_items.priority
+                or (w.priority = work_items.priority and w.created_at <= work_items.created_at)))`.mapWith(Number),
+          recent: sql<number | null>`(select avg(extract(epoch from (w.assigned_at - w.created_at))) from work_items w
+            where w.queue_id = work_items.queue_id and w.assigned_at > now() - interval '1 hour')`
+        })
+        .from(workItems)
+        .where(eq(workItems.id, workItemId))
+    )
+    if (row === undefined) return undefined
+    return {
+      position: Math.max(1, row.position),
+      recentWaitSeconds: row.recent === null ? null : Number(row.recent)
+    }
+  })

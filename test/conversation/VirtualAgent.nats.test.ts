@@ -6,6 +6,7 @@ import { createArticle, createPost } from "../../db/queries/knowledge.ts"
 import { openWorkItemOf } from "../../db/queries/workItems.ts"
 import type { RichLinkData } from "../../http/apple/RichLink.ts"
 import * as SimReplies from "../../sim/SimReplies.ts"
+import { textBody, untilText } from "./LiveDesk.ts"
 import { bodyOf, deviceOf, E2eNode, expectKinds, kindOf, nodeLayer, perTest, stranger } from "./sharedNode.ts"
 import {
   eventually,
@@ -194,6 +195,29 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })("virtu
         const [interaction] = yield* interactionsOf(node, maria.id)
         const item = yield* eventually(inNode(node, openWorkItemOf(interaction!.id)), (w) => w !== undefined)
         assert.strictEqual(item?.state, "queued")
+        assert.deepStrictEqual(node.sim.violations(), [])
+      }),
+    perTest
+  )
+
+  it.effect(
+    "a customer joining the line is told their place in it; the next one is behind them",
+    () =>
+      Effect.gen(function* () {
+        const node = yield* E2eNode
+        const placeOf = (text: string) => Number(/You're number (\d+) in line/.exec(text)?.[1])
+        const join = (label: string) =>
+          Effect.gen(function* () {
+            const guest = stranger(node, label, { capabilities: guestCapabilities })
+            yield* guest.say("agent")
+            const said = yield* untilText(guest, "connecting you with a live agent")
+            return placeOf(textBody(said))
+          })
+        // Nobody is available in the demo data, so both wait; other tests' customers may wait ahead.
+        const first = yield* join("line-a")
+        const second = yield* join("line-b")
+        assert.isAtLeast(first, 1)
+        assert.strictEqual(second, first + 1)
         assert.deepStrictEqual(node.sim.violations(), [])
       }),
     perTest
