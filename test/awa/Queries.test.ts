@@ -1,10 +1,13 @@
 import { assert, layer } from "@effect/vitest"
+import { eq } from "drizzle-orm"
 import { Effect } from "effect"
+import { Db } from "../../db/Db.ts"
 import { recordPresence, setCapacity } from "../../db/queries/agents.ts"
 import { createQueue, createSkill, grantSkill } from "../../db/queries/queues.ts"
 import { expireOffers, routingCandidates, settlePendingOffer, waitingWithRefusals } from "../../db/queries/routing.ts"
 import { createUser } from "../../db/queries/users.ts"
-import { enqueueWorkItem, findWorkItem, offersOf, offerWorkItems } from "../../db/queries/workItems.ts"
+import { enqueueWorkItem, findWorkItem, offersOf, offerWorkItems, placeInLine } from "../../db/queries/workItems.ts"
+import { workItems } from "../../db/schema/awa.ts"
 import { dbLayers, newInteraction, unique } from "../db/support.ts"
 
 /**
@@ -159,6 +162,37 @@ for (const [name, dbLayer] of dbLayers()) {
         assert.strictEqual((yield* findWorkItem(c.id))?.state, "offered")
         assert.strictEqual((yield* findWorkItem(d.id))?.state, "offered")
         assert.lengthOf((yield* expireOffers(queue.id, new Date(now))).offers, 0)
+      })
+    )
+
+    it.effect("a waiting item's place in line counts higher priorities and older items, and the recent wait", () =>
+      Effect.gen(function* () {
+        const queue = yield* createQueue({ name: unique("line") })
+        const older = yield* queued(queue.id, 3)
+        const urgent = yield* queued(queue.id, 1)
+        const mine = yield* queued(queue.id, 3)
+        const later = yield* queued(queue.id, 3)
+        assert.strictEqual((yield* placeInLine(urgent.id))?.position, 1)
+        assert.strictEqual((yield* placeInLine(older.id))?.position, 2)
+        assert.strictEqual((yield* placeInLine(mine.id))?.position, 3)
+        assert.strictEqual((yield* placeInLine(later.id))?.position, 4)
+        assert.isNull((yield* placeInLine(mine.id))?.recentWaitSeconds ?? null)
+        // One item taken by an agent 90 s after it was queued: that is the recent wait, and it left the line.
+        const db = yield* Db
+        yield* db.use("test.assign", (d) =>
+          d
+            .update(workItems)
+            .set({
+              state: "assigned",
+              createdAt: new Date(Date.now() - 120_000),
+              assignedAt: new Date(Date.now() - 30_000)
+            })
+            .where(eq(workItems.id, urgent.id))
+        )
+        const place = yield* placeInLine(mine.id)
+        assert.strictEqual(place?.position, 2)
+        assert.approximately(place?.recentWaitSeconds ?? 0, 90, 1)
+        assert.isUndefined(yield* placeInLine(crypto.randomUUID()))
       })
     )
   })
