@@ -29,108 +29,124 @@ layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3 })), { timeout: 180_000,
     it.scoped(
       "SIGKILL of one node mid-load: its partitions resume elsewhere, nothing lost, duplicated or reordered",
       () =>
-        Effect.gen(function* () {
-          const cluster = yield* ClusterTag
-          const victim = cluster.nodes[1]!
-          const result = yield* ClusterLoad.run(cluster, {
-            customers: CUSTOMERS,
-            messages: MESSAGES,
-            label: "kill",
-            during: Effect.delay(victim.signal("SIGKILL"), "3 seconds")
-          })
-          assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
-          assert.deepStrictEqual(cluster.sim.violations(), [])
-          yield* Effect.log(
-            `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
+        Effect.flatMap(ClusterTag, (cluster) =>
+          Cluster.withNodeLogsOnFailure(
+            cluster,
+            Effect.gen(function* () {
+              const victim = cluster.nodes[1]!
+              const result = yield* ClusterLoad.run(cluster, {
+                customers: CUSTOMERS,
+                messages: MESSAGES,
+                label: "kill",
+                during: Effect.delay(victim.signal("SIGKILL"), "3 seconds")
+              })
+              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
+              assert.deepStrictEqual(cluster.sim.violations(), [])
+              yield* Effect.log(
+                `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
+              )
+              // Lease TTL (15 s) + takeover and activation; a gap beyond that means a partition was stuck.
+              assert.isBelow(result.longestSilence, 40_000)
+            })
           )
-          // Lease TTL (15 s) + takeover and activation; a gap beyond that means a partition was stuck.
-          assert.isBelow(result.longestSilence, 40_000)
-        }),
+        ),
       300_000
     )
 
     it.scoped(
       "SIGKILL of the NATS server leading the conversation stream, restarted later: nothing lost or duplicated",
       () =>
-        Effect.gen(function* () {
-          const cluster = yield* ClusterTag
-          yield* allUp(cluster)
-          const leader = yield* Cluster.streamLeader(cluster, "conv")
-          const before = cluster.retries()
-          const result = yield* ClusterLoad.run(cluster, {
-            customers: CUSTOMERS,
-            messages: MESSAGES,
-            label: "natskill",
-            during: Effect.gen(function* () {
-              yield* Effect.sleep("2 seconds")
-              yield* leader.kill("SIGKILL")
-              yield* Effect.sleep("8 seconds")
-              yield* leader.restart()
+        Effect.flatMap(ClusterTag, (cluster) =>
+          Cluster.withNodeLogsOnFailure(
+            cluster,
+            Effect.gen(function* () {
+              yield* allUp(cluster)
+              const leader = yield* Cluster.streamLeader(cluster, "conv")
+              const before = cluster.retries()
+              const result = yield* ClusterLoad.run(cluster, {
+                customers: CUSTOMERS,
+                messages: MESSAGES,
+                label: "natskill",
+                during: Effect.gen(function* () {
+                  yield* Effect.sleep("2 seconds")
+                  yield* leader.kill("SIGKILL")
+                  yield* Effect.sleep("8 seconds")
+                  yield* leader.restart()
+                })
+              })
+              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
+              assert.deepStrictEqual(cluster.sim.violations(), [])
+              yield* Effect.log(
+                `NATS leader ${leader.name} killed: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; ${cluster.retries() - before} webhook retries (503 or refused)`
+              )
             })
-          })
-          assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
-          assert.deepStrictEqual(cluster.sim.violations(), [])
-          yield* Effect.log(
-            `NATS leader ${leader.name} killed: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; ${cluster.retries() - before} webhook retries (503 or refused)`
           )
-        }),
+        ),
       300_000
     )
 
     it.scoped(
       "SIGSTOP of a node past its lease TTL, then SIGCONT: the others take over and its late work changes nothing",
       () =>
-        Effect.gen(function* () {
-          const cluster = yield* ClusterTag
-          yield* allUp(cluster)
-          const paused = cluster.nodes[0]!
-          const result = yield* ClusterLoad.run(cluster, {
-            customers: CUSTOMERS,
-            messages: MESSAGES,
-            label: "pause",
-            during: Effect.gen(function* () {
-              yield* Effect.sleep("2 seconds")
-              yield* paused.signal("SIGSTOP")
-              yield* Effect.sleep("20 seconds")
-              yield* paused.signal("SIGCONT")
+        Effect.flatMap(ClusterTag, (cluster) =>
+          Cluster.withNodeLogsOnFailure(
+            cluster,
+            Effect.gen(function* () {
+              yield* allUp(cluster)
+              const paused = cluster.nodes[0]!
+              const result = yield* ClusterLoad.run(cluster, {
+                customers: CUSTOMERS,
+                messages: MESSAGES,
+                label: "pause",
+                during: Effect.gen(function* () {
+                  yield* Effect.sleep("2 seconds")
+                  yield* paused.signal("SIGSTOP")
+                  yield* Effect.sleep("20 seconds")
+                  yield* paused.signal("SIGCONT")
+                })
+              })
+              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
+              assert.deepStrictEqual(cluster.sim.violations(), [])
+              // The paused node survives its wake-up and serves again.
+              const ready = yield* Effect.promise(() => fetch(`${paused.url}/readyz`).then((r) => r.status))
+              assert.strictEqual(ready, 200)
+              assert.isUndefined(paused.process()?.exitStatus())
+              yield* Effect.log(
+                `SIGSTOP 20 s: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
+              )
             })
-          })
-          assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
-          assert.deepStrictEqual(cluster.sim.violations(), [])
-          // The paused node survives its wake-up and serves again.
-          const ready = yield* Effect.promise(() => fetch(`${paused.url}/readyz`).then((r) => r.status))
-          assert.strictEqual(ready, 200)
-          assert.isUndefined(paused.process()?.exitStatus())
-          yield* Effect.log(
-            `SIGSTOP 20 s: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
           )
-        }),
+        ),
       300_000
     )
 
     it.scoped(
       "a rolling restart of every node with SIGTERM loses and duplicates nothing",
       () =>
-        Effect.gen(function* () {
-          const cluster = yield* ClusterTag
-          yield* allUp(cluster)
-          const rolling = Effect.forEach(
-            cluster.nodes,
-            (node) => Effect.zipRight(Effect.sleep("2 seconds"), Effect.zipRight(node.stop(), node.start())),
-            { discard: true }
+        Effect.flatMap(ClusterTag, (cluster) =>
+          Cluster.withNodeLogsOnFailure(
+            cluster,
+            Effect.gen(function* () {
+              yield* allUp(cluster)
+              const rolling = Effect.forEach(
+                cluster.nodes,
+                (node) => Effect.zipRight(Effect.sleep("2 seconds"), Effect.zipRight(node.stop(), node.start())),
+                { discard: true }
+              )
+              const result = yield* ClusterLoad.run(cluster, {
+                customers: CUSTOMERS,
+                messages: MESSAGES,
+                label: "roll",
+                during: rolling
+              })
+              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
+              assert.deepStrictEqual(cluster.sim.violations(), [])
+              yield* Effect.log(
+                `rolling restart: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
+              )
+            })
           )
-          const result = yield* ClusterLoad.run(cluster, {
-            customers: CUSTOMERS,
-            messages: MESSAGES,
-            label: "roll",
-            during: rolling
-          })
-          assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
-          assert.deepStrictEqual(cluster.sim.violations(), [])
-          yield* Effect.log(
-            `rolling restart: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
-          )
-        }),
+        ),
       300_000
     )
   }

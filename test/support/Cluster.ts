@@ -92,7 +92,8 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
       APPLE_MSP_SECRET: secret,
       APPLE_BUSINESS_ID: demoBusinessId,
       APPLE_API_BASE: sim.url,
-      LOG_LEVEL: "warning",
+      // CLUSTER_LOG_LEVEL=info shows partition moves and leases when a scenario fails.
+      LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? "warning",
       ...options.env
     }
     const nodes = urls.map((url, i): ClusterNode => {
@@ -173,3 +174,14 @@ export const ownership = (cluster: Cluster): Effect.Effect<ReadonlyMap<string, s
       await sql.end()
     }
   })
+
+/**
+ * The last lines each node logged, for a failing scenario's report: without them a partition left
+ * without an owner is invisible from the test.
+ */
+export const nodeLogs = (cluster: Cluster): string =>
+  cluster.nodes.map((n) => `----- ${n.id} (${n.url}) -----\n${n.process()?.output() ?? "(not started)"}`).join("\n")
+
+/** Runs `scenario`; when it fails, prints every node's recent log lines first. */
+export const withNodeLogsOnFailure = <A, E, R>(cluster: Cluster, scenario: Effect.Effect<A, E, R>) =>
+  scenario.pipe(Effect.tapErrorCause(() => Effect.sync(() => process.stderr.write(`${nodeLogs(cluster)}\n`))))
