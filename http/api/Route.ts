@@ -76,10 +76,12 @@ interface Spec<Who, P, PI, Q, QI, B, BI, R, RI> {
 const decode = <A, I>(where: string, schema: Schema.Schema<A, I> | undefined, value: unknown) =>
   schema === undefined
     ? Effect.succeed(undefined as A)
-    : Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(value).pipe(
+    : Effect.suspend(() => Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(value)).pipe(
         Effect.mapError(
           (e) => new InvalidRequest({ message: `${where}: ${ParseResult.TreeFormatter.formatErrorSync(e)}` })
-        )
+        ),
+        // Effect's union decoding throws on a value whose own toString is not a function: bad input all the same.
+        Effect.catchAllDefect(() => Effect.fail(new InvalidRequest({ message: `${where}: could not be read` })))
       )
 
 const make = <Who, P, PI, Q, QI, B, BI, R, RI>(

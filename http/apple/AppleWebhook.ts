@@ -65,8 +65,13 @@ export const handle = Effect.fn("AppleWebhook.handle")(function* (request: Reque
     const raw = yield* readLimited(request, config.maxBody)
     const inflated = yield* inflate(raw, header(Header.contentEncoding), config.maxBody)
     const json = yield* parseJson(inflated)
-    const message = yield* decodeMessage(json, { errors: "first", onExcessProperty: "ignore" }).pipe(
-      Effect.mapError((e) => reject(400, "bad_schema", firstIssue(e)))
+    const message = yield* Effect.suspend(() =>
+      decodeMessage(json, { errors: "first", onExcessProperty: "ignore" })
+    ).pipe(
+      Effect.mapError((e) => reject(400, "bad_schema", firstIssue(e))),
+      // Effect's union decoding stringifies candidate discriminators and throws on a value whose
+      // own `toString` is not a function (`{"v":{"toString":{}}}`): still the sender's bad input.
+      Effect.catchAllDefect(() => Effect.fail(reject(400, "bad_schema", "message could not be read")))
     )
     if (message.sourceId !== undefined && message.sourceId !== headers["source-id"])
       return yield* reject(400, "header_mismatch", "body sourceId differs from source-id")

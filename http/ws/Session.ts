@@ -35,10 +35,16 @@ const parse = (
 ): Either.Either<Command, { readonly ref: string | undefined; readonly reason: string }> => {
   if (frame.length > maxFrameChars)
     return Either.left({ ref: undefined, reason: `frame over ${maxFrameChars} characters` })
-  return Either.mapLeft(decodeCommand(frame), (e) => ({
-    ref: refOf(frame),
-    reason: ParseResult.TreeFormatter.formatErrorSync(e).slice(0, 1000)
-  }))
+  try {
+    return Either.mapLeft(decodeCommand(frame), (e) => ({
+      ref: refOf(frame),
+      reason: ParseResult.TreeFormatter.formatErrorSync(e).slice(0, 1000)
+    }))
+  } catch {
+    // Effect's union decoding throws on a discriminator whose own toString is not a function
+    // (`{"type":{"toString":{}}}`); that is a malformed frame like any other.
+    return Either.left({ ref: undefined, reason: "frame could not be read" })
+  }
 }
 
 const errorFrame = (connection: Connection, ref: string | undefined, code: ErrorCode, reason: string) =>

@@ -158,6 +158,10 @@ describe("AppleWebhook", () => {
         { v: 1, type: "text", id: randomUUID() },
         { v: 1, type: "interactive", id: randomUUID() },
         { v: 1, type: "shout", id: randomUUID() },
+        // Found by the property test: a discriminator whose own toString is not a function made
+        // Effect's union decoding throw (a 500); it is bad input like any other.
+        { v: { toString: {} }, type: "text", id: randomUUID(), body: "" },
+        { v: 1, type: { toString: {} }, id: randomUUID(), body: "x" },
         []
       ])
         yield* expectRejected(webhook(identity, from, { body }), 400, "bad_schema")

@@ -135,14 +135,20 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
         const ava = yield* login(node, "ava.agent")
         const ws = yield* connect(node, { header: ava.token })
         yield* ws.welcome
-        for (const frame of ["{", "42", JSON.stringify({ v: 1, type: "accept", ref: "bad-1", offerId: "nope" })]) {
+        for (const frame of [
+          "{",
+          "42",
+          // A discriminator whose own toString is not a function made Effect's union decoding throw.
+          '{"v":1,"type":{"toString":{}},"ref":"x"}',
+          JSON.stringify({ v: 1, type: "accept", ref: "bad-1", offerId: "nope" })
+        ]) {
           yield* ws.sendRaw(frame)
         }
         const reply = yield* ws.command("setPresence", { channel: "apple_messages", state: "offline" })
         assert.strictEqual(reply.type, "ack")
-        assert.strictEqual(ws.errors.length, 3)
+        assert.strictEqual(ws.errors.length, 4)
         assert.isTrue(ws.errors.every((e) => e.code === "invalid_command"))
-        assert.strictEqual(ws.errors[2]?.ref, "bad-1")
+        assert.strictEqual(ws.errors[3]?.ref, "bad-1")
         assert.strictEqual(ws.raw.readyState, ws.raw.OPEN)
       })
     )
