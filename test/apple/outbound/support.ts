@@ -43,7 +43,7 @@ export const settings: Partial<SystemSettings> = {
   streamMaxMsgs: 100_000
 }
 
-/** Removes what a scenario created on the bus (streams and the lease bucket of its prefix). */
+/** Removes what a scenario created on the bus (streams, the lease and membership buckets of its prefix). */
 export const cleanup = Effect.gen(function* () {
   const bus = yield* Bus
   const config = yield* RuntimeConfig.RuntimeConfig
@@ -51,6 +51,7 @@ export const cleanup = Effect.gen(function* () {
   for (const kind of [AppleOutbound.name, Conversation.name]) yield* bus.deleteStream(named.stream(kind))
   yield* bus.deleteStream(named.dlqStream())
   yield* bus.deleteKv(named.leaseBucket())
+  yield* bus.deleteKv(named.nodeBucket())
 }).pipe(Effect.catchAll((e) => Effect.logWarning("test streams not removed", e)))
 
 /** Bus, database and this test's own prefix; shared by the "nodes" a test starts one after another. */
