@@ -17,6 +17,15 @@ const CUSTOMERS = 16
 
 const clean = { lost: [], duplicated: [], outOfOrder: [], repliesNotOnce: [] }
 
+/** The scenario's load with `during` alongside; then nothing lost, duplicated, reordered or refused by Apple. */
+const loadChecked = <R>(cluster: Cluster.Cluster, label: string, during: Effect.Effect<void, unknown, R>) =>
+  Effect.gen(function* () {
+    const result = yield* ClusterLoad.run(cluster, { customers: CUSTOMERS, messages: MESSAGES, label, during })
+    assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
+    assert.deepStrictEqual(cluster.sim.violations(), [])
+    return result
+  })
+
 /** Every node running (a previous scenario may have left one stopped). */
 const allUp = (cluster: Cluster.Cluster) =>
   Effect.forEach(cluster.nodes, (n) => (n.process()?.exitStatus() === undefined ? Effect.void : n.start()), {
@@ -34,14 +43,7 @@ layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3 })), { timeout: 180_000,
             cluster,
             Effect.gen(function* () {
               const victim = cluster.nodes[1]!
-              const result = yield* ClusterLoad.run(cluster, {
-                customers: CUSTOMERS,
-                messages: MESSAGES,
-                label: "kill",
-                during: Effect.delay(victim.signal("SIGKILL"), "3 seconds")
-              })
-              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
-              assert.deepStrictEqual(cluster.sim.violations(), [])
+              const result = yield* loadChecked(cluster, "kill", Effect.delay(victim.signal("SIGKILL"), "3 seconds"))
               yield* Effect.log(
                 `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
               )
@@ -63,19 +65,16 @@ layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3 })), { timeout: 180_000,
               yield* allUp(cluster)
               const leader = yield* Cluster.streamLeader(cluster, "conv")
               const before = cluster.retries()
-              const result = yield* ClusterLoad.run(cluster, {
-                customers: CUSTOMERS,
-                messages: MESSAGES,
-                label: "natskill",
-                during: Effect.gen(function* () {
+              const result = yield* loadChecked(
+                cluster,
+                "natskill",
+                Effect.gen(function* () {
                   yield* Effect.sleep("2 seconds")
                   yield* leader.kill("SIGKILL")
                   yield* Effect.sleep("8 seconds")
                   yield* leader.restart()
                 })
-              })
-              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
-              assert.deepStrictEqual(cluster.sim.violations(), [])
+              )
               yield* Effect.log(
                 `NATS leader ${leader.name} killed: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; ${cluster.retries() - before} webhook retries (503 or refused)`
               )
@@ -94,19 +93,16 @@ layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3 })), { timeout: 180_000,
             Effect.gen(function* () {
               yield* allUp(cluster)
               const paused = cluster.nodes[0]!
-              const result = yield* ClusterLoad.run(cluster, {
-                customers: CUSTOMERS,
-                messages: MESSAGES,
-                label: "pause",
-                during: Effect.gen(function* () {
+              const result = yield* loadChecked(
+                cluster,
+                "pause",
+                Effect.gen(function* () {
                   yield* Effect.sleep("2 seconds")
                   yield* paused.signal("SIGSTOP")
                   yield* Effect.sleep("20 seconds")
                   yield* paused.signal("SIGCONT")
                 })
-              })
-              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
-              assert.deepStrictEqual(cluster.sim.violations(), [])
+              )
               // The paused node survives its wake-up and serves again.
               const ready = yield* Effect.promise(() => fetch(`${paused.url}/readyz`).then((r) => r.status))
               assert.strictEqual(ready, 200)
@@ -133,14 +129,7 @@ layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3 })), { timeout: 180_000,
                 (node) => Effect.zipRight(Effect.sleep("2 seconds"), Effect.zipRight(node.stop(), node.start())),
                 { discard: true }
               )
-              const result = yield* ClusterLoad.run(cluster, {
-                customers: CUSTOMERS,
-                messages: MESSAGES,
-                label: "roll",
-                during: rolling
-              })
-              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
-              assert.deepStrictEqual(cluster.sim.violations(), [])
+              const result = yield* loadChecked(cluster, "roll", rolling)
               yield* Effect.log(
                 `rolling restart: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
               )
