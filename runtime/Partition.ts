@@ -7,7 +7,7 @@ import type { ErasedKind } from "./ErasedKind.ts"
 import { Cell, type Home, type Job, makeWorker, openSpace } from "./internal/actorCell.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
 import { relay } from "./internal/relay.ts"
-import { claimFence, dueTimers, markFired, pendingOutbox } from "./internal/store.ts"
+import { checkFence, claimFence, dueTimers, markFired, pendingOutbox } from "./internal/store.ts"
 import { now } from "./internal/turnContext.ts"
 import * as M from "./Metrics.ts"
 
@@ -227,7 +227,15 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     )
     if (subscribed._tag === "Left") return `ask subscription failed: ${subscribed.left.message}`
 
+    // The sweepers publish what turns committed; a former owner that slept through a takeover must
+    // not publish it again after the stream's de-dup window, so each round first checks the fence
+    // and a moved fence stops the partition like a turn's failed check does.
+    const stillOurs = checkFence(tableKind, partition, epoch).pipe(
+      Effect.tapError(() => Deferred.succeed(lost, "fence lost"))
+    )
+
     const fireTimers = Effect.gen(function* () {
+      yield* stillOurs
       const due = yield* dueTimers(tableKind, partition, yield* now, 100)
       for (const timer of due) {
         yield* bus.publishDurable(
@@ -240,7 +248,8 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     }).pipe(Effect.catchAll((e) => Effect.logWarning("timers not fired this round", e)))
     yield* fireTimers.pipe(Effect.repeat(Schedule.spaced(settings.timerInterval)), Effect.forkIn(scope))
 
-    const sweep = pendingOutbox(tableKind, partition, 500).pipe(
+    const sweep = stillOurs.pipe(
+      Effect.zipRight(pendingOutbox(tableKind, partition, 500)),
       Effect.flatMap((rows) => relay(bus, rows)),
       Effect.catchAll((e) => Effect.logWarning("outbox sweep failed", e))
     )

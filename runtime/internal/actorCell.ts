@@ -9,7 +9,7 @@ import * as M from "../Metrics.ts"
 import { Turn } from "../Turn.ts"
 import type { Resident } from "./liveActors.ts"
 import { relay } from "./relay.ts"
-import { claimTurn, FenceLost, insertDeadLetter, insertOutbox, lastSeq, recordTurn } from "./store.ts"
+import { checkFence, claimTurn, FenceLost, insertDeadLetter, insertOutbox, lastSeq, recordTurn } from "./store.ts"
 import { makeTurn } from "./turnContext.ts"
 
 export type Job =
@@ -142,6 +142,9 @@ export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effec
       let early: Option.Option<Effect.Effect<void>> = Option.none()
       if (!options.transactional) {
         if ((yield* lastSeq(tableKind, id)) >= delivery.seq) return Option.none()
+        // Its effects (an HTTP call to Apple) cannot be rolled back: check the fence before, not only
+        // at commit, so a paused former owner does not send what the new owner sends too.
+        yield* checkFence(tableKind, partition, epoch)
         early = Option.some(yield* handle)
       }
       return yield* db.transaction(

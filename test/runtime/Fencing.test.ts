@@ -1,0 +1,114 @@
+import { assert, describe, it } from "@effect/vitest"
+import { and, eq, sql } from "drizzle-orm"
+import { Effect, Layer, Schema } from "effect"
+import { Db } from "../../db/Db.ts"
+import * as PgliteDb from "../../db/PgliteDb.ts"
+import { actorSnapshots, outbox, partitionFence } from "../../db/schema/runtime.ts"
+import { ActorSystem, layer as systemLayer } from "../../runtime/ActorSystem.ts"
+import * as MemoryBus from "../../runtime/MemoryBus.ts"
+import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
+import { uniquePrefix } from "../support/TestEnv.ts"
+import { eventually, fastSettings } from "./ActorRuntimeSuite.ts"
+import * as Counter from "./fixtures/CounterKind.ts"
+
+/**
+ * What a node does once another has taken its partition over (the fence row moved past its epoch)
+ * while it still believes it holds it — the paused-then-woken former owner. Turns that commit are
+ * refused by their transaction's fence check; these are the paths that act before or outside one.
+ */
+
+const StoredValues = Schema.Struct({ values: Schema.Array(Schema.Number) })
+
+const setup = (kindOptions: Parameters<typeof Counter.make>[2] = {}) => {
+  const prefix = uniquePrefix("fence")
+  const counter = Counter.make(`c${prefix}`, 1, kindOptions)
+  const tableKind = `${prefix}/${counter.protocol.name}`
+  const layer = systemLayer([counter.erased], fastSettings).pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        MemoryBus.layer,
+        PgliteDb.layerMemory,
+        RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "node-a" })
+      )
+    )
+  )
+  return { counter, tableKind, layer }
+}
+
+/** Another node's takeover, as the database sees it. */
+const moveFence = (tableKind: string) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("test.fence", (d) =>
+      d
+        .update(partitionFence)
+        .set({ epoch: sql`${partitionFence.epoch} + 1000`, owner: "node-b" })
+        .where(eq(partitionFence.kind, tableKind))
+    )
+  )
+
+const storedValues = (name: string, id: string) =>
+  Effect.gen(function* () {
+    const db = yield* Db
+    const rows = yield* db.use("test.values", (d) =>
+      d
+        .select({ state: actorSnapshots.state })
+        .from(actorSnapshots)
+        .where(and(eq(actorSnapshots.kind, name), eq(actorSnapshots.actorId, id)))
+    )
+    return rows[0] === undefined ? [] : (yield* Schema.decodeUnknown(StoredValues)(rows[0].state)).values
+  })
+
+const owns = (kind: string) =>
+  Effect.map(ActorSystem, (s) => Effect.map(s.owned, (owned) => owned.some((o) => o.kind === kind)))
+
+describe("a former owner after a takeover", () => {
+  it.live("does not run a non-transactional turn (whose effects cannot be rolled back)", () => {
+    const { counter, tableKind, layer } = setup({ transactional: false })
+    return Effect.gen(function* () {
+      const system = yield* ActorSystem
+      yield* system.tell(counter.protocol, "a", Counter.Add.make({ n: 1 }))
+      yield* eventually(storedValues(counter.protocol.name, "a"), (v) => v.length === 1, "the first turn")
+      const ownsIt = yield* owns(counter.protocol.name)
+      yield* moveFence(tableKind)
+      yield* system.tell(counter.protocol, "a", Counter.Add.make({ n: 2 }))
+      // The turn's fence check fails, the partition stops; nothing of the turn may have happened.
+      yield* eventually(ownsIt, (owned) => !owned, "the partition to be given up")
+      assert.deepStrictEqual(yield* storedValues(counter.protocol.name, "a"), [1])
+    }).pipe(Effect.provide(layer), Effect.scoped)
+  })
+
+  it.live("does not relay outbox rows it finds on its sweep", () => {
+    const { counter, tableKind, layer } = setup()
+    const row = (subject: string) => ({
+      kind: tableKind,
+      partition: 0,
+      epoch: 1,
+      subject,
+      payload: "{}",
+      durable: 0
+    })
+    const sentAt = (id: number) =>
+      Effect.flatMap(Db, (db) =>
+        db.use("test.sent", (d) => d.select({ sentAt: outbox.sentAt }).from(outbox).where(eq(outbox.id, id)))
+      ).pipe(Effect.map((rows) => rows[0]?.sentAt ?? null))
+    const insert = (subject: string) =>
+      Effect.flatMap(Db, (db) =>
+        db.use("test.outbox", (d) => d.insert(outbox).values(row(subject)).returning({ id: outbox.id }))
+      ).pipe(Effect.map((rows) => rows[0]!.id))
+    return Effect.gen(function* () {
+      const system = yield* ActorSystem
+      // The partition runs (a turn went through), and its sweeper relays a row left unsent.
+      yield* system.tell(counter.protocol, "a", Counter.Add.make({ n: 1 }))
+      yield* eventually(storedValues(counter.protocol.name, "a"), (v) => v.length === 1, "the first turn")
+      const before = yield* insert("test.fence.before")
+      yield* eventually(sentAt(before), (at) => at !== null, "the sweeper to relay a pending row")
+      const ownsIt = yield* owns(counter.protocol.name)
+      yield* moveFence(tableKind)
+      const after = yield* insert("test.fence.after")
+      yield* eventually(ownsIt, (owned) => !owned, "the partition to be given up")
+      // Several sweep intervals (300 ms) later it is still unsent: the new owner relays it, not this node.
+      yield* Effect.sleep("1500 millis")
+      assert.isNull(yield* sentAt(after))
+    }).pipe(Effect.provide(layer), Effect.scoped)
+  })
+})
