@@ -13,6 +13,15 @@ export const describeUrl = (url: string): string => {
 }
 
 /**
+ * A node frozen mid-turn (SIGSTOP, a stalled VM) keeps its transaction open and with it the share
+ * lock on its partition's fence row, so the node taking the partition over would wait for it in
+ * `claimFence` for as long as the freeze lasts. The server ends such a session after this long;
+ * turns keep no transaction idle anywhere near it (their statements run back to back), and it is
+ * below the lease TTL, so by the time a lease has expired the frozen turn's locks are gone.
+ */
+const idleInTransactionMillis = 10_000
+
+/**
  * PostgreSQL through postgres.js: migrations first on their own connection, then a fixed pool,
  * ended on scope close.
  */
@@ -24,7 +33,11 @@ export const layer = (url: Redacted.Redacted<string>, poolSize = 10): Layer.Laye
       yield* Effect.tryPromise({ try: () => migrateUrl(raw), catch: (e) => DbError.fromUnknown("migrate", e) })
       const client = yield* Effect.acquireRelease(
         Effect.sync(() =>
-          postgres(raw, { max: poolSize, onnotice: () => {}, connection: { application_name: "parley" } })
+          postgres(raw, {
+            max: poolSize,
+            onnotice: () => {},
+            connection: { application_name: "parley", idle_in_transaction_session_timeout: idleInTransactionMillis }
+          })
         ),
         (sql) => Effect.promise(() => sql.end({ timeout: 5 }))
       )
