@@ -59,6 +59,11 @@ export interface StreamSpec {
   readonly maxAge?: Duration.DurationInput
 }
 
+export interface ConsumerListing {
+  readonly name: string
+  readonly filterSubject: string
+}
+
 export interface ConsumerSpec {
   readonly stream: string
   /** Durable name, e.g. `conv-p07-e42`. */
@@ -159,6 +164,8 @@ export interface BusShape {
   ) => Effect.Effect<PublishAck, BusTimeout | BusError>
   /** Creates the durable pull consumer (or keeps an identical one). */
   readonly ensureConsumer: (spec: ConsumerSpec) => Effect.Effect<void, BusError>
+  /** The durable consumers of a stream now: name and filter. */
+  readonly consumers: (stream: string) => Effect.Effect<ReadonlyArray<ConsumerListing>, BusError>
   /** Deletes a durable consumer; absent is fine. Un-acked messages become deliverable to the next consumer. */
   readonly deleteConsumer: (stream: string, name: string) => Effect.Effect<void, BusError>
   /**

@@ -188,6 +188,14 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
           deliver_policy: DeliverPolicy.All
         })
       ).pipe(Effect.asVoid),
+    consumers: (stream) =>
+      tryNats({ operation: "consumers", stream }, async () => {
+        const listed: Array<{ name: string; filterSubject: string }> = []
+        for await (const info of jsm.consumers.list(stream)) {
+          listed.push({ name: info.name, filterSubject: info.config.filter_subject ?? "" })
+        }
+        return listed
+      }),
     deleteConsumer: (stream, name) =>
       tryNats({ operation: "deleteConsumer", stream }, () =>
         jsm.consumers.delete(stream, name).then(() => {}, ignoreNotFound)

@@ -1,4 +1,4 @@
-import { Clock, Deferred, Duration, Effect, Metric, Option, Schedule, type Scope, Stream } from "effect"
+import { Clock, Deferred, Duration, Effect, Metric, Schedule, type Scope, Stream } from "effect"
 import { Db } from "../db/Db.ts"
 import type { Options } from "./Actor.ts"
 import { actorIdOfSubject, decodeToken, type Names } from "./Address.ts"
@@ -39,6 +39,12 @@ export interface PartitionSpec<R> {
 
 const encoder = new TextEncoder()
 
+/** The epoch a consumer's name carries (`names.consumer`), if it is one of ours. */
+const epochOfConsumer = (name: string): number | undefined => {
+  const match = /-e(\d+)$/.exec(name)
+  return match === null ? undefined : Number(match[1])
+}
+
 /**
  * Runs one partition of one kind under `epoch` until it is lost (fence or consumer gone) or the
  * scope closes. One dispatcher reads the partition's consumer in stream order and feeds per-actor
@@ -58,16 +64,27 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
 
     const claimed = yield* Effect.either(claimFence(tableKind, partition, epoch, spec.node))
     if (claimed._tag === "Left") return `fence not claimed: ${claimed.left._tag}`
-    if (Option.isSome(claimed.right) && claimed.right.value !== epoch) {
-      // The old owner's consumer still holds its un-acked messages; deleting it hands them to ours, in order.
-      yield* bus.deleteConsumer(stream, names.consumer(kind.name, partition, claimed.right.value)).pipe(Effect.ignore)
-    }
     const consumer = names.consumer(kind.name, partition, epoch)
+    const filterSubject = names.partitionFilter(kind.name, partition)
+    // Older owners' consumers still hold their un-acked messages; deleting them hands those to ours,
+    // in order, and fails the old owners' pulls and acks. Every one, not only the last fence
+    // epoch's: an earlier takeover whose delete timed out (a NATS election) leaves one behind, and
+    // a workqueue stream refuses a second consumer on the same filter for as long as it exists.
+    const older = yield* Effect.either(bus.consumers(stream))
+    if (older._tag === "Left") return `consumers not listed: ${older.left.message}`
+    for (const other of older.right) {
+      const otherEpoch = epochOfConsumer(other.name)
+      if (other.filterSubject !== filterSubject || other.name === consumer) continue
+      if (otherEpoch !== undefined && otherEpoch > epoch) return `a newer owner's consumer exists: ${other.name}`
+      const deleted = yield* Effect.either(bus.deleteConsumer(stream, other.name))
+      if (deleted._tag === "Left") return `older consumer not deleted: ${deleted.left.message}`
+      yield* Effect.logInfo(`deleted an older owner's consumer ${other.name}`)
+    }
     const ready = yield* Effect.either(
       bus.ensureConsumer({
         stream,
         name: consumer,
-        filterSubject: names.partitionFilter(kind.name, partition),
+        filterSubject,
         ackWait: settings.ackWait,
         maxAckPending: settings.maxAckPending
       })

@@ -5,6 +5,8 @@ import { Db } from "../../db/Db.ts"
 import * as PgliteDb from "../../db/PgliteDb.ts"
 import { actorSnapshots, outbox, partitionFence } from "../../db/schema/runtime.ts"
 import { ActorSystem, layer as systemLayer } from "../../runtime/ActorSystem.ts"
+import { names } from "../../runtime/Address.ts"
+import { Bus } from "../../runtime/Bus.ts"
 import * as MemoryBus from "../../runtime/MemoryBus.ts"
 import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
 import { uniquePrefix } from "../support/TestEnv.ts"
@@ -23,16 +25,13 @@ const setup = (kindOptions: Parameters<typeof Counter.make>[2] = {}) => {
   const prefix = uniquePrefix("fence")
   const counter = Counter.make(`c${prefix}`, 1, kindOptions)
   const tableKind = `${prefix}/${counter.protocol.name}`
-  const layer = systemLayer([counter.erased], fastSettings).pipe(
-    Layer.provideMerge(
-      Layer.mergeAll(
-        MemoryBus.layer,
-        PgliteDb.layerMemory,
-        RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "node-a" })
-      )
-    )
+  const infra = Layer.mergeAll(
+    MemoryBus.layer,
+    PgliteDb.layerMemory,
+    RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "node-a" })
   )
-  return { counter, tableKind, layer }
+  const system = systemLayer([counter.erased], fastSettings)
+  return { prefix, counter, tableKind, infra, system, layer: system.pipe(Layer.provideMerge(infra)) }
 }
 
 /** Another node's takeover, as the database sees it. */
@@ -110,5 +109,42 @@ describe("a former owner after a takeover", () => {
       yield* Effect.sleep("1500 millis")
       assert.isNull(yield* sentAt(after))
     }).pipe(Effect.provide(layer), Effect.scoped)
+  })
+})
+
+describe("a takeover", () => {
+  it.live("removes every older consumer of the partition, not only the previous epoch's", () => {
+    const { prefix, counter, infra, system } = setup()
+    const n = names(prefix)
+    const kind = counter.protocol.name
+    return Effect.gen(function* () {
+      // Left by an owner two takeovers ago whose delete did not reach the server: no fence row names it.
+      const bus = yield* Bus
+      yield* bus.ensureStream({
+        name: n.stream(kind),
+        subjects: [n.streamSubjects(kind)],
+        retention: "workqueue",
+        replicas: 1,
+        maxBytes: 8 * 1024 * 1024,
+        maxMsgs: 1_000_000,
+        duplicateWindow: "2 minutes"
+      })
+      const stale = n.consumer(kind, 0, 0)
+      yield* bus.ensureConsumer({
+        stream: n.stream(kind),
+        name: stale,
+        filterSubject: n.partitionFilter(kind, 0),
+        ackWait: "1 second",
+        maxAckPending: 10
+      })
+      const values = yield* Effect.gen(function* () {
+        const actors = yield* ActorSystem
+        yield* actors.tell(counter.protocol, "a", Counter.Add.make({ n: 7 }))
+        return yield* eventually(storedValues(kind, "a"), (v) => v.length === 1, "the partition to run")
+      }).pipe(Effect.provide(system))
+      assert.deepStrictEqual(values, [7])
+      const left = (yield* bus.consumers(n.stream(kind))).map((c) => c.name)
+      assert.notInclude(left, stale)
+    }).pipe(Effect.provide(infra), Effect.scoped)
   })
 })
