@@ -149,8 +149,9 @@ export const holdPartition = <R>(args: {
         )
         return
       }
-      args.owned.delete(key)
-      yield* Scope.close(scope, Exit.void)
+      // Delete the lease too (by revision: a newer holder's is untouched): kept until its TTL, it
+      // would bar every node, this one included, from running the partition for that long.
+      yield* stop
       yield* Effect.logWarning(`gave up partition: ${outcome.reason}`)
       yield* Effect.sleep(args.lease.retryAcquireEvery)
     })
