@@ -1,6 +1,7 @@
 import { assert, layer } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
 import * as Cluster from "../support/Cluster.ts"
+import * as ClusterAudit from "../support/ClusterAudit.ts"
 import * as ClusterLoad from "../support/ClusterLoad.ts"
 
 /**
@@ -17,12 +18,19 @@ const CUSTOMERS = 16
 
 const clean = { lost: [], duplicated: [], outOfOrder: [], repliesNotOnce: [] }
 
-/** The scenario's load with `during` alongside; then nothing lost, duplicated, reordered or refused by Apple. */
+/**
+ * The scenario's load with `during` alongside; then nothing lost, duplicated, reordered or refused
+ * by Apple, and no turn committed under a stale epoch (every turn is audited with its epoch).
+ */
 const loadChecked = <R>(cluster: Cluster.Cluster, label: string, during: Effect.Effect<void, unknown, R>) =>
   Effect.gen(function* () {
     const result = yield* ClusterLoad.run(cluster, { customers: CUSTOMERS, messages: MESSAGES, label, during })
     assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
     assert.deepStrictEqual(cluster.sim.violations(), [])
+    const audit = yield* ClusterAudit.epochOverlaps(cluster)
+    assert.isAbove(audit.turns, 0)
+    assert.deepStrictEqual([...audit.overlapping], [])
+    assert.strictEqual(audit.beyondFence, 0)
     return result
   })
 
@@ -32,111 +40,111 @@ const allUp = (cluster: Cluster.Cluster) =>
     discard: true
   })
 
-layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3 })), { timeout: 180_000, excludeTestServices: true })(
-  "a 3-node cluster",
-  (it) => {
-    it.scoped(
-      "SIGKILL of one node mid-load: its partitions resume elsewhere, nothing lost, duplicated or reordered",
-      () =>
-        Effect.flatMap(ClusterTag, (cluster) =>
-          Cluster.withNodeLogsOnFailure(
-            cluster,
-            Effect.gen(function* () {
-              const victim = cluster.nodes[1]!
-              const result = yield* loadChecked(cluster, "kill", Effect.delay(victim.signal("SIGKILL"), "3 seconds"))
-              yield* Effect.log(
-                `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
-              )
-              // Lease TTL (15 s) + takeover and activation; a gap beyond that means a partition was stuck.
-              assert.isBelow(result.longestSilence, 40_000)
-            })
-          )
-        ),
-      300_000
-    )
+layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3, env: { RUNTIME_AUDIT: "true" } })), {
+  timeout: 180_000,
+  excludeTestServices: true
+})("a 3-node cluster", (it) => {
+  it.scoped(
+    "SIGKILL of one node mid-load: its partitions resume elsewhere, nothing lost, duplicated or reordered",
+    () =>
+      Effect.flatMap(ClusterTag, (cluster) =>
+        Cluster.withNodeLogsOnFailure(
+          cluster,
+          Effect.gen(function* () {
+            const victim = cluster.nodes[1]!
+            const result = yield* loadChecked(cluster, "kill", Effect.delay(victim.signal("SIGKILL"), "3 seconds"))
+            yield* Effect.log(
+              `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
+            )
+            // Lease TTL (15 s) + takeover and activation; a gap beyond that means a partition was stuck.
+            assert.isBelow(result.longestSilence, 40_000)
+          })
+        )
+      ),
+    300_000
+  )
 
-    it.scoped(
-      "SIGKILL of the NATS server leading the conversation stream, restarted later: nothing lost or duplicated",
-      () =>
-        Effect.flatMap(ClusterTag, (cluster) =>
-          Cluster.withNodeLogsOnFailure(
-            cluster,
-            Effect.gen(function* () {
-              yield* allUp(cluster)
-              const leader = yield* Cluster.streamLeader(cluster, "conv")
-              const before = cluster.retries()
-              const result = yield* loadChecked(
-                cluster,
-                "natskill",
-                Effect.gen(function* () {
-                  yield* Effect.sleep("2 seconds")
-                  yield* leader.kill("SIGKILL")
-                  yield* Effect.sleep("8 seconds")
-                  yield* leader.restart()
-                })
-              )
-              yield* Effect.log(
-                `NATS leader ${leader.name} killed: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; ${cluster.retries() - before} webhook retries (503 or refused)`
-              )
-            })
-          )
-        ),
-      300_000
-    )
+  it.scoped(
+    "SIGKILL of the NATS server leading the conversation stream, restarted later: nothing lost or duplicated",
+    () =>
+      Effect.flatMap(ClusterTag, (cluster) =>
+        Cluster.withNodeLogsOnFailure(
+          cluster,
+          Effect.gen(function* () {
+            yield* allUp(cluster)
+            const leader = yield* Cluster.streamLeader(cluster, "conv")
+            const before = cluster.retries()
+            const result = yield* loadChecked(
+              cluster,
+              "natskill",
+              Effect.gen(function* () {
+                yield* Effect.sleep("2 seconds")
+                yield* leader.kill("SIGKILL")
+                yield* Effect.sleep("8 seconds")
+                yield* leader.restart()
+              })
+            )
+            yield* Effect.log(
+              `NATS leader ${leader.name} killed: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; ${cluster.retries() - before} webhook retries (503 or refused)`
+            )
+          })
+        )
+      ),
+    300_000
+  )
 
-    it.scoped(
-      "SIGSTOP of a node past its lease TTL, then SIGCONT: the others take over and its late work changes nothing",
-      () =>
-        Effect.flatMap(ClusterTag, (cluster) =>
-          Cluster.withNodeLogsOnFailure(
-            cluster,
-            Effect.gen(function* () {
-              yield* allUp(cluster)
-              const paused = cluster.nodes[0]!
-              const result = yield* loadChecked(
-                cluster,
-                "pause",
-                Effect.gen(function* () {
-                  yield* Effect.sleep("2 seconds")
-                  yield* paused.signal("SIGSTOP")
-                  yield* Effect.sleep("20 seconds")
-                  yield* paused.signal("SIGCONT")
-                })
-              )
-              // The paused node survives its wake-up and serves again.
-              const ready = yield* Effect.promise(() => fetch(`${paused.url}/readyz`).then((r) => r.status))
-              assert.strictEqual(ready, 200)
-              assert.isUndefined(paused.process()?.exitStatus())
-              yield* Effect.log(
-                `SIGSTOP 20 s: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
-              )
-            })
-          )
-        ),
-      300_000
-    )
+  it.scoped(
+    "SIGSTOP of a node past its lease TTL, then SIGCONT: the others take over and its late work changes nothing",
+    () =>
+      Effect.flatMap(ClusterTag, (cluster) =>
+        Cluster.withNodeLogsOnFailure(
+          cluster,
+          Effect.gen(function* () {
+            yield* allUp(cluster)
+            const paused = cluster.nodes[0]!
+            const result = yield* loadChecked(
+              cluster,
+              "pause",
+              Effect.gen(function* () {
+                yield* Effect.sleep("2 seconds")
+                yield* paused.signal("SIGSTOP")
+                yield* Effect.sleep("20 seconds")
+                yield* paused.signal("SIGCONT")
+              })
+            )
+            // The paused node survives its wake-up and serves again.
+            const ready = yield* Effect.promise(() => fetch(`${paused.url}/readyz`).then((r) => r.status))
+            assert.strictEqual(ready, 200)
+            assert.isUndefined(paused.process()?.exitStatus())
+            yield* Effect.log(
+              `SIGSTOP 20 s: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
+            )
+          })
+        )
+      ),
+    300_000
+  )
 
-    it.scoped(
-      "a rolling restart of every node with SIGTERM loses and duplicates nothing",
-      () =>
-        Effect.flatMap(ClusterTag, (cluster) =>
-          Cluster.withNodeLogsOnFailure(
-            cluster,
-            Effect.gen(function* () {
-              yield* allUp(cluster)
-              const rolling = Effect.forEach(
-                cluster.nodes,
-                (node) => Effect.zipRight(Effect.sleep("2 seconds"), Effect.zipRight(node.stop(), node.start())),
-                { discard: true }
-              )
-              const result = yield* loadChecked(cluster, "roll", rolling)
-              yield* Effect.log(
-                `rolling restart: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
-              )
-            })
-          )
-        ),
-      300_000
-    )
-  }
-)
+  it.scoped(
+    "a rolling restart of every node with SIGTERM loses and duplicates nothing",
+    () =>
+      Effect.flatMap(ClusterTag, (cluster) =>
+        Cluster.withNodeLogsOnFailure(
+          cluster,
+          Effect.gen(function* () {
+            yield* allUp(cluster)
+            const rolling = Effect.forEach(
+              cluster.nodes,
+              (node) => Effect.zipRight(Effect.sleep("2 seconds"), Effect.zipRight(node.stop(), node.start())),
+              { discard: true }
+            )
+            const result = yield* loadChecked(cluster, "roll", rolling)
+            yield* Effect.log(
+              `rolling restart: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
+            )
+          })
+        )
+      ),
+    300_000
+  )
+})

@@ -4,13 +4,15 @@ import postgres from "postgres"
 import { kinds } from "../../actors/Kinds.ts"
 import { winner } from "../../runtime/internal/rendezvous.ts"
 import * as Cluster from "../support/Cluster.ts"
+import * as ClusterAudit from "../support/ClusterAudit.ts"
 import * as ClusterLoad from "../support/ClusterLoad.ts"
 
 /**
  * Scale-out on the real product: 3 Parley processes under load, then a 4th starts. Placement is
  * rendezvous hashing over the live nodes, so the partitions the 4th wins (about a quarter) move to
  * it and nothing else moves; each move is a graceful hand-over under a new epoch. Every committed
- * turn is audited (`RUNTIME_AUDIT`) with its epoch, which makes "never two owners at once" a query.
+ * turn is audited (`RUNTIME_AUDIT`) with its epoch, which makes "never two owners at once" a query
+ * (`ClusterAudit.epochOverlaps`).
  */
 
 const partitions = kinds.reduce((n, k) => n + k.partitions, 0)
@@ -46,45 +48,6 @@ const settledOn = (cluster: Cluster.Cluster, members: ReadonlyArray<string>) =>
     ),
     Effect.retry(Schedule.spaced("500 millis").pipe(Schedule.upTo("40 seconds")))
   )
-
-/**
- * Overlaps between epochs of one partition: every turn of an epoch must have begun before any turn
- * of a later epoch (a takeover waits for the fence's share locks, and a turn starting after it
- * fails the fence check), so per partition the epochs' time ranges are disjoint and in order.
- */
-const epochOverlaps = (cluster: Cluster.Cluster) =>
-  Effect.promise(async () => {
-    const sql = postgres(cluster.databaseUrl, { max: 1, onnotice: () => {} })
-    try {
-      const overlapping = await sql<Array<{ kind: string; partition: number; epoch: number; next: number }>>`
-        with spans as (
-          select kind, partition, epoch, min(committed_at) as first, max(committed_at) as last
-          from processed_turns group by kind, partition, epoch
-        ), ordered as (
-          select *, lead(epoch) over w as next, lead(first) over w as next_first
-          from spans window w as (partition by kind, partition order by epoch)
-        )
-        select kind, partition, epoch::float8 as epoch, next::float8 as next from ordered
-        where next_first is not null and last > next_first`
-      const stale = await sql<Array<{ n: number }>>`
-        select count(*)::int as n from processed_turns t join partition_fence f using (kind, partition)
-        where t.epoch > f.epoch`
-      const audited = await sql<Array<{ n: number; epochs: number }>>`
-        select count(*)::int as n, count(distinct (kind, partition, epoch))::int as epochs from processed_turns`
-      const handedOver = await sql<Array<{ n: number }>>`
-        select count(*)::int as n from (
-          select 1 from processed_turns group by kind, partition having count(distinct epoch) > 1) moved`
-      return {
-        overlapping,
-        beyondFence: stale[0]?.n ?? 0,
-        turns: audited[0]?.n ?? 0,
-        epochs: audited[0]?.epochs ?? 0,
-        handedOver: handedOver[0]?.n ?? 0
-      }
-    } finally {
-      await sql.end()
-    }
-  })
 
 it.live(
   "a 4th node joining under load takes about a quarter of the partitions; nothing lost, duplicated, reordered or run under two epochs",
@@ -133,7 +96,7 @@ it.live(
         repliesNotOnce: []
       })
       assert.deepStrictEqual(cluster.sim.violations(), [])
-      const audit = yield* epochOverlaps(cluster)
+      const audit = yield* ClusterAudit.epochOverlaps(cluster)
       assert.isAbove(audit.turns, 0)
       assert.deepStrictEqual([...audit.overlapping], [])
       assert.strictEqual(audit.beyondFence, 0)
