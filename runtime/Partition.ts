@@ -245,15 +245,16 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     if (subscribed._tag === "Left") return `ask subscription failed: ${subscribed.left.message}`
 
     // The sweepers publish what turns committed; a former owner that slept through a takeover must
-    // not publish it again after the stream's de-dup window, so each round first checks the fence
-    // and a moved fence stops the partition like a turn's failed check does.
+    // not publish it again after the stream's de-dup window, so a round that found work checks the
+    // fence first (an idle round costs no query more) and a moved fence stops the partition like a
+    // turn's failed check does.
     const stillOurs = checkFence(tableKind, partition, epoch).pipe(
       Effect.tapError(() => Deferred.succeed(lost, "fence lost"))
     )
 
     const fireTimers = Effect.gen(function* () {
-      yield* stillOurs
       const due = yield* dueTimers(tableKind, partition, yield* now, 100)
+      if (due.length > 0) yield* stillOurs
       for (const timer of due) {
         yield* bus.publishDurable(
           names.actorSubject(kind.name, partition, timer.actorId),
@@ -265,8 +266,8 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     }).pipe(Effect.catchAll((e) => Effect.logWarning("timers not fired this round", e)))
     yield* fireTimers.pipe(Effect.repeat(Schedule.spaced(settings.timerInterval)), Effect.forkIn(scope))
 
-    const sweep = stillOurs.pipe(
-      Effect.zipRight(pendingOutbox(tableKind, partition, 500)),
+    const sweep = pendingOutbox(tableKind, partition, 500).pipe(
+      Effect.tap((rows) => (rows.length > 0 ? stillOurs : Effect.void)),
       Effect.flatMap((rows) => relay(bus, rows)),
       Effect.catchAll((e) => Effect.logWarning("outbox sweep failed", e))
     )
