@@ -42,7 +42,8 @@ const program = Effect.gen(function* () {
     AuthConfig.layer(config.auth),
     AppleConfig.layer(apple.config)
   )
-  return yield* Layer.launch(Node.layer(apple.nodeOptions).pipe(Layer.provide(infra)))
+  const runtime = { streamMaxMsgs: config.runtime.streamMaxMsgs, streamMaxBytes: config.runtime.streamMaxBytes }
+  return yield* Layer.launch(Node.layer({ ...apple.nodeOptions, runtime }).pipe(Layer.provide(infra)))
 })
 
 const logLevel = LogLevel.fromLiteral(

@@ -27,7 +27,7 @@ import {
   readLeases
 } from "./Ownership.ts"
 import type { PartitionSettings } from "./Partition.ts"
-import { RuntimeConfig } from "./RuntimeConfig.ts"
+import { RuntimeConfig, defaults as runtimeDefaults } from "./RuntimeConfig.ts"
 import { type Addressable, encodeMessage } from "./Turn.ts"
 
 /** An ask's answer could not be decoded, or the live owner died answering. */
@@ -111,8 +111,8 @@ export const defaultSettings: SystemSettings = {
   audit: false,
   leaseTtl: "15 seconds",
   lease: { renewEvery: 5_000, selfFenceAfter: 10_000, retryAcquireEvery: 2_000 },
-  streamMaxBytes: 256 * 1024 * 1024,
-  streamMaxMsgs: 1_000_000
+  streamMaxBytes: runtimeDefaults.streamMaxBytes,
+  streamMaxMsgs: runtimeDefaults.streamMaxMsgs
 }
 
 const encoder = new TextEncoder()

@@ -22,6 +22,12 @@ export interface RuntimeConfigShape {
   readonly placement: "any" | "rendezvous"
   /** Record every committed turn with its epoch and node (`processed_turns`), for failover tests. */
   readonly auditTurns: boolean
+  /**
+   * Bound of each actor kind's stream, in messages and bytes: once reached, new messages are
+   * refused (`discard: new`) and the webhook answers 503 rather than the stream dropping work.
+   */
+  readonly streamMaxMsgs: number
+  readonly streamMaxBytes: number
 }
 
 export class RuntimeConfig extends Context.Tag("parley/runtime/RuntimeConfig")<RuntimeConfig, RuntimeConfigShape>() {}
@@ -33,7 +39,9 @@ export const defaults: RuntimeConfigShape = {
   streamReplicas: 1,
   maxLiveActors: 20_000,
   placement: "any",
-  auditTurns: false
+  auditTurns: false,
+  streamMaxMsgs: 1_000_000,
+  streamMaxBytes: 256 * 1024 * 1024
 }
 
 const natsUrl = /^(nats|tls|ws|wss):\/\/[^\s,]+$/
@@ -95,6 +103,20 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
   auditTurns: Config.boolean("RUNTIME_AUDIT").pipe(
     Config.withDefault(defaults.auditTurns),
     Config.withDescription("Record each committed turn's epoch and node in processed_turns (failover tests)")
+  ),
+  streamMaxMsgs: Config.integer("STREAM_MAX_MSGS").pipe(
+    Config.validate({ message: "must be a positive integer", validation: (n) => n >= 1 }),
+    Config.withDefault(defaults.streamMaxMsgs),
+    Config.withDescription(
+      "Messages each actor kind's stream holds at most; past it new messages are refused (the webhook answers 503)"
+    )
+  ),
+  streamMaxBytes: Config.integer("STREAM_MAX_BYTES").pipe(
+    Config.validate({ message: "must be a positive integer", validation: (n) => n >= 1 }),
+    Config.withDefault(defaults.streamMaxBytes),
+    Config.withDescription(
+      "Bytes each actor kind's stream holds at most; past it new messages are refused (the webhook answers 503)"
+    )
   )
 })
 

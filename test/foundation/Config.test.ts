@@ -68,4 +68,25 @@ describe("configuration", () => {
       assert.notInclude(db, "root@x")
     })
   )
+
+  it.effect("STREAM_MAX_MSGS and STREAM_MAX_BYTES bound the actor streams, with defaults, and must be positive", () =>
+    Effect.gen(function* () {
+      const unset = yield* RuntimeConfig.config.pipe(withEnv({}))
+      assert.strictEqual(unset.streamMaxMsgs, 1_000_000)
+      assert.strictEqual(unset.streamMaxBytes, 256 * 1024 * 1024)
+      const set = yield* RuntimeConfig.config.pipe(withEnv({ STREAM_MAX_MSGS: "200", STREAM_MAX_BYTES: "1048576" }))
+      assert.strictEqual(set.streamMaxMsgs, 200)
+      assert.strictEqual(set.streamMaxBytes, 1_048_576)
+      for (const [name, value] of [
+        ["STREAM_MAX_MSGS", "0"],
+        ["STREAM_MAX_MSGS", "-5"],
+        ["STREAM_MAX_BYTES", "0"]
+      ] as const) {
+        const problem = yield* Effect.flip(RuntimeConfig.config.pipe(withEnv({ [name]: value })))
+        assert.strictEqual(ConfigProblem.describe(problem), `${name}: must be a positive integer`)
+      }
+      const notANumber = yield* Effect.flip(RuntimeConfig.config.pipe(withEnv({ STREAM_MAX_BYTES: "1.5" })))
+      assert.match(ConfigProblem.describe(notANumber), /^STREAM_MAX_BYTES: /)
+    })
+  )
 })
