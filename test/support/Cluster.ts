@@ -44,6 +44,13 @@ export interface ClusterOptions {
   readonly startNodes?: number
   /** Extra environment for every node (e.g. `LOG_LEVEL`). */
   readonly env?: Readonly<Record<string, string>>
+  /**
+   * A database on a PostgreSQL server of the caller's own (one the test pauses or stops), used as
+   * is: such a server is throw-away, so a database of its own on it would isolate nothing more. The
+   * nodes migrate it as they start (under the migration lock). Default: a fresh database on the
+   * shared server.
+   */
+  readonly databaseUrl?: string
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -52,7 +59,7 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
   Effect.gen(function* () {
     const count = options.nodes ?? 3
     const nats = yield* NatsServer.cluster(3)
-    const databaseUrl = yield* freshDatabase("cluster")
+    const databaseUrl = options.databaseUrl ?? (yield* freshDatabase("cluster"))
     const ports = yield* freePorts(count)
     const urls = ports.map((p) => `http://127.0.0.1:${p}`)
     let retries = 0

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process"
-import { accessSync, constants, readdirSync, readFileSync } from "node:fs"
+import { accessSync, constants, readdirSync, readFileSync, rmSync } from "node:fs"
 import { chown, mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -254,21 +254,24 @@ const startOnce = (binDir: string, options: PostgresServerOptions) =>
     const child = yield* spawn({ name: `postgres:${port}`, command, args, keepLines: 200, grace: "10 seconds" }).pipe(
       Effect.mapError((e) => failure(e.message, ""))
     )
-    let paused = false
+    // The worker ending without closing its scopes (a crash): nothing of the server may outlive it,
+    // least of all a stopped backend, which nothing would ever resume.
     const onExit = () => {
-      if (paused) resumeTree(child.pid)
+      resumeTree(child.pid)
+      for (const pid of descendantsOf(child.pid)) signalQuietly(pid, "SIGKILL")
+      signalQuietly(child.pid, "SIGKILL")
+      rmSync(root, { recursive: true, force: true })
     }
     // Finalizers run last-added first: this one runs before `spawn`'s SIGTERM, which is a "smart"
     // shutdown that would wait for every client to leave.
     yield* Effect.acquireRelease(
-      // Ahead of Process.ts's exit hook, which SIGKILLs the postmaster: its stopped children would
-      // then be re-parented and no longer found to be resumed.
+      // Ahead of Process.ts's exit hook, which SIGKILLs the postmaster: its children would then be
+      // re-parented and no longer found.
       Effect.sync(() => process.prependOnceListener("exit", onExit)),
       () =>
         Effect.gen(function* () {
           process.off("exit", onExit)
           resumeTree(child.pid)
-          paused = false
           yield* child.signal("SIGINT")
           const ended = yield* Effect.timeoutTo(child.exited, {
             duration: "10 seconds",
@@ -290,15 +293,11 @@ const startOnce = (binDir: string, options: PostgresServerOptions) =>
       pid: child.pid,
       output: child.output,
       pause: Effect.sync(() => {
-        paused = true
         // The postmaster first, so it forks no new backend while its children are being stopped.
         signalQuietly(child.pid, "SIGSTOP")
         for (const pid of descendantsOf(child.pid)) signalQuietly(pid, "SIGSTOP")
       }),
-      resume: Effect.sync(() => {
-        resumeTree(child.pid)
-        paused = false
-      })
+      resume: Effect.sync(() => resumeTree(child.pid))
     }
     return server
   })
