@@ -17,6 +17,7 @@ import { Bus, type BusError, type BusMessage, type BusTimeout, type NoResponders
 import type { ErasedKind } from "./ErasedKind.ts"
 import { millis } from "./internal/busDurations.ts"
 import { LiveActors } from "./internal/liveActors.ts"
+import * as Sweeps from "./internal/sweeps.ts"
 import * as Membership from "./Membership.ts"
 import {
   holdPartition,
@@ -197,6 +198,14 @@ export const layer = <R>(
       const live = new LiveActors(config.maxLiveActors)
       for (const kind of kinds) {
         const options = { ...defaultOptions, ...kind.options }
+        const sweeps = yield* Sweeps.make({
+          kind: kind.name,
+          tableKind: names.tableKind(kind.name),
+          names,
+          bus,
+          timerInterval: settings.timerInterval,
+          sweepInterval: settings.sweepInterval
+        })
         for (let partition = 0; partition < kind.partitions; partition++) {
           yield* holdPartition({
             kind,
@@ -210,7 +219,8 @@ export const layer = <R>(
             placement,
             membership,
             owned,
-            live
+            live,
+            sweeps
           }).pipe(Effect.forkScoped)
         }
       }

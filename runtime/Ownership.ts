@@ -6,6 +6,7 @@ import type { Bus, BusError, Kv } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
 import { winner } from "./internal/rendezvous.ts"
+import type { Sweeps } from "./internal/sweeps.ts"
 import type { Membership } from "./Membership.ts"
 import * as Partition from "./Partition.ts"
 
@@ -63,6 +64,7 @@ export const holdPartition = <R>(args: {
   readonly membership: Membership
   readonly owned: Map<string, Owned>
   readonly live: LiveActors
+  readonly sweeps: Sweeps
 }): Effect.Effect<never, never, R | Db | Bus> => {
   const { kind, partition, leases, membership } = args
   const key = leaseKey(kind.name, partition)
@@ -132,7 +134,8 @@ export const holdPartition = <R>(args: {
           names: args.names,
           options: args.options,
           settings: args.settings,
-          live: args.live
+          live: args.live,
+          sweeps: args.sweeps
         }).pipe(
           Effect.map((reason) => ({ _tag: "Stopped" as const, reason })),
           Scope.extend(scope)

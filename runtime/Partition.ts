@@ -6,9 +6,8 @@ import { Bus, type BusMessage, type Delivery } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
 import { Cell, type Home, type Job, makeWorker, openSpace } from "./internal/actorCell.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
-import { relay } from "./internal/relay.ts"
-import { checkFence, claimFence, dueTimers, markFired, pendingOutbox } from "./internal/store.ts"
-import { now } from "./internal/turnContext.ts"
+import { claimFence } from "./internal/store.ts"
+import type { Sweeps } from "./internal/sweeps.ts"
 import * as M from "./Metrics.ts"
 
 export interface PartitionSettings {
@@ -35,6 +34,8 @@ export interface PartitionSpec<R> {
   readonly settings: PartitionSettings
   /** Every actor live on this node, across partitions and kinds (the cap). */
   readonly live: LiveActors
+  /** The node's timer poller and outbox sweeper of this kind. */
+  readonly sweeps: Sweeps
 }
 
 const encoder = new TextEncoder()
@@ -244,38 +245,8 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     )
     if (subscribed._tag === "Left") return `ask subscription failed: ${subscribed.left.message}`
 
-    // The sweepers publish what turns committed; a former owner that slept through a takeover must
-    // not publish it again after the stream's de-dup window, so a round that found work checks the
-    // fence first (an idle round costs no query more) and a moved fence stops the partition like a
-    // turn's failed check does.
-    const stillOurs = checkFence(tableKind, partition, epoch).pipe(
-      Effect.tapError(() => Deferred.succeed(lost, "fence lost"))
-    )
-
-    const fireTimers = Effect.gen(function* () {
-      const due = yield* dueTimers(tableKind, partition, yield* now, 100)
-      if (due.length > 0) yield* stillOurs
-      for (const timer of due) {
-        yield* bus.publishDurable(
-          names.actorSubject(kind.name, partition, timer.actorId),
-          encoder.encode(timer.payload),
-          { msgId: `timer-${timer.id}`, headers: { "parley-timer": timer.key } }
-        )
-        yield* markFired(timer.id)
-      }
-    }).pipe(Effect.catchAll((e) => Effect.logWarning("timers not fired this round", e)))
-    yield* fireTimers.pipe(Effect.repeat(Schedule.spaced(settings.timerInterval)), Effect.forkIn(scope))
-
-    const sweep = pendingOutbox(tableKind, partition, 500).pipe(
-      Effect.tap((rows) => (rows.length > 0 ? stillOurs : Effect.void)),
-      Effect.flatMap((rows) => relay(bus, rows)),
-      Effect.catchAll((e) => Effect.logWarning("outbox sweep failed", e))
-    )
-    yield* sweep.pipe(
-      Effect.delay(settings.sweepInterval),
-      Effect.repeat(Schedule.spaced(settings.sweepInterval)),
-      Effect.forkIn(scope)
-    )
+    // Timers and outbox rows of this partition are swept with the kind's others on this node.
+    yield* spec.sweeps.register(partition, epoch, (reason) => Deferred.succeed(lost, reason).pipe(Effect.asVoid))
 
     const consume = bus.consume(stream, consumer, { batch: settings.batch }).pipe(
       Stream.runForEach(dispatch),

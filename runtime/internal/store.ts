@@ -128,12 +128,14 @@ export const insertOutbox = (rows: ReadonlyArray<OutboxRow>) =>
         )
       )
 
-export const pendingOutbox = (kind: string, partition: number, limit: number) =>
+/** Unsent rows of the given partitions, oldest first (so each partition's rows stay in order). */
+export const pendingOutbox = (kind: string, partitions: ReadonlyArray<number>, limit: number) =>
   Effect.flatMap(Db, (db) =>
     db.use("outbox.pending", (d) =>
       d
         .select({
           id: outbox.id,
+          partition: outbox.partition,
           msgId: outbox.msgId,
           subject: outbox.subject,
           payload: outbox.payload,
@@ -141,7 +143,7 @@ export const pendingOutbox = (kind: string, partition: number, limit: number) =>
           durable: outbox.durable
         })
         .from(outbox)
-        .where(and(eq(outbox.kind, kind), eq(outbox.partition, partition), isNull(outbox.sentAt)))
+        .where(and(eq(outbox.kind, kind), inArray(outbox.partition, [...partitions]), isNull(outbox.sentAt)))
         .orderBy(outbox.id)
         .limit(limit)
     )
@@ -182,14 +184,20 @@ export const cancelTimer = (kind: string, actorId: string, key: string) =>
     )
   ).pipe(Effect.asVoid)
 
-export const dueTimers = (kind: string, partition: number, now: Date, limit: number) =>
+/** Timers of the given partitions due at `now`, earliest first. */
+export const dueTimers = (kind: string, partitions: ReadonlyArray<number>, now: Date, limit: number) =>
   Effect.flatMap(Db, (db) =>
     db.use("timer.due", (d) =>
       d
         .select()
         .from(timers)
         .where(
-          and(eq(timers.kind, kind), eq(timers.partition, partition), isNull(timers.firedAt), lte(timers.fireAt, now))
+          and(
+            eq(timers.kind, kind),
+            inArray(timers.partition, [...partitions]),
+            isNull(timers.firedAt),
+            lte(timers.fireAt, now)
+          )
         )
         .orderBy(timers.fireAt)
         .limit(limit)
