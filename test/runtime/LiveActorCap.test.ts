@@ -96,7 +96,9 @@ const kindSetup = (cap: number, partitions: number) => {
   const prefix = uniquePrefix("cap")
   const counter = Counter.make(`c${prefix}`, partitions, { idleTimeout: "10 minutes" })
   const name = counter.protocol.name
-  const layer = systemLayer([counter.erased], fastSettings).pipe(
+  // PGlite runs one transaction at a time, so under load a turn can wait past a short ack wait;
+  // the redelivery would then reactivate an evicted actor and miscount activations.
+  const layer = systemLayer([counter.erased], { ...fastSettings, ackWait: "30 seconds" }).pipe(
     Layer.provideMerge(
       Layer.mergeAll(
         MemoryBus.layer,
