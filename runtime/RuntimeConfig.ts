@@ -38,7 +38,7 @@ export const defaults: RuntimeConfigShape = {
   subjectPrefix: "parley",
   streamReplicas: 1,
   maxLiveActors: 20_000,
-  placement: "any",
+  placement: "rendezvous",
   auditTurns: false,
   streamMaxMsgs: 1_000_000,
   streamMaxBytes: 256 * 1024 * 1024
@@ -97,7 +97,7 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
   )("PLACEMENT").pipe(
     Config.withDefault(defaults.placement),
     Config.withDescription(
-      "Partition placement: any (every node competes for every lease) or rendezvous (even shares; experimental)"
+      "Partition placement: rendezvous (even shares, handed over on join/leave) or any (every node competes for every lease; the first takes most)"
     )
   ),
   auditTurns: Config.boolean("RUNTIME_AUDIT").pipe(
