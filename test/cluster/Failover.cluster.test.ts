@@ -53,11 +53,13 @@ layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3, env: { RUNTIME_AUDIT: "
           Effect.gen(function* () {
             const victim = cluster.nodes[1]!
             const result = yield* loadChecked(cluster, "kill", Effect.delay(victim.signal("SIGKILL"), "3 seconds"))
+            // The victim's customers wait longest: their messages sit until its partitions move.
+            const gap = Math.max(...result.latencies)
             yield* Effect.log(
-              `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
+              `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; failover gap (longest wait for a reply) ${gap} ms; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
             )
-            // Lease TTL (15 s) + takeover and activation; a gap beyond that means a partition was stuck.
-            assert.isBelow(result.longestSilence, 40_000)
+            // Lease TTL (15 s) + takeover and activation; a wait beyond that means a partition was stuck.
+            assert.isBelow(gap, 45_000)
           })
         )
       ),
