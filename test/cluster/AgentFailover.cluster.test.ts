@@ -252,6 +252,6 @@ const agentKeepsTheChat = (placement: "any" | "rendezvous") =>
 const title =
   "an agent on node A keeps a chat whose conversation lived on node B when B is killed: every message once, in order, the socket never closed"
 
-it.live(`${title} (placement: any, the default)`, () => agentKeepsTheChat("any"), 300_000)
+it.live(`${title} (placement: any)`, () => agentKeepsTheChat("any"), 300_000)
 
-it.live(`${title} (placement: rendezvous)`, () => agentKeepsTheChat("rendezvous"), 300_000)
+it.live(`${title} (placement: rendezvous, the default)`, () => agentKeepsTheChat("rendezvous"), 300_000)
