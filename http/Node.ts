@@ -1,6 +1,7 @@
 import { createNodeWebSocket } from "@hono/node-ws"
 import { Effect, Layer } from "effect"
 import { Hono } from "hono"
+import * as SessionReaper from "../actors/agent/SessionReaper.ts"
 import { type ActorServices, kinds } from "../actors/Kinds.ts"
 import { Db } from "../db/Db.ts"
 import { seedIfEmpty } from "../db/seed/seed.ts"
@@ -22,6 +23,7 @@ import { type Listening, listen } from "./HttpServer.ts"
 import * as Metrics from "./Metrics.ts"
 import * as Pages from "./pages/Pages.ts"
 import * as AgentSocket from "./ws/AgentSocket.ts"
+import * as SocketSettings from "./ws/SocketSettings.ts"
 
 export interface NodeOptions {
   /** Load the demo data into an empty database (default true). */
@@ -64,6 +66,10 @@ const edge = (options: Partial<NodeOptions>) =>
       const agentSocket = AgentSocket.make(rt, sockets.upgradeWebSocket)
       app.route("/", agentSocket.app)
       options.onApp?.(app)
+      yield* SessionReaper.start({
+        offlineAfterMs: SocketSettings.load().offlineAfterMs,
+        checkEvery: SessionReaper.defaultCheckEvery
+      })
       const listening = yield* listen(app, http, sockets.injectWebSocket)
       // Sockets first: an open WebSocket would hold up the HTTP server's close.
       yield* Effect.addFinalizer(() => agentSocket.close)

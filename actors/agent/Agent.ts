@@ -32,8 +32,10 @@ import {
   type Channel,
   DisconnectGraceEnded,
   type Message,
+  type NodeGone,
   Offer,
   type PresenceState,
+  type SocketOpened,
   type TransferTarget
 } from "./AgentProtocol.ts"
 import { type Cell, load, readChannels, save } from "./AgentState.ts"
@@ -272,13 +274,44 @@ const transfer = Effect.fn("Agent.transfer")(function* (cell: Cell, interactionI
 
 const graceKey = "disconnect-grace"
 
-const socketClosed = Effect.fn("Agent.socketClosed")(function* (cell: Cell, sessionId: string, offlineAfterMs: number) {
-  const { [sessionId]: _gone, ...sessions } = cell.sessions
-  const next: Cell = { ...cell, sessions }
-  if (Object.keys(sessions).length > 0) return next
+/** Forgets `ids`; when the agent has no session left, the grace starts (a socket opening cancels it). */
+const dropSessions = Effect.fn("Agent.dropSessions")(function* (
+  cell: Cell,
+  ids: ReadonlyArray<string>,
+  offlineAfterMs: number
+) {
+  const gone = new Set(ids)
+  const keep = <V>(record: Readonly<Record<string, V>>) =>
+    Object.fromEntries(Object.entries(record).filter(([id]) => !gone.has(id)))
+  const next: Cell = { ...cell, sessions: keep(cell.sessions), openedAt: keep(cell.openedAt) }
+  if (Object.keys(next.sessions).length > 0) return next
   const at = new Date((yield* Clock.currentTimeMillis) + offlineAfterMs)
   yield* Turn.schedule(Agent, cell.id, graceKey, DisconnectGraceEnded.make({}), at)
   return next
+})
+
+const socketOpened = (cell: Cell, message: SocketOpened) =>
+  Effect.as(Turn.cancel(Agent.name, cell.id, graceKey), {
+    ...cell,
+    sessions: { ...cell.sessions, [message.sessionId]: message.node },
+    openedAt:
+      message.openedAt === undefined ? cell.openedAt : { ...cell.openedAt, [message.sessionId]: message.openedAt }
+  } satisfies Cell)
+
+/**
+ * Sessions on a node that died (or restarted) never get their `SocketClosed`. Only when some
+ * session was dropped does the grace start: a repeated `NodeGone` must not restart a grace that a
+ * later socket cancelled or that already ran.
+ */
+const nodeGone = Effect.fn("Agent.nodeGone")(function* (cell: Cell, message: NodeGone) {
+  const { openedBefore } = message
+  const stale = Object.entries(cell.sessions)
+    .filter(
+      ([id, node]) => node === message.node && (openedBefore === undefined || (cell.openedAt[id] ?? 0) < openedBefore)
+    )
+    .map(([id]) => id)
+  if (stale.length === 0) return cell
+  return yield* dropSessions(cell, stale, message.offlineAfterMs)
 })
 
 /** Nobody came back in time: Offline on every channel, so pending offers go to others now. */
@@ -333,10 +366,11 @@ const handle = (cell: Cell, message: Message, settings: AgentSettings) =>
       case "Transfer":
         return yield* transfer(cell, message.interactionId, message.to)
       case "SocketOpened":
-        yield* Turn.cancel(Agent.name, cell.id, graceKey)
-        return { ...cell, sessions: { ...cell.sessions, [message.sessionId]: message.node } }
+        return yield* socketOpened(cell, message)
       case "SocketClosed":
-        return yield* socketClosed(cell, message.sessionId, message.offlineAfterMs)
+        return yield* dropSessions(cell, [message.sessionId], message.offlineAfterMs)
+      case "NodeGone":
+        return yield* nodeGone(cell, message)
       case "DisconnectGraceEnded":
         return yield* graceEnded(cell)
     }

@@ -5,7 +5,7 @@ import * as Actor from "../../runtime/Actor.ts"
  * The agent actor's address and messages. One actor per agent (id: the user id); it owns the
  * agent's presence, capacity and the offers in front of them. The Agent Workspace socket sends
  * `SetPresence`, `Accept`, `Reject`, `Transfer`, `WrapUp`, `Complete` and its own `SocketOpened` /
- * `SocketClosed`; queues send `Offer` and `OfferTimedOut`.
+ * `SocketClosed`; queues send `Offer` and `OfferTimedOut`; a node's session reaper sends `NodeGone`.
  */
 
 export const Channel = Schema.Literal("apple_messages")
@@ -74,8 +74,17 @@ export type TransferTarget = typeof TransferTarget.Type
  */
 export const Transfer = Schema.TaggedStruct("Transfer", { interactionId: Schema.String, to: TransferTarget })
 
-/** A workspace socket of the agent opened on `node`. */
-export const SocketOpened = Schema.TaggedStruct("SocketOpened", { sessionId: Schema.String, node: Schema.String })
+/**
+ * A workspace socket of the agent opened on `node`. `openedAt` (epoch ms, the node's own clock, the
+ * one its membership `startedAt` is read from) tells a session of a node's earlier incarnation
+ * from one opened since it restarted; senders before it existed leave it out.
+ */
+export const SocketOpened = Schema.TaggedStruct("SocketOpened", {
+  sessionId: Schema.String,
+  node: Schema.String,
+  openedAt: Schema.optional(Schema.Number)
+})
+export type SocketOpened = typeof SocketOpened.Type
 
 /**
  * A workspace socket closed. When it was the agent's last one, they are set Offline after
@@ -85,6 +94,19 @@ export const SocketClosed = Schema.TaggedStruct("SocketClosed", {
   sessionId: Schema.String,
   offlineAfterMs: Schema.Int.pipe(Schema.nonNegative())
 })
+
+/**
+ * The sockets the agent has on `node` are gone without a close: the node died (or, with
+ * `openedBefore`, restarted, and only sessions opened before that time, or of unknown time, are its
+ * earlier incarnation's). Those sessions are dropped; if none is left, the grace starts as after
+ * `SocketClosed`. Idempotent: a second one finds nothing to drop and does nothing.
+ */
+export const NodeGone = Schema.TaggedStruct("NodeGone", {
+  node: Schema.String,
+  openedBefore: Schema.optional(Schema.Number),
+  offlineAfterMs: Schema.Int.pipe(Schema.nonNegative())
+})
+export type NodeGone = typeof NodeGone.Type
 
 /** Timer: the grace after the last socket closed has passed. */
 export const DisconnectGraceEnded = Schema.TaggedStruct("DisconnectGraceEnded", {})
@@ -102,6 +124,7 @@ export const Message = Schema.Union(
   Transfer,
   SocketOpened,
   SocketClosed,
+  NodeGone,
   DisconnectGraceEnded
 )
 export type Message = typeof Message.Type

@@ -22,6 +22,15 @@ export const AgentSnapshot = Schema.Struct({
   /** Open workspace sockets: session id → node (absent in snapshots written before sockets were tracked). */
   sessions: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), {
     default: () => ({})
+  }),
+  /**
+   * Session id → when it opened (epoch ms, its node's clock); absent for sessions recorded before
+   * this was kept, which count as opened before any restart. A map beside `sessions` rather than
+   * `{ node, openedAt }` values: a node still on the previous release decodes these snapshots
+   * (unknown keys are ignored) during a rolling deploy, and the reaper's query reads `sessions` as it was.
+   */
+  openedAt: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Number }), {
+    default: () => ({})
   })
 })
 export type AgentSnapshot = typeof AgentSnapshot.Type
@@ -32,9 +41,10 @@ export interface Cell extends AgentSnapshot {
   readonly channels: ReadonlyArray<ChannelStatus>
 }
 
-const empty: AgentSnapshot = { labels: {}, pending: [], wrapUp: [], sessions: {} }
+const empty: AgentSnapshot = { labels: {}, pending: [], wrapUp: [], sessions: {}, openedAt: {} }
 
-const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(Agent.name))
+/** The agent kind's `actor_snapshots.kind` under this node's subject prefix. */
+export const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(Agent.name))
 
 /** Presence and capacity as routing sees them, with the custom labels on top. */
 export const readChannels = Effect.fn("Agent.readChannels")(function* (id: string, labels: AgentSnapshot["labels"]) {
@@ -75,6 +85,7 @@ export const save = Effect.fn("Agent.save")(function* (cell: Cell) {
     pending: cell.pending,
     wrapUp: cell.wrapUp,
     sessions: cell.sessions,
+    openedAt: cell.openedAt,
     ...(cell.universalCap !== undefined ? { universalCap: cell.universalCap } : {})
   })
   yield* db.use("agent.save", (d) =>

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { Deferred, Effect, Either, Option, ParseResult, Queue, Schema, type Scope } from "effect"
+import { Clock, Deferred, Effect, Either, Option, ParseResult, Queue, Schema, type Scope } from "effect"
 import { Agent, AgentStatus, SocketClosed, SocketOpened } from "../../actors/agent/AgentProtocol.ts"
 import type { Db } from "../../db/Db.ts"
 import { ActorSystem } from "../../runtime/ActorSystem.ts"
@@ -150,7 +150,11 @@ export const run = (
       yield* commandLoop(connection, principal, () => Effect.void)
       return
     }
-    yield* sys.tell(Agent, principal.userId, SocketOpened.make({ sessionId, node: sys.node })).pipe(Effect.ignoreLogged)
+    // The clock membership stamps this node's `startedAt` with: a restart tells its earlier sessions apart by it.
+    const openedAt = yield* Clock.currentTimeMillis
+    yield* sys
+      .tell(Agent, principal.userId, SocketOpened.make({ sessionId, node: sys.node, openedAt }))
+      .pipe(Effect.ignoreLogged)
     yield* Effect.addFinalizer(() =>
       sys
         .tell(Agent, principal.userId, SocketClosed.make({ sessionId, offlineAfterMs: settings.offlineAfterMs }))
