@@ -72,6 +72,8 @@ export interface ActorSystemShape {
   readonly owned: Effect.Effect<ReadonlyArray<Owned>>
   /** The cluster as this node sees it: live members and, from the lease bucket, who owns what. */
   readonly cluster: Effect.Effect<ClusterView>
+  /** The live members' entries as this node last listed them (its own included): no bus round trip. */
+  readonly members: Effect.Effect<ReadonlyArray<Membership.NodeInfo>>
 }
 
 export interface ClusterNode {
@@ -302,6 +304,7 @@ export const layer = <R>(
       return {
         node: config.nodeId,
         cluster,
+        members: membership.nodes,
         tell,
         ask,
         events,

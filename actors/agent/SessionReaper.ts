@@ -45,12 +45,12 @@ const tellGone = (agents: ReadonlyArray<string>, message: NodeGone) =>
  * entry is normally there at once; a lagging replica may answer it absent for a moment.
  */
 const startedAt = Effect.flatMap(ActorSystem, (sys) =>
-  sys.cluster.pipe(
-    Effect.flatMap((view) =>
-      Option.match(
-        Option.flatMap(Option.fromNullable(view.nodes.find((n) => n.id === sys.node)), (n) => n.info),
-        { onNone: () => Effect.fail("no entry yet" as const), onSome: (info) => Effect.succeed(info.startedAt) }
-      )
+  sys.members.pipe(
+    Effect.flatMap((members) =>
+      Option.match(Option.fromNullable(members.find((n) => n.id === sys.node)), {
+        onNone: () => Effect.fail("no entry yet" as const),
+        onSome: (info) => Effect.succeed(info.startedAt)
+      })
     ),
     Effect.retry(Schedule.spaced("500 millis").pipe(Schedule.upTo("10 seconds"))),
     Effect.option
@@ -95,9 +95,8 @@ const check = (suspects: Set<string>, offlineAfterMs: number) =>
     const sys = yield* ActorSystem
     const holders = yield* sessionHolders(yield* tableKind)
     const held = new Set(holders.flatMap((h) => h.nodes).filter((n) => n !== sys.node))
-    // Without sessions on other nodes there is nothing to check the (costlier) cluster view against.
     if (held.size === 0) return suspects.clear()
-    const members = (yield* sys.cluster).nodes.filter((n) => n.live).map((n) => n.id)
+    const members = (yield* sys.members).map((n) => n.id)
     for (const node of suspects) if (!held.has(node) || members.includes(node)) suspects.delete(node)
     for (const node of held) {
       if (members.includes(node)) continue

@@ -18,7 +18,8 @@ const unavailable = (failure: "timeout" | "error"): Layer.Layer<ActorSystem> =>
     ask: () => Effect.die("not used"),
     events: () => Effect.void,
     owned: Effect.succeed([]),
-    cluster: Effect.die("not used")
+    cluster: Effect.die("not used"),
+    members: Effect.die("not used")
   } satisfies ActorSystemShape)
 
 describe("the webhook over the durable inbox", () => {
