@@ -34,8 +34,9 @@ export const layer = (options: Partial<ActorInboxOptions> = {}): Layer.Layer<App
           )
           .pipe(
             Effect.map((ack) => ({ duplicate: ack.duplicate })),
+            // Not logged here: the webhook logs every refusal with this reason, and under
+            // back-pressure (a full stream) a second line per refused request only doubled the noise.
             Effect.mapError((e) => new InboxUnavailable({ reason: `${e._tag}: ${"message" in e ? e.message : ""}` })),
-            Effect.tapError((e) => Effect.logWarning(`inbox unavailable: ${e.reason}`)),
             slots.withPermitsIfAvailable(1),
             Effect.flatMap((result) =>
               result._tag === "Some"
