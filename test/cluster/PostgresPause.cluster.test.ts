@@ -1,0 +1,234 @@
+import { assert, layer } from "@effect/vitest"
+import { jetstreamManager } from "@nats-io/jetstream"
+import { connect } from "@nats-io/transport-node"
+import { Context, Data, Effect, Fiber, Layer, Schedule } from "effect"
+import postgres from "postgres"
+import { kinds } from "../../actors/Kinds.ts"
+import type { SimCustomer } from "../../sim/SimCustomer.ts"
+import * as Cluster from "../support/Cluster.ts"
+import * as ClusterLoad from "../support/ClusterLoad.ts"
+import * as PostgresServer from "../support/PostgresServer.ts"
+
+/**
+ * PostgreSQL paused (SIGSTOP of the postmaster and every backend) for 10 s under load, on a
+ * 3-node cluster with a PostgreSQL server of its own and a small stream bound (RUNTIME.md §6.9,
+ * §6.10 "Backpressure"): turns hang on the database, the actor streams fill up to their bound and
+ * the edge answers 503 once it is hit; after the resume everything accepted is processed once, in
+ * order, and every bot reply reaches Apple once.
+ */
+
+interface Setup {
+  readonly cluster: Cluster.Cluster
+  readonly postgres: PostgresServer.PostgresServer
+}
+
+class SetupTag extends Context.Tag("test/cluster/PostgresPause")<SetupTag, Setup>() {}
+
+/** Not every partition of every kind had a consumer with a pull waiting on it in time. */
+class PartitionsNotConsuming extends Data.TaggedError("PartitionsNotConsuming")<{ readonly message: string }> {}
+
+const MESSAGES = 12
+const CUSTOMERS = 16
+/** Customers sending one message each during the pause: the load alone keeps one message per customer in flight, far below the bound. */
+const BURST = 24
+/** Of each actor kind's stream: above the load's messages in flight, below load + burst. */
+const STREAM_MAX_MSGS = 20
+const PAUSE_AFTER = "2 seconds"
+const PAUSE_MILLIS = 10_000
+
+const clean = { lost: [], duplicated: [], outOfOrder: [], repliesNotOnce: [] }
+
+const setup = Effect.gen(function* () {
+  // Started first, so it is stopped last: the nodes leave before their database does.
+  const server = yield* PostgresServer.start()
+  const cluster = yield* Cluster.start({
+    nodes: 3,
+    databaseUrl: server.url,
+    env: { STREAM_MAX_MSGS: String(STREAM_MAX_MSGS) }
+  })
+  return { cluster, postgres: server }
+})
+
+/**
+ * Partitions of the actor streams that no consumer pulls from (none with a pull waiting), each with
+ * the consumers the stream lists on its filter: a partition nobody reads is what stalls a scenario.
+ */
+const idlePartitions = (cluster: Cluster.Cluster) =>
+  Effect.tryPromise({
+    try: async () => {
+      const nc = await connect({ servers: [...cluster.nats.clientUrls], timeout: 5_000 })
+      try {
+        const jsm = await jetstreamManager(nc, { timeout: 5_000 })
+        const streams = await jsm.streams.names().next()
+        const idle: Array<string> = []
+        const busy: Array<string> = []
+        for (const kind of kinds) {
+          const stream = streams.find((s) => s.endsWith(`_${kind.name.toUpperCase()}`))
+          if (stream === undefined) {
+            idle.push(`${kind.name}: no stream`)
+            continue
+          }
+          const byFilter = new Map<string, Array<string>>()
+          const pulling = new Set<string>()
+          for await (const c of jsm.consumers.list(stream)) {
+            const filter = c.config.filter_subject ?? ""
+            byFilter.set(filter, [
+              ...(byFilter.get(filter) ?? []),
+              `${c.name} (waiting ${c.num_waiting}, pending ${c.num_pending}, unacked ${c.num_ack_pending})`
+            ])
+            if (c.num_waiting > 0) pulling.add(filter)
+            if (c.num_ack_pending > 0 || c.num_redelivered > 0)
+              busy.push(
+                `${c.name}: pending ${c.num_pending}, unacked ${c.num_ack_pending}, redelivered ${c.num_redelivered}`
+              )
+          }
+          for (let partition = 0; partition < kind.partitions; partition++) {
+            const filter = [...byFilter.keys()].find((f) => f.endsWith(`.${kind.name}.${partition}.*.*`))
+            if (filter !== undefined && pulling.has(filter)) continue
+            const listed = filter === undefined ? [] : (byFilter.get(filter) ?? [])
+            idle.push(`${kind.name}/${partition}: ${listed.length === 0 ? "no consumer listed" : listed.join(", ")}`)
+          }
+        }
+        return { idle, busy }
+      } finally {
+        await nc.close()
+      }
+    },
+    catch: (cause) => new PartitionsNotConsuming({ message: `consumers not listed: ${String(cause)}` })
+  })
+
+/**
+ * What the database holds back: outbox rows not relayed, each session's state, and the simulated
+ * customers whose transcript and received replies disagree (inbound stored, menus stored, menus
+ * Apple got), which tells a message never stored from a reply never sent.
+ */
+const databaseState = (cluster: Cluster.Cluster) =>
+  Effect.tryPromise(async () => {
+    const sql = postgres(cluster.databaseUrl, { max: 1, onnotice: () => {} })
+    try {
+      const unsent = await sql<Array<{ kind: string; n: number }>>`
+        select kind, count(*)::int as n from outbox where sent_at is null group by kind`
+      const sessions = await sql<Array<{ state: string | null; n: number }>>`
+        select state, count(*)::int as n from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() group by state`
+      const transcripts = await sql<Array<{ id: string; inbound: number; menus: number }>>`
+        select i.opaque_id as id, count(*) filter (where m.direction = 'in')::int as inbound,
+          count(*) filter (where m.direction = 'out' and m.kind = 'listPicker')::int as menus
+        from messages m join interactions i on i.id = m.interaction_id group by i.opaque_id`
+      const stored = new Map(transcripts.map((t) => [t.id, t]))
+      const disagreeing = cluster.sim.customers
+        .all()
+        .map((c) => ({
+          id: c.id,
+          inbound: stored.get(c.id)?.inbound ?? 0,
+          menus: stored.get(c.id)?.menus ?? 0,
+          received: c.received.filter((r) => r.message.type === "interactive").length
+        }))
+        .filter((c) => c.inbound !== c.menus || c.menus !== c.received)
+      return `unsent outbox rows ${JSON.stringify(unsent)}; sessions ${JSON.stringify(sessions)}; customers whose transcript and replies disagree ${JSON.stringify(disagreeing.slice(0, 10))}`
+    } finally {
+      await sql.end()
+    }
+  })
+
+/** For a failing run: which partitions nobody reads, which consumers hold work, and what the database holds back. */
+const reportStall = (cluster: Cluster.Cluster) =>
+  Effect.all([idlePartitions(cluster), databaseState(cluster)]).pipe(
+    Effect.flatMap(([{ idle, busy }, database]) =>
+      Effect.logError(
+        `partitions nobody reads: ${idle.join("; ") || "none"}; consumers with work: ${busy.join("; ") || "none"}; ${database}`
+      )
+    ),
+    Effect.ignore
+  )
+
+/**
+ * Waits until every partition of every kind has a consumer with a pull waiting on it: a pause
+ * while the nodes still divide the partitions at start-up would test the start-up, not the pause.
+ */
+const allConsuming = (cluster: Cluster.Cluster) =>
+  idlePartitions(cluster).pipe(
+    Effect.flatMap(({ idle }) =>
+      idle.length === 0 ? Effect.void : Effect.fail(new PartitionsNotConsuming({ message: idle.join("; ") }))
+    ),
+    Effect.retry({ schedule: Schedule.spaced("1 second"), times: 90 })
+  )
+
+/** Each burst customer sends "menu 1" (the delivery retries a 503 until accepted) and waits for its menu. */
+const burst = (customers: ReadonlyArray<SimCustomer>) =>
+  Effect.forEach(
+    customers,
+    (customer) =>
+      Effect.zipRight(
+        customer.send({ type: "text", body: "menu 1" }),
+        customer.next((r) => r.message.type === "interactive").pipe(Effect.timeout("120 seconds"))
+      ),
+    { concurrency: "unbounded", discard: true }
+  )
+
+layer(Layer.scoped(SetupTag, setup), { timeout: 180_000, excludeTestServices: true })(
+  "a 3-node cluster on a PostgreSQL of its own",
+  (it) => {
+    it.scoped(
+      "PostgreSQL paused for 10 s: the streams fill, the edge answers 503, and after the resume everything is processed once",
+      () =>
+        Effect.flatMap(SetupTag, ({ cluster, postgres }) =>
+          Cluster.withNodeLogsOnFailure(
+            cluster,
+            Effect.gen(function* () {
+              yield* allConsuming(cluster)
+              const burstCustomers = Array.from({ length: BURST }, (_, i) =>
+                cluster.sim.customers.add({
+                  id: `urn:mbid:AQAAY-burst-${i}-${crypto.randomUUID().slice(0, 8)}`,
+                  capabilities: ["QUICK", "LIST", "TIME", "FORM"]
+                })
+              )
+              const before = cluster.retries()
+              let refusedWhilePaused = 0
+              let resumedAt = 0
+              const during = Effect.gen(function* () {
+                yield* Effect.sleep(PAUSE_AFTER)
+                yield* postgres.pause
+                const pausedAt = Date.now()
+                // The burst goes on after the resume: every customer in it must be answered.
+                const sending = yield* Effect.fork(burst(burstCustomers))
+                yield* Effect.sleep(PAUSE_MILLIS - (Date.now() - pausedAt))
+                refusedWhilePaused = cluster.retries() - before
+                yield* postgres.resume
+                resumedAt = Date.now()
+                yield* Fiber.join(sending)
+              })
+              const result = yield* ClusterLoad.run(cluster, {
+                customers: CUSTOMERS,
+                messages: MESSAGES,
+                label: "pgpause",
+                during
+              })
+              const drained = (Date.now() - resumedAt) / 1000
+              const refused = cluster.retries() - before
+
+              assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
+              assert.deepStrictEqual(
+                yield* ClusterLoad.check(cluster, { ...result, customers: burstCustomers }, 1),
+                clean
+              )
+              assert.deepStrictEqual(cluster.sim.violations(), [])
+              // Every node kept running, so no webhook attempt was refused a connection: the
+              // retries counted are 503s, and some came while the database was paused.
+              for (const node of cluster.nodes) {
+                assert.isUndefined(node.process()?.exitStatus(), `${node.id} exited`)
+                const ready = yield* Effect.promise(() => fetch(`${node.url}/readyz`).then((r) => r.status))
+                assert.strictEqual(ready, 200, `${node.id} not ready`)
+              }
+              assert.isAbove(refusedWhilePaused, 0, "the edge never answered 503 while the database was paused")
+
+              yield* Effect.log(
+                `PostgreSQL paused ${PAUSE_MILLIS / 1000} s: ${result.sent + BURST} messages (${result.sent} load + ${BURST} burst) in ${result.seconds.toFixed(1)} s; ${refusedWhilePaused} webhook 503s while paused, ${refused} in all; longest silence ${result.longestSilence} ms; everything answered ${drained.toFixed(1)} s after the resume; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms`
+              )
+            }).pipe(Effect.tapErrorCause(() => reportStall(cluster)))
+          )
+        ),
+      300_000
+    )
+  }
+)
