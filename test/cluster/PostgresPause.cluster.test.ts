@@ -44,7 +44,8 @@ const setup = Effect.gen(function* () {
   const cluster = yield* Cluster.start({
     nodes: 3,
     databaseUrl: server.url,
-    env: { STREAM_MAX_MSGS: String(STREAM_MAX_MSGS) }
+    // Audited turns tell, for a reply Apple never got, whether its sender turn ran at all.
+    env: { STREAM_MAX_MSGS: String(STREAM_MAX_MSGS), RUNTIME_AUDIT: "true" }
   })
   return { cluster, postgres: server }
 })
@@ -111,17 +112,23 @@ const databaseState = (cluster: Cluster.Cluster) =>
       const sessions = await sql<Array<{ state: string | null; n: number }>>`
         select state, count(*)::int as n from pg_stat_activity
         where datname = current_database() and pid <> pg_backend_pid() group by state`
-      const transcripts = await sql<Array<{ id: string; inbound: number; menus: number }>>`
+      const transcripts = await sql<Array<{ id: string; inbound: number; outbound: number; menus: number }>>`
         select i.opaque_id as id, count(*) filter (where m.direction = 'in')::int as inbound,
+          count(*) filter (where m.direction = 'out')::int as outbound,
           count(*) filter (where m.direction = 'out' and m.kind = 'listPicker')::int as menus
         from messages m join interactions i on i.id = m.interaction_id group by i.opaque_id`
       const stored = new Map(transcripts.map((t) => [t.id, t]))
+      const senderTurns = await sql<Array<{ actor: string; n: number }>>`
+        select actor_id as actor, count(*)::int as n from processed_turns
+        where kind like '%apple_out%' group by actor_id`
       const disagreeing = cluster.sim.customers
         .all()
         .map((c) => ({
           id: c.id,
           inbound: stored.get(c.id)?.inbound ?? 0,
           menus: stored.get(c.id)?.menus ?? 0,
+          outbound: stored.get(c.id)?.outbound ?? 0,
+          senderTurns: senderTurns.filter((t) => t.actor.endsWith(c.id)).reduce((n, t) => n + t.n, 0),
           received: c.received.filter((r) => r.message.type === "interactive").length
         }))
         .filter((c) => c.inbound !== c.menus || c.menus !== c.received)
@@ -131,12 +138,25 @@ const databaseState = (cluster: Cluster.Cluster) =>
     }
   })
 
+/** Each node's skipped (already applied) and dead-lettered messages, from its `/metrics`. */
+const skippedAndDeadLettered = (cluster: Cluster.Cluster) =>
+  Effect.tryPromise(async () => {
+    const lines = await Promise.all(
+      cluster.nodes.map(async (n) => {
+        const text = await (await fetch(`${n.url}/metrics`)).text()
+        const counts = text.split("\n").filter((l) => /^parley_actor_(duplicates|dead_letters)_total/.test(l))
+        return `${n.id}: ${counts.join(", ") || "none"}`
+      })
+    )
+    return lines.join("; ")
+  })
+
 /** For a failing run: which partitions nobody reads, which consumers hold work, and what the database holds back. */
 const reportStall = (cluster: Cluster.Cluster) =>
-  Effect.all([idlePartitions(cluster), databaseState(cluster)]).pipe(
-    Effect.flatMap(([{ idle, busy }, database]) =>
+  Effect.all([idlePartitions(cluster), databaseState(cluster), skippedAndDeadLettered(cluster)]).pipe(
+    Effect.flatMap(([{ idle, busy }, database, metrics]) =>
       Effect.logError(
-        `partitions nobody reads: ${idle.join("; ") || "none"}; consumers with work: ${busy.join("; ") || "none"}; ${database}`
+        `partitions nobody reads: ${idle.join("; ") || "none"}; consumers with work: ${busy.join("; ") || "none"}; ${database}; skipped and dead-lettered: ${metrics}`
       )
     ),
     Effect.ignore
