@@ -13,13 +13,15 @@ export const describeUrl = (url: string): string => {
 }
 
 /**
- * A node frozen mid-turn (SIGSTOP, a stalled VM) keeps its transaction open and with it the share
- * lock on its partition's fence row, so the node taking the partition over would wait for it in
- * `claimFence` for as long as the freeze lasts. The server ends such a session after this long;
- * turns keep no transaction idle anywhere near it (their statements run back to back), and it is
- * below the lease TTL, so by the time a lease has expired the frozen turn's locks are gone.
+ * A node frozen mid-turn (SIGSTOP, a stalled VM, a network partition) keeps its transaction open
+ * and with it the share lock on its partition's fence row, so the node taking the partition over
+ * would wait in `claimFence` for as long as the freeze lasts (over a partition, until TCP
+ * keepalive gives up: hours). The server ends such a session after this long. Not shorter: when
+ * PostgreSQL itself stalls, every open transaction looks idle to it on resume, and a session the
+ * server ends can crash postgres.js (a write scheduled on a socket already gone: porsager/postgres
+ * #1154, fix unmerged), so a brief database stall must not end sessions.
  */
-const idleInTransactionMillis = 10_000
+const idleInTransactionMillis = 30_000
 
 /**
  * PostgreSQL through postgres.js: migrations first on their own connection, then a fixed pool,
