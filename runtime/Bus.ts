@@ -59,11 +59,6 @@ export interface StreamSpec {
   readonly maxAge?: Duration.DurationInput
 }
 
-export interface ConsumerListing {
-  readonly name: string
-  readonly filterSubject: string
-}
-
 export interface ConsumerSpec {
   readonly stream: string
   /** Durable name, e.g. `conv-p07-e42`. */
@@ -164,8 +159,12 @@ export interface BusShape {
   ) => Effect.Effect<PublishAck, BusTimeout | BusError>
   /** Creates the durable pull consumer (or keeps an identical one). */
   readonly ensureConsumer: (spec: ConsumerSpec) => Effect.Effect<void, BusError>
-  /** The durable consumers of a stream now: name and filter. */
-  readonly consumers: (stream: string) => Effect.Effect<ReadonlyArray<ConsumerListing>, BusError>
+  /**
+   * Names of a stream's durable consumers, every one the cluster has assigned — also one whose
+   * leader does not answer, which a full listing leaves out (and which still blocks an
+   * overlapping filter on a workqueue stream).
+   */
+  readonly consumerNames: (stream: string) => Effect.Effect<ReadonlyArray<string>, BusError>
   /** Deletes a durable consumer; absent is fine. Un-acked messages become deliverable to the next consumer. */
   readonly deleteConsumer: (stream: string, name: string) => Effect.Effect<void, BusError>
   /**

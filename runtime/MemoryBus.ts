@@ -58,7 +58,7 @@ export const make = (): BusShape => {
     publishDurable,
     ensureConsumer: consumers.ensureConsumer,
     deleteConsumer: consumers.deleteConsumer,
-    consumers: consumers.consumers,
+    consumerNames: consumers.consumerNames,
     consume: (stream, consumer) => consumers.consume(stream, consumer),
     kv: kv.kv,
     deleteKv: kv.deleteKv

@@ -10,7 +10,7 @@ import {
 } from "@nats-io/jetstream"
 import type { Msg } from "@nats-io/transport-node"
 import { connect } from "@nats-io/transport-node"
-import { Effect, Layer, Queue, Stream, Take } from "effect"
+import { Effect, Layer, Queue, Schema, Stream, Take } from "effect"
 import type { BusError, BusMessage, BusShape, ConsumerGone, Delivery, StreamSpec } from "./Bus.ts"
 import { Bus, BusTimeout } from "./Bus.ts"
 import { duplicateWindowMillis, millis, nanos } from "./internal/busDurations.ts"
@@ -23,6 +23,16 @@ export interface NatsBusOptions {
   /** Connection name, shown by the server (monitoring, `nats-server` logs). */
   readonly name: string
 }
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** A page of `$JS.API.CONSUMER.NAMES` (nats.js has no call for it). */
+const ConsumerNamesPage = Schema.Struct({
+  total: Schema.optional(Schema.Number),
+  consumers: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+  error: Schema.optional(Schema.Struct({ code: Schema.Number, description: Schema.String }))
+})
 
 const streamConfig = (spec: StreamSpec): Partial<StreamConfig> & { readonly name: string } => ({
   name: spec.name,
@@ -188,13 +198,22 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
           deliver_policy: DeliverPolicy.All
         })
       ).pipe(Effect.asVoid),
-    consumers: (stream) =>
-      tryNats({ operation: "consumers", stream }, async () => {
-        const listed: Array<{ name: string; filterSubject: string }> = []
-        for await (const info of jsm.consumers.list(stream)) {
-          listed.push({ name: info.name, filterSubject: info.config.filter_subject ?? "" })
+    consumerNames: (stream) =>
+      tryNats({ operation: "consumerNames", stream }, async () => {
+        // The NAMES API, not LIST: in a cluster LIST asks each consumer's leader and leaves out
+        // those that do not answer, while NAMES reads the assignments.
+        const names: Array<string> = []
+        for (;;) {
+          const reply = await nc.request(
+            `$JS.API.CONSUMER.NAMES.${stream}`,
+            encoder.encode(JSON.stringify({ offset: names.length }))
+          )
+          const page = Schema.decodeUnknownSync(ConsumerNamesPage)(JSON.parse(decoder.decode(reply.data)))
+          if (page.error !== undefined) throw new Error(`${page.error.description} (${page.error.code})`)
+          const found = page.consumers ?? []
+          names.push(...found)
+          if (found.length === 0 || names.length >= (page.total ?? 0)) return names
         }
-        return listed
       }),
     deleteConsumer: (stream, name) =>
       tryNats({ operation: "deleteConsumer", stream }, () =>

@@ -71,15 +71,16 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     // in order, and fails the old owners' pulls and acks. Every one, not only the last fence
     // epoch's: an earlier takeover whose delete timed out (a NATS election) leaves one behind, and
     // a workqueue stream refuses a second consumer on the same filter for as long as it exists.
-    const older = yield* Effect.either(bus.consumers(stream))
+    const older = yield* Effect.either(bus.consumerNames(stream))
     if (older._tag === "Left") return `consumers not listed: ${older.left.message}`
+    const ofThisPartition = consumer.slice(0, consumer.lastIndexOf("-e") + 2)
     for (const other of older.right) {
-      const otherEpoch = epochOfConsumer(other.name)
-      if (other.filterSubject !== filterSubject || other.name === consumer) continue
-      if (otherEpoch !== undefined && otherEpoch > epoch) return `a newer owner's consumer exists: ${other.name}`
-      const deleted = yield* Effect.either(bus.deleteConsumer(stream, other.name))
+      if (!other.startsWith(ofThisPartition) || other === consumer) continue
+      const otherEpoch = epochOfConsumer(other)
+      if (otherEpoch !== undefined && otherEpoch > epoch) return `a newer owner's consumer exists: ${other}`
+      const deleted = yield* Effect.either(bus.deleteConsumer(stream, other))
       if (deleted._tag === "Left") return `older consumer not deleted: ${deleted.left.message}`
-      yield* Effect.logInfo(`deleted an older owner's consumer ${other.name}`)
+      yield* Effect.logInfo(`deleted an older owner's consumer ${other}`)
     }
     const ready = yield* Effect.either(
       bus.ensureConsumer({

@@ -1,5 +1,5 @@
 import { Clock, Deferred, Effect, Option, Stream } from "effect"
-import type { ConsumerListing, ConsumerSpec, Delivery } from "../Bus.ts"
+import type { ConsumerSpec, Delivery } from "../Bus.ts"
 import { BusError, ConsumerGone } from "../Bus.ts"
 import { millis } from "./busDurations.ts"
 import type { ConsumerState, MemoryStreams, StoredMessage, StreamState } from "./memoryStreams.ts"
@@ -103,7 +103,7 @@ const next = Effect.fnUntraced(function* (consumer: ConsumerState) {
 export interface MemoryConsumers {
   readonly ensureConsumer: (spec: ConsumerSpec) => Effect.Effect<void, BusError>
   readonly deleteConsumer: (stream: string, name: string) => Effect.Effect<void, BusError>
-  readonly consumers: (stream: string) => Effect.Effect<ReadonlyArray<ConsumerListing>, BusError>
+  readonly consumerNames: (stream: string) => Effect.Effect<ReadonlyArray<string>, BusError>
   readonly consume: (stream: string, consumer: string) => Stream.Stream<Delivery, BusError | ConsumerGone>
 }
 
@@ -155,15 +155,13 @@ export const makeMemoryConsumers = ({ streams }: MemoryStreams): MemoryConsumers
       })
     )
 
-  const consumers = (streamName: string) =>
+  const consumerNames = (streamName: string) =>
     Effect.suspend(() => {
       const stream = streams.get(streamName)
       return stream === undefined
-        ? Effect.fail(new BusError({ operation: "consumers", message: `${streamName}: stream not found` }))
-        : Effect.succeed(
-            [...stream.consumers.values()].map((c) => ({ name: c.spec.name, filterSubject: c.spec.filterSubject }))
-          )
+        ? Effect.fail(new BusError({ operation: "consumerNames", message: `${streamName}: stream not found` }))
+        : Effect.succeed([...stream.consumers.keys()])
     })
 
-  return { ensureConsumer, deleteConsumer, consumers, consume }
+  return { ensureConsumer, deleteConsumer, consumerNames, consume }
 }

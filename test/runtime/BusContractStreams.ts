@@ -12,22 +12,15 @@ export const streamTests = (test: ContractTest): void => {
       yield* bus.ensureConsumer(c)
     }))
 
-  test("consumers lists a stream's durable consumers with their filters", ({ bus, stream, consumer, prefix: p }) =>
+  test("consumerNames names a stream's durable consumers", ({ bus, stream, consumer, prefix: p }) =>
     Effect.gen(function* () {
       const spec = yield* stream()
-      assert.deepStrictEqual(yield* bus.consumers(spec.name), [])
+      assert.deepStrictEqual(yield* bus.consumerNames(spec.name), [])
       yield* consumer(spec, { name: "part1-e4", filterSubject: `${p}.1.*` })
       yield* consumer(spec, { name: "part2-e9", filterSubject: `${p}.2.*` })
-      const listed = [...(yield* bus.consumers(spec.name))].sort((a, b) => a.name.localeCompare(b.name))
-      assert.deepStrictEqual(listed, [
-        { name: "part1-e4", filterSubject: `${p}.1.*` },
-        { name: "part2-e9", filterSubject: `${p}.2.*` }
-      ])
+      assert.deepStrictEqual([...(yield* bus.consumerNames(spec.name))].sort(), ["part1-e4", "part2-e9"])
       yield* bus.deleteConsumer(spec.name, "part1-e4")
-      assert.deepStrictEqual(
-        (yield* bus.consumers(spec.name)).map((c) => c.name),
-        ["part2-e9"]
-      )
+      assert.deepStrictEqual(yield* bus.consumerNames(spec.name), ["part2-e9"])
     }))
 
   test("ensureStream on an existing stream applies the new limits and keeps the messages", (ctx) =>
