@@ -10,6 +10,9 @@ import { type BusError, BusTimeout, type Kv } from "./Bus.ts"
  * placement (rendezvous hashing) decides which partitions are whose (RUNTIME.md §6.4 step 1).
  */
 
+/** Which of the members a key belongs to (rendezvous hashing): the same answer on every node with the same view. */
+export { winner } from "./internal/rendezvous.ts"
+
 /** A node's heartbeat entry, as stored in the bucket (JSON). */
 export const NodeInfo = Schema.Struct({
   id: Schema.String,
