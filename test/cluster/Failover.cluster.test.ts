@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, type Scope } from "effect"
 import * as Cluster from "../support/Cluster.ts"
 import * as ClusterAudit from "../support/ClusterAudit.ts"
 import * as ClusterLoad from "../support/ClusterLoad.ts"
@@ -44,109 +44,94 @@ layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3, env: { RUNTIME_AUDIT: "
   timeout: 180_000,
   excludeTestServices: true
 })("a 3-node cluster", (it) => {
-  it.scoped(
+  /**
+   * One scenario on the shared cluster: every node running first (a previous scenario may have
+   * left one stopped), and every node's recent log lines printed when it fails.
+   */
+  const scenario = <A, E>(name: string, body: (cluster: Cluster.Cluster) => Effect.Effect<A, E, Scope.Scope>) =>
+    it.scoped(
+      name,
+      () =>
+        Effect.flatMap(ClusterTag, (cluster) =>
+          Cluster.withNodeLogsOnFailure(cluster, Effect.zipRight(allUp(cluster), body(cluster)))
+        ),
+      300_000
+    )
+
+  scenario(
     "SIGKILL of one node mid-load: its partitions resume elsewhere, nothing lost, duplicated or reordered",
-    () =>
-      Effect.flatMap(ClusterTag, (cluster) =>
-        Cluster.withNodeLogsOnFailure(
-          cluster,
-          Effect.gen(function* () {
-            const victim = cluster.nodes[1]!
-            const result = yield* loadChecked(cluster, "kill", Effect.delay(victim.signal("SIGKILL"), "3 seconds"))
-            // The victim's customers wait longest: their messages sit until its partitions move.
-            const gap = Math.max(...result.latencies)
-            yield* Effect.log(
-              `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; failover gap (longest wait for a reply) ${gap} ms; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
-            )
-            // Lease TTL (15 s) + takeover and activation; a wait beyond that means a partition was stuck.
-            assert.isBelow(gap, 45_000)
-          })
+    (cluster) =>
+      Effect.gen(function* () {
+        const victim = cluster.nodes[1]!
+        const result = yield* loadChecked(cluster, "kill", Effect.delay(victim.signal("SIGKILL"), "3 seconds"))
+        // The victim's customers wait longest: their messages sit until its partitions move.
+        const gap = Math.max(...result.latencies)
+        yield* Effect.log(
+          `SIGKILL: ${result.sent} messages in ${result.seconds.toFixed(1)} s; failover gap (longest wait for a reply) ${gap} ms; longest silence ${result.longestSilence} ms; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms; ${cluster.retries()} webhook retries`
         )
-      ),
-    300_000
+        // Lease TTL (15 s) + takeover and activation; a wait beyond that means a partition was stuck.
+        assert.isBelow(gap, 45_000)
+      })
   )
 
-  it.scoped(
+  scenario(
     "SIGKILL of the NATS server leading the conversation stream, restarted later: nothing lost or duplicated",
-    () =>
-      Effect.flatMap(ClusterTag, (cluster) =>
-        Cluster.withNodeLogsOnFailure(
+    (cluster) =>
+      Effect.gen(function* () {
+        const leader = yield* Cluster.streamLeader(cluster, "conv")
+        const before = cluster.retries()
+        const result = yield* loadChecked(
           cluster,
+          "natskill",
           Effect.gen(function* () {
-            yield* allUp(cluster)
-            const leader = yield* Cluster.streamLeader(cluster, "conv")
-            const before = cluster.retries()
-            const result = yield* loadChecked(
-              cluster,
-              "natskill",
-              Effect.gen(function* () {
-                yield* Effect.sleep("2 seconds")
-                yield* leader.kill("SIGKILL")
-                yield* Effect.sleep("8 seconds")
-                yield* leader.restart()
-              })
-            )
-            yield* Effect.log(
-              `NATS leader ${leader.name} killed: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; ${cluster.retries() - before} webhook retries (503 or refused)`
-            )
+            yield* Effect.sleep("2 seconds")
+            yield* leader.kill("SIGKILL")
+            yield* Effect.sleep("8 seconds")
+            yield* leader.restart()
           })
         )
-      ),
-    300_000
+        yield* Effect.log(
+          `NATS leader ${leader.name} killed: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms; ${cluster.retries() - before} webhook retries (503 or refused)`
+        )
+      })
   )
 
-  it.scoped(
+  scenario(
     "SIGSTOP of a node past its lease TTL, then SIGCONT: the others take over and its late work changes nothing",
-    () =>
-      Effect.flatMap(ClusterTag, (cluster) =>
-        Cluster.withNodeLogsOnFailure(
+    (cluster) =>
+      Effect.gen(function* () {
+        const paused = cluster.nodes[0]!
+        const result = yield* loadChecked(
           cluster,
+          "pause",
           Effect.gen(function* () {
-            yield* allUp(cluster)
-            const paused = cluster.nodes[0]!
-            const result = yield* loadChecked(
-              cluster,
-              "pause",
-              Effect.gen(function* () {
-                yield* Effect.sleep("2 seconds")
-                yield* paused.signal("SIGSTOP")
-                yield* Effect.sleep("20 seconds")
-                yield* paused.signal("SIGCONT")
-              })
-            )
-            // The paused node survives its wake-up and serves again.
-            const ready = yield* Effect.promise(() => fetch(`${paused.url}/readyz`).then((r) => r.status))
-            assert.strictEqual(ready, 200)
-            assert.isUndefined(paused.process()?.exitStatus())
-            yield* Effect.log(
-              `SIGSTOP 20 s: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
-            )
+            yield* Effect.sleep("2 seconds")
+            yield* paused.signal("SIGSTOP")
+            yield* Effect.sleep("20 seconds")
+            yield* paused.signal("SIGCONT")
           })
         )
-      ),
-    300_000
+        // The paused node survives its wake-up and serves again.
+        const ready = yield* Effect.promise(() => fetch(`${paused.url}/readyz`).then((r) => r.status))
+        assert.strictEqual(ready, 200)
+        assert.isUndefined(paused.process()?.exitStatus())
+        yield* Effect.log(
+          `SIGSTOP 20 s: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
+        )
+      })
   )
 
-  it.scoped(
-    "a rolling restart of every node with SIGTERM loses and duplicates nothing",
-    () =>
-      Effect.flatMap(ClusterTag, (cluster) =>
-        Cluster.withNodeLogsOnFailure(
-          cluster,
-          Effect.gen(function* () {
-            yield* allUp(cluster)
-            const rolling = Effect.forEach(
-              cluster.nodes,
-              (node) => Effect.zipRight(Effect.sleep("2 seconds"), Effect.zipRight(node.stop(), node.start())),
-              { discard: true }
-            )
-            const result = yield* loadChecked(cluster, "roll", rolling)
-            yield* Effect.log(
-              `rolling restart: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
-            )
-          })
-        )
-      ),
-    300_000
+  scenario("a rolling restart of every node with SIGTERM loses and duplicates nothing", (cluster) =>
+    Effect.gen(function* () {
+      const rolling = Effect.forEach(
+        cluster.nodes,
+        (node) => Effect.zipRight(Effect.sleep("2 seconds"), Effect.zipRight(node.stop(), node.start())),
+        { discard: true }
+      )
+      const result = yield* loadChecked(cluster, "roll", rolling)
+      yield* Effect.log(
+        `rolling restart: ${result.sent} messages in ${result.seconds.toFixed(1)} s; longest silence ${result.longestSilence} ms`
+      )
+    })
   )
 })
