@@ -42,7 +42,11 @@ const program = Effect.gen(function* () {
     AuthConfig.layer(config.auth),
     AppleConfig.layer(apple.config)
   )
-  const runtime = { streamMaxMsgs: config.runtime.streamMaxMsgs, streamMaxBytes: config.runtime.streamMaxBytes }
+  const runtime = {
+    streamMaxMsgs: config.runtime.streamMaxMsgs,
+    streamMaxBytes: config.runtime.streamMaxBytes,
+    streamHighWater: config.runtime.streamHighWater
+  }
   return yield* Layer.launch(Node.layer({ ...apple.nodeOptions, runtime }).pipe(Layer.provide(infra)))
 })
 

@@ -15,6 +15,7 @@ import { defaultOptions, type Protocol } from "./Actor.ts"
 import { names as makeNames, partitionOf } from "./Address.ts"
 import { Bus, type BusError, type BusMessage, type BusTimeout, type NoResponders, type PublishAck } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
+import { withHighWater } from "./internal/admission.ts"
 import { millis } from "./internal/busDurations.ts"
 import { LiveActors } from "./internal/liveActors.ts"
 import * as Sweeps from "./internal/sweeps.ts"
@@ -102,6 +103,8 @@ export interface SystemSettings extends PartitionSettings {
   readonly placement?: PlacementSettings
   readonly streamMaxBytes: number
   readonly streamMaxMsgs: number
+  /** Share of the bounds at which this node refuses durable publishes to a kind's stream. */
+  readonly streamHighWater: number
 }
 
 export const defaultSettings: SystemSettings = {
@@ -115,7 +118,8 @@ export const defaultSettings: SystemSettings = {
   leaseTtl: "15 seconds",
   lease: { renewEvery: 5_000, selfFenceAfter: 10_000, retryAcquireEvery: 2_000 },
   streamMaxBytes: runtimeDefaults.streamMaxBytes,
-  streamMaxMsgs: runtimeDefaults.streamMaxMsgs
+  streamMaxMsgs: runtimeDefaults.streamMaxMsgs,
+  streamHighWater: runtimeDefaults.streamHighWater
 }
 
 const encoder = new TextEncoder()
@@ -144,8 +148,18 @@ export const layer = <R>(
     Effect.gen(function* () {
       const settings = { ...defaultSettings, ...overrides }
       const config = yield* RuntimeConfig
-      const bus = yield* Bus
       const names = makeNames(config.subjectPrefix)
+      // Everything this runtime publishes to an actor stream (tells, outbox relays, timers) stops
+      // at the stream's high-water mark, short of the server's bound.
+      const bus = withHighWater(
+        yield* Bus,
+        kinds.map((kind) => ({
+          stream: names.stream(kind.name),
+          subjectPrefix: names.streamSubjects(kind.name).replace(/(\.\*)+$/, "."),
+          messages: Math.max(1, Math.floor(settings.streamMaxMsgs * settings.streamHighWater)),
+          bytes: Math.max(1, Math.floor(settings.streamMaxBytes * settings.streamHighWater))
+        }))
+      )
       const ttl = millis(settings.leaseTtl)
       // Membership lapses before a dead node's leases do, so its partitions have a winner by the time they free up.
       const membershipSettings = settings.membership ?? {
@@ -223,7 +237,7 @@ export const layer = <R>(
             owned,
             live,
             sweeps
-          }).pipe(Effect.forkScoped)
+          }).pipe(Effect.provideService(Bus, bus), Effect.forkScoped)
         }
       }
       if (placement.mode === "rendezvous") yield* logRebalances({ kinds, membership, owned }).pipe(Effect.forkScoped)

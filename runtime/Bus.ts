@@ -59,6 +59,12 @@ export interface StreamSpec {
   readonly maxAge?: Duration.DurationInput
 }
 
+/** What a stream holds now (as its leader reports it). */
+export interface StreamState {
+  readonly messages: number
+  readonly bytes: number
+}
+
 export interface ConsumerSpec {
   readonly stream: string
   /** Durable name, e.g. `conv-p07-e42`. */
@@ -128,7 +134,8 @@ export interface Kv {
   readonly put: (key: string, value: Uint8Array) => Effect.Effect<number, BusError>
   /** Deletes; with `revision`, only if the key is still at that revision. */
   readonly delete: (key: string, revision?: number) => Effect.Effect<void, KvConflict | BusError>
-  readonly keys: Effect.Effect<ReadonlyArray<string>, BusError>
+  /** Every key's latest entry, deleted and expired ones left out. */
+  readonly entries: Effect.Effect<ReadonlyArray<KvEntry>, BusError>
 }
 
 export interface BusShape {
@@ -151,6 +158,8 @@ export interface BusShape {
   /** Creates the stream or updates it to `spec`; idempotent. */
   readonly ensureStream: (spec: StreamSpec) => Effect.Effect<void, BusError>
   readonly deleteStream: (name: string) => Effect.Effect<void, BusError>
+  /** How many messages and bytes the stream holds now. */
+  readonly streamState: (name: string) => Effect.Effect<StreamState, BusError>
   /** Publishes to a stream and waits for the store's acknowledgement. */
   readonly publishDurable: (
     subject: string,

@@ -55,6 +55,12 @@ export const make = (): BusShape => {
     request: core.request,
     ensureStream: streams.ensureStream,
     deleteStream: streams.deleteStream,
+    streamState: (name) => {
+      const stream = streams.streams.get(name)
+      return stream === undefined || stream.deleted
+        ? Effect.fail(new BusError({ operation: "streamState", message: `stream ${name} not found` }))
+        : Effect.succeed({ messages: stream.messages.length, bytes: stream.bytes })
+    },
     publishDurable,
     ensureConsumer: consumers.ensureConsumer,
     deleteConsumer: consumers.deleteConsumer,

@@ -175,6 +175,10 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
       tryNats({ operation: "deleteStream", stream: name }, () =>
         jsm.streams.delete(name).then(() => {}, ignoreNotFound)
       ),
+    streamState: (name) =>
+      tryNats({ operation: "streamState", stream: name }, () => jsm.streams.info(name)).pipe(
+        Effect.map((info) => ({ messages: info.state.messages, bytes: info.state.bytes }))
+      ),
     publishDurable: (subject, data, publishOptions) =>
       tryNats(
         { operation: "publishDurable", subject },

@@ -28,6 +28,12 @@ export interface RuntimeConfigShape {
    */
   readonly streamMaxMsgs: number
   readonly streamMaxBytes: number
+  /**
+   * Share of those bounds at which publishers refuse new messages themselves (the webhook answers
+   * 503), so the server's own bound is never reached: nats-server 2.9 can lose acknowledged
+   * messages of a clustered stream that reaches it (`runtime/internal/admission.ts`).
+   */
+  readonly streamHighWater: number
 }
 
 export class RuntimeConfig extends Context.Tag("parley/runtime/RuntimeConfig")<RuntimeConfig, RuntimeConfigShape>() {}
@@ -41,7 +47,8 @@ export const defaults: RuntimeConfigShape = {
   placement: "rendezvous",
   auditTurns: false,
   streamMaxMsgs: 1_000_000,
-  streamMaxBytes: 256 * 1024 * 1024
+  streamMaxBytes: 256 * 1024 * 1024,
+  streamHighWater: 0.9
 }
 
 const natsUrl = /^(nats|tls|ws|wss):\/\/[^\s,]+$/
@@ -116,6 +123,13 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
     Config.withDefault(defaults.streamMaxBytes),
     Config.withDescription(
       "Bytes each actor kind's stream holds at most; past it new messages are refused (the webhook answers 503)"
+    )
+  ),
+  streamHighWater: Config.number("STREAM_HIGH_WATER").pipe(
+    Config.validate({ message: "must be above 0 and at most 1", validation: (x) => x > 0 && x <= 1 }),
+    Config.withDefault(defaults.streamHighWater),
+    Config.withDescription(
+      "Share of STREAM_MAX_MSGS/STREAM_MAX_BYTES at which new messages are refused before the stream is full (default 0.9; the gap must cover what all nodes publish in 200 ms)"
     )
   )
 })

@@ -89,4 +89,18 @@ describe("configuration", () => {
       assert.match(ConfigProblem.describe(notANumber), /^STREAM_MAX_BYTES: /)
     })
   )
+
+  it.effect("STREAM_HIGH_WATER is the share of those bounds where publishers stop, above 0 and at most 1", () =>
+    Effect.gen(function* () {
+      assert.strictEqual((yield* RuntimeConfig.config.pipe(withEnv({}))).streamHighWater, 0.9)
+      assert.strictEqual(
+        (yield* RuntimeConfig.config.pipe(withEnv({ STREAM_HIGH_WATER: "0.02" }))).streamHighWater,
+        0.02
+      )
+      for (const value of ["0", "1.5", "-0.1"]) {
+        const problem = yield* Effect.flip(RuntimeConfig.config.pipe(withEnv({ STREAM_HIGH_WATER: value })))
+        assert.strictEqual(ConfigProblem.describe(problem), "STREAM_HIGH_WATER: must be above 0 and at most 1")
+      }
+    })
+  )
 })

@@ -23,6 +23,23 @@ export const streamTests = (test: ContractTest): void => {
       assert.deepStrictEqual(yield* bus.consumerNames(spec.name), ["part2-e9"])
     }))
 
+  test("streamState counts what a stream holds; an acknowledged message leaves a workqueue stream", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream()
+      assert.deepStrictEqual(yield* bus.streamState(spec.name), { messages: 0, bytes: 0 })
+      yield* bus.publishDurable(`${p}.1.a`, bytes("m1"))
+      yield* bus.publishDurable(`${p}.2.a`, bytes("m2"))
+      const held = yield* bus.streamState(spec.name)
+      assert.strictEqual(held.messages, 2)
+      assert.isAbove(held.bytes, 0)
+      const { deliveries } = yield* pull(bus, yield* ctx.consumer(spec))
+      const [first] = yield* takeN(deliveries, 1)
+      yield* first!.ack
+      assert.strictEqual((yield* bus.streamState(spec.name)).messages, 1)
+      assert.strictEqual((yield* Effect.flip(bus.streamState(`${spec.name}_NONE`)))._tag, "BusError")
+    }))
+
   test("ensureStream on an existing stream applies the new limits and keeps the messages", (ctx) =>
     Effect.gen(function* () {
       const { bus, prefix: p } = ctx
