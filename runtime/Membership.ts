@@ -94,20 +94,17 @@ export const join = (args: {
     )
     yield* beat
 
-    // Membership is the key listing (served by the bucket's leader); the entries are read with
-    // direct gets, which a lagging replica may answer "absent" for a key just written, so a
-    // missing entry keeps the node's previous info rather than dropping the node.
+    // Membership is the bucket's entries: keys from the stream's subjects (its leader's answer),
+    // values by direct gets, which a lagging replica may answer "absent" for a key just written,
+    // so a member whose entry was not read keeps its previous info.
     const infos = new Map<string, NodeInfo>()
     const list = Effect.gen(function* () {
-      const keys = yield* kv.keys
-      const entries = yield* Effect.forEach(keys, (key) => Effect.option(kv.get(key)), { concurrency: 8 })
+      const entries = yield* kv.entries
       for (const entry of entries) {
-        const found = Option.flatten(entry)
-        if (Option.isNone(found)) continue
-        const decoded = Schema.decodeUnknownOption(NodeInfoJson)(decoder.decode(found.value.value))
-        if (Option.isSome(decoded) && decoded.value.id === found.value.key) infos.set(found.value.key, decoded.value)
+        const decoded = Schema.decodeUnknownOption(NodeInfoJson)(decoder.decode(entry.value))
+        if (Option.isSome(decoded) && decoded.value.id === entry.key) infos.set(entry.key, decoded.value)
       }
-      return keys
+      return entries.map((entry) => entry.key)
     })
 
     const view = yield* Ref.make(viewOf([self, ...(yield* list)]))
@@ -117,13 +114,13 @@ export const join = (args: {
     let left = false
 
     const refresh = Effect.gen(function* () {
-      // A key listing rides an ordered consumer, which can hang while a NATS server dies or this
-      // process is paused; a frozen view would keep a dead node's partitions placed on it.
+      // A listing can hang while a NATS server dies or this process is paused; a frozen view would
+      // keep a dead node's partitions placed on it.
       const listed = new Set(
         yield* list.pipe(
           Effect.timeoutFail({
             duration: settings.refreshEvery * 5,
-            onTimeout: () => new BusTimeout({ operation: "kv.keys", subject: kv.bucket })
+            onTimeout: () => new BusTimeout({ operation: "kv.entries", subject: kv.bucket })
           })
         )
       )

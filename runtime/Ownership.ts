@@ -217,11 +217,8 @@ export interface Holding {
 /** Every lease in the bucket now: which node holds which partition under which epoch. */
 export const readLeases = (leases: Kv): Effect.Effect<ReadonlyArray<Holding>, BusError> =>
   Effect.gen(function* () {
-    const keys = yield* leases.keys
-    const entries = yield* Effect.forEach(keys, (key) => leases.get(key), { concurrency: 16 })
-    return entries.flatMap((entry) => {
-      if (Option.isNone(entry)) return []
-      const { key, value, revision } = entry.value
+    const entries = yield* leases.entries
+    return entries.flatMap(({ key, value, revision }) => {
       const dot = key.lastIndexOf(".")
       const partition = Number(key.slice(dot + 1))
       const decoded = Schema.decodeUnknownOption(LeaseValue)(decoder.decode(value))

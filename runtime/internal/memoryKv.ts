@@ -82,8 +82,12 @@ export const makeMemoryKv = (): MemoryKv => {
       }
       write(bucket, now, key, new Uint8Array(), true)
     }),
-    keys: open(name, "keys").pipe(
-      Effect.map(({ bucket }) => [...bucket.latest].filter(([, entry]) => !entry.deleted).map(([key]) => key))
+    entries: open(name, "entries").pipe(
+      Effect.map(({ bucket }) =>
+        [...bucket.latest]
+          .filter(([, entry]) => !entry.deleted)
+          .map(([key, entry]) => ({ key, value: entry.value, revision: entry.revision }))
+      )
     )
   })
 

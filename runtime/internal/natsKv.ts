@@ -9,10 +9,11 @@ import { ignoreNotFound, tryNats } from "./natsErrors.ts"
 
 const streamOf = (bucket: string): string => `KV_${bucket}`
 
-const handle = (bucket: string, kv: KV): Kv => {
+const handle = (bucket: string, kv: KV, jsm: JetStreamManager): Kv => {
+  const subjectPrefix = `$KV.${bucket}.`
   const context = (operation: string, key?: string) =>
     key === undefined ? { operation: `kv.${operation}`, bucket } : { operation: `kv.${operation}`, bucket, key }
-  return {
+  const self: Kv = {
     bucket,
     get: (key) =>
       tryNats(context("get", key), () => kv.get(key)).pipe(
@@ -31,12 +32,22 @@ const handle = (bucket: string, kv: KV): Kv => {
       tryNats(context("delete", key), () => kv.delete(key, revision === undefined ? {} : { previousSeq: revision }), [
         "KvConflict"
       ]),
-    keys: tryNats(context("keys"), async () => {
-      const keys: Array<string> = []
-      for await (const key of await kv.keys()) keys.push(key)
-      return keys
-    })
+    // The keys from the stream's subject counts (one request), not `kv.keys()`: that opens an
+    // ordered consumer per listing, and listings cut short by a timeout left dozens of them behind.
+    entries: tryNats(context("entries"), () =>
+      jsm.streams.info(streamOf(bucket), { subjects_filter: `${subjectPrefix}>` })
+    ).pipe(
+      Effect.flatMap((info) =>
+        Effect.forEach(
+          Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(subjectPrefix.length)),
+          (key) => self.get(key),
+          { concurrency: 16 }
+        )
+      ),
+      Effect.map((found) => found.flatMap(Option.toArray))
+    )
   }
+  return self
 }
 
 /**
@@ -60,7 +71,7 @@ export const openKv = (nc: NatsConnection, jsm: JetStreamManager, spec: KvSpec):
         duplicate_window: maxAge > 0 ? Math.min(window, maxAge) : window
       })
     }
-    return handle(spec.bucket, kv)
+    return handle(spec.bucket, kv, jsm)
   })
 
 export const deleteKv = (jsm: JetStreamManager, bucket: string) =>

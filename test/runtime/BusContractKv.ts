@@ -20,12 +20,19 @@ export const kvTests = (test: ContractTest): void => {
       assert.strictEqual(staleDelete._tag, "KvConflict")
       yield* kv.delete("lease", r2)
       assert.isTrue(Option.isNone(yield* kv.get("lease")))
-      assert.deepStrictEqual(yield* kv.keys, [])
+      assert.deepStrictEqual(yield* kv.entries, [])
       const r3 = yield* kv.create("lease", bytes("node-b"))
       assert.isAbove(r3, r2)
       const r4 = yield* kv.put("other", bytes("x"))
       assert.isAbove(r4, r3)
-      assert.deepStrictEqual([...(yield* kv.keys)].sort(), ["lease", "other"])
+      const entries = [...(yield* kv.entries)].sort((a, b) => a.key.localeCompare(b.key))
+      assert.deepStrictEqual(
+        entries.map((e) => [e.key, text(e.value), e.revision]),
+        [
+          ["lease", "node-b", r3],
+          ["other", "x", r4]
+        ]
+      )
       assert.isTrue(Option.isNone(yield* kv.get("missing")))
     }))
 
