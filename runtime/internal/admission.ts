@@ -1,4 +1,4 @@
-import { Clock, Deferred, Effect, FiberId } from "effect"
+import { Clock, Deferred, type Duration, Effect, FiberId } from "effect"
 import { BusError, type BusShape, type StreamState } from "../Bus.ts"
 
 /**
@@ -34,7 +34,12 @@ interface Gauge {
  * together can pass the mark by what they publish within `fresh`: the gap up to the server's bound
  * must cover that. A reading that fails admits (the publish itself then tells the truth).
  */
-export const withHighWater = (bus: BusShape, marks: ReadonlyArray<HighWater>, fresh = 200): BusShape => {
+export const withHighWater = (
+  bus: BusShape,
+  marks: ReadonlyArray<HighWater>,
+  fresh = 200,
+  readTimeout: Duration.DurationInput = "1 second"
+): BusShape => {
   const gauges = marks.map(
     (mark): Gauge => ({ mark, reading: undefined, readAt: 0, admittedSince: 0, reading$: undefined })
   )
@@ -48,6 +53,8 @@ export const withHighWater = (bus: BusShape, marks: ReadonlyArray<HighWater>, fr
       gauge.reading$ = pending
       return bus.streamState(gauge.mark.stream).pipe(
         Effect.map((state): StreamState | undefined => state),
+        // A slow answer (an election) must not hold the publish past its own timeout.
+        Effect.timeout(readTimeout),
         Effect.orElseSucceed(() => undefined),
         Effect.tap((state) =>
           Effect.map(Clock.currentTimeMillis, (now) => {

@@ -72,4 +72,14 @@ describe("stream high-water mark", () => {
       assert.include((yield* Effect.flip(bus.publishDurable("hw.9.a", bytes("m9")))).message, "high-water")
     })
   )
+
+  it.effect("admits when the stream's count cannot be read: the publish itself then tells", () =>
+    Effect.gen(function* () {
+      const inner = MemoryBus.make()
+      yield* inner.ensureStream(spec("HW", "hw"))
+      const bus = withHighWater(inner, [{ stream: "NOT_THERE", subjectPrefix: "hw.", messages: 1, bytes: 1 }])
+      for (const n of [1, 2, 3]) yield* bus.publishDurable(`hw.${n}.a`, bytes(`m${n}`))
+      assert.strictEqual((yield* inner.streamState("HW")).messages, 3)
+    })
+  )
 })
