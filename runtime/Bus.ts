@@ -174,14 +174,6 @@ export interface BusShape {
    * overlapping filter on a workqueue stream).
    */
   readonly consumerNames: (stream: string) => Effect.Effect<ReadonlyArray<string>, BusError>
-  /**
-   * Asks the stream's leader to hand leadership to another replica. A leader can keep a consumer
-   * the cluster has deleted (seen on nats-server 2.9 after a restart during an election); a new
-   * leader builds its consumers from the cluster's assignments. Fails where there is no other
-   * replica (one server, R1, the in-process bus). A stream stepped down within the last 30 s is
-   * left as it is (the call succeeds): every partition stuck behind the same leader asks.
-   */
-  readonly stepDownStream: (stream: string) => Effect.Effect<void, BusError>
   /** Deletes a durable consumer; absent is fine. Un-acked messages become deliverable to the next consumer. */
   readonly deleteConsumer: (stream: string, name: string) => Effect.Effect<void, BusError>
   /**

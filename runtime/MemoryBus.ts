@@ -65,10 +65,6 @@ export const make = (): BusShape => {
     ensureConsumer: consumers.ensureConsumer,
     deleteConsumer: consumers.deleteConsumer,
     consumerNames: consumers.consumerNames,
-    stepDownStream: (stream) =>
-      Effect.fail(
-        new BusError({ operation: "stepDownStream", message: `${stream}: one copy in process, no leader to change` })
-      ),
     consume: (stream, consumer) => consumers.consume(stream, consumer),
     kv: kv.kv,
     deleteKv: kv.deleteKv

@@ -34,15 +34,6 @@ const ConsumerNamesPage = Schema.Struct({
   error: Schema.optional(Schema.Struct({ code: Schema.Number, description: Schema.String }))
 })
 
-/** Step-downs of one stream from this connection are this far apart at least (each is an election). */
-const stepDownEvery = 30_000
-
-/** The answer of `$JS.API.STREAM.LEADER.STEPDOWN` (nats.js has no call for it either). */
-const StepDownReply = Schema.Struct({
-  success: Schema.optional(Schema.Boolean),
-  error: Schema.optional(Schema.Struct({ code: Schema.Number, description: Schema.String }))
-})
-
 const streamConfig = (spec: StreamSpec): Partial<StreamConfig> & { readonly name: string } => ({
   name: spec.name,
   subjects: [...spec.subjects],
@@ -156,7 +147,6 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
       })
     )
 
-  const steppedDown = new Map<string, number>()
   const shape: BusShape = {
     describe: options.servers.join(","),
     // rtt() waits through a reconnect; a readiness probe must answer sooner.
@@ -228,16 +218,6 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
           names.push(...found)
           if (found.length === 0 || names.length >= (page.total ?? 0)) return names
         }
-      }),
-    stepDownStream: (stream) =>
-      tryNats({ operation: "stepDownStream", stream }, async () => {
-        // Each partition stuck behind a ghost asks; one election per stream per window is enough.
-        const now = Date.now()
-        if (now - (steppedDown.get(stream) ?? 0) < stepDownEvery) return
-        steppedDown.set(stream, now)
-        const reply = await nc.request(`$JS.API.STREAM.LEADER.STEPDOWN.${stream}`, new Uint8Array(0))
-        const answer = Schema.decodeUnknownSync(StepDownReply)(JSON.parse(decoder.decode(reply.data)))
-        if (answer.error !== undefined) throw new Error(`${answer.error.description} (${answer.error.code})`)
       }),
     deleteConsumer: (stream, name) =>
       tryNats({ operation: "deleteConsumer", stream }, () =>

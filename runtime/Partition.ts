@@ -91,19 +91,7 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
         maxAckPending: settings.maxAckPending
       })
     )
-    if (ready._tag === "Left") {
-      // Nothing listed blocks the filter, yet the stream's leader says one does: it still holds a
-      // consumer the cluster deleted. Another leader starts from the assignments; retried after.
-      if (ready.left.message.includes("filtered consumer not unique")) {
-        yield* bus.stepDownStream(stream).pipe(
-          Effect.tap(() =>
-            Effect.logWarning(`asked ${stream}'s leader to step down: a deleted consumer still blocks the filter`)
-          ),
-          Effect.catchAll((error) => Effect.logWarning(`stream leader not stepped down: ${error.message}`))
-        )
-      }
-      return `consumer not created: ${ready.left.message}`
-    }
+    if (ready._tag === "Left") return `consumer not created: ${ready.left.message}`
 
     const lost = yield* Deferred.make<string>()
     const lock = yield* Effect.makeSemaphore(1)
