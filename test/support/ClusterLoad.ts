@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { type Duration, Effect } from "effect"
 import postgres from "postgres"
 import type { SimCustomer } from "../../sim/SimCustomer.ts"
 import type { Cluster } from "./Cluster.ts"
@@ -31,6 +31,8 @@ export const run = <R = never>(
     readonly label: string
     /** Runs alongside the load (e.g. kill a node after a while). */
     readonly during?: Effect.Effect<void, unknown, R>
+    /** How long one reply may take before the run fails (default 120 s). */
+    readonly replyWithin?: Duration.DurationInput
   }
 ): Effect.Effect<LoadResult, unknown, R> =>
   Effect.gen(function* () {
@@ -49,7 +51,9 @@ export const run = <R = never>(
           const at = Date.now()
           yield* customer.send({ type: "text", body: `menu ${n}` })
           // The reply to this message is its menu (the first message also gets a greeting first).
-          yield* customer.next((r) => r.message.type === "interactive").pipe(Effect.timeout("120 seconds"))
+          yield* customer
+            .next((r) => r.message.type === "interactive")
+            .pipe(Effect.timeout(options.replyWithin ?? "120 seconds"))
           const now = Date.now()
           latencies.push(now - at)
           replyTimes.push(now)
