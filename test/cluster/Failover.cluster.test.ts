@@ -102,7 +102,7 @@ layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3, env: { RUNTIME_AUDIT: "
           }),
           // nats-server 2.9 can leave a consumer that was being created when its leader died on
           // the replicas after the cluster deleted it; it blocks that partition's new consumer
-          // ("filtered consumer not unique") until the servers drop orphans, seen after 95–130 s.
+          // ("filtered consumer not unique") until the servers drop orphans, seen after 95 s and over 124 s.
           "240 seconds"
         )
         yield* Effect.log(

@@ -143,7 +143,7 @@ const MetaLeader = Schema.parseJson(
 /**
  * A restarted member is back once its JetStream is on and it follows a meta leader; the full
  * `/healthz` also wants every replica it holds current, and nats-server 2.9 can keep a consumer
- * the cluster deleted while it was down "not current" for good (seen in CI). Catching up is the
+ * the cluster deleted while it was down "not current" for minutes (seen in CI). Catching up is the
  * cluster's business; the scenarios assert what the product made of it.
  */
 const rejoinedOnce = (monitorUrl: string) =>
