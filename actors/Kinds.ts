@@ -1,15 +1,15 @@
-import type { AppleClient } from "../http/apple/AppleClient.ts"
-import type { AppleConfig } from "../http/apple/AppleConfig.ts"
-import type { HttpConfig } from "../http/HttpConfig.ts"
+import type { AppleClient } from "../apple/AppleClient.ts"
+import type { AppleConfig } from "../apple/AppleConfig.ts"
 import type { ErasedKind } from "../runtime/ErasedKind.ts"
 import type { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
 import * as Agent from "./agent/Agent.ts"
 import * as AppleOutbound from "./apple/AppleOutbound.ts"
 import * as Conversation from "./conversation/Conversation.ts"
+import type { PublicLinks } from "./PublicLinks.ts"
 import * as Queue from "./queue/Queue.ts"
 
 /** What the product's actors may require beyond the runtime's own services. */
-export type ActorServices = AppleClient | AppleConfig | HttpConfig | RuntimeConfig
+export type ActorServices = AppleClient | AppleConfig | PublicLinks | RuntimeConfig
 
 /** Every actor kind a Parley node hosts. */
 export const kinds: ReadonlyArray<ErasedKind<ActorServices>> = [

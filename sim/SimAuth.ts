@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { bearerToken, verify } from "../http/apple/AppleJwt.ts"
+import { bearerToken, verify } from "../apple/AppleJwt.ts"
 import type { SimState } from "./SimState.ts"
 
 export interface Refusal {

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { gzipSync } from "node:zlib"
 import { Data, Effect, Queue } from "effect"
-import { encryptAttachment } from "../http/apple/AppleCrypto.ts"
-import { signInbound } from "../http/apple/AppleJwt.ts"
-import { IDR_THRESHOLD, jsonSize } from "../http/apple/DataRef.ts"
-import type { InteractiveData } from "../http/apple/Interactive.ts"
-import type { OutboundMessage } from "../http/apple/OutboundMessage.ts"
-import * as Tapback from "../http/apple/Tapback.ts"
+import { encryptAttachment } from "../apple/AppleCrypto.ts"
+import { signInbound } from "../apple/AppleJwt.ts"
+import { IDR_THRESHOLD, jsonSize } from "../apple/DataRef.ts"
+import type { InteractiveData } from "../apple/Interactive.ts"
+import type { OutboundMessage } from "../apple/OutboundMessage.ts"
+import * as Tapback from "../apple/Tapback.ts"
 import type { SimState } from "./SimState.ts"
 
 /** The MSP did not answer 2xx: the device would show "Not Delivered". */

@@ -1,8 +1,8 @@
 import { gunzipSync, gzipSync } from "node:zlib"
 import { Schema } from "effect"
 import type { Context, Hono } from "hono"
-import { InteractiveData } from "../http/apple/Interactive.ts"
-import { MAX_ATTACHMENT_BYTES } from "../http/apple/Mmcs.ts"
+import { InteractiveData } from "../apple/Interactive.ts"
+import { MAX_ATTACHMENT_BYTES } from "../apple/Mmcs.ts"
 import { checkAuthorization, checkBusiness, type Refusal } from "./SimAuth.ts"
 import type { SimState } from "./SimState.ts"
 

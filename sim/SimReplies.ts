@@ -1,13 +1,13 @@
 import { Effect } from "effect"
-import { encryptAuthToken } from "../http/apple/AppleCrypto.ts"
-import type { InteractiveData } from "../http/apple/Interactive.ts"
+import { encryptAuthToken } from "../apple/AppleCrypto.ts"
+import type { InteractiveData } from "../apple/Interactive.ts"
 import type { NotDelivered, Received, SimCustomer } from "./SimCustomer.ts"
 import type { SimState } from "./SimState.ts"
 
 /**
  * How the fake device answers interactive messages. Apple's reply schemas are an open question;
  * these are the shapes the simulator sends (the MSP accepts these and others, see
- * `http/apple/InteractiveReply.ts`): only the chosen list items/slot echoed in the original's
+ * `apple/InteractiveReply.ts`): only the chosen list items/slot echoed in the original's
  * structure, quick reply `selectedIndex` with the items echoed, form `selections`, auth `status`
  * (+ `token` for legacy AUTH), Apple Pay `status: true`.
  */

@@ -1,11 +1,11 @@
 import { Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import { Hono } from "hono"
-import { listen } from "../http/HttpServer.ts"
 import * as SimControl from "./SimControl.ts"
 import { type CustomerOptions, type Deliver, SimCustomer } from "./SimCustomer.ts"
 import * as SimGateway from "./SimGateway.ts"
 import * as SimIdp from "./SimIdp.ts"
 import * as SimMmcs from "./SimMmcs.ts"
+import { serveSim } from "./SimServer.ts"
 import { type SimSettings, SimState, type Violation } from "./SimState.ts"
 
 export interface SimulatorOptions extends Partial<Omit<SimSettings, "mspId" | "secret" | "businessIds">> {
@@ -66,7 +66,7 @@ export const make = (options: SimulatorOptions): Effect.Effect<Simulator, never,
     const customers = new Map<string, SimCustomer>()
     const app = makeApp(state, customers)
     const scope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
-    const server = yield* listen(app, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 }).pipe(
+    const server = yield* serveSim(app, { host: options.host ?? "127.0.0.1", port: options.port ?? 0 }).pipe(
       Scope.extend(scope)
     )
     state.baseUrl = server.url

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { OutboundContent } from "../../http/apple/OutboundMessage.ts"
+import { OutboundContent } from "../../apple/OutboundMessage.ts"
 import * as Actor from "../../runtime/Actor.ts"
 
 /**

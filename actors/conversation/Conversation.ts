@@ -1,16 +1,16 @@
 import { Effect } from "effect"
+import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
+import { text } from "../../apple/OutboundMessage.ts"
 import type { Db } from "../../db/Db.ts"
 import type { CustomerProfile } from "../../db/queries/customers.ts"
 import { closeInteraction, openInteraction, updateInteraction } from "../../db/queries/interactions.ts"
 import { hasAppleMessage } from "../../db/queries/messages.ts"
 import { closeWorkItem, openWorkItemOf, type PlaceInLine, placeInLine } from "../../db/queries/workItems.ts"
-import type { InboundEnvelope } from "../../http/apple/AppleInbox.ts"
-import { text } from "../../http/apple/OutboundMessage.ts"
-import { HttpConfig } from "../../http/HttpConfig.ts"
 import * as Actor from "../../runtime/Actor.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
 import * as Turn from "../../runtime/Turn.ts"
 import { AppleOutbound, CustomerClosed, CustomerWrote, senderId } from "../apple/AppleOutboundProtocol.ts"
+import { PublicLinks } from "../PublicLinks.ts"
 import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
 import { handle } from "../virtual-agent/Answers.ts"
 import { type Channel, emptyOutcome } from "../virtual-agent/Channel.ts"
@@ -123,9 +123,9 @@ const converse = Effect.fn("Conversation.converse")(function* (
   cell: Cell,
   run: (s: Session) => Effect.Effect<ConversationState["agent"], unknown, Db | Turn.Turn>
 ) {
-  const http = yield* HttpConfig
+  const links = yield* PublicLinks
   const profile = yield* Identification.profileOf(cell.customer)
-  const session: Session = { channel: channelOf(cell, profile, http.publicUrl), outcome: emptyOutcome() }
+  const session: Session = { channel: channelOf(cell, profile, links.baseUrl), outcome: emptyOutcome() }
   const agent = yield* run(session)
   let next: Cell = { ...cell, agent, resolved: cell.resolved || session.outcome.resolved }
   const outcome = session.outcome

@@ -1,7 +1,7 @@
 import { Schema } from "effect"
+import { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
+import { OutboundContent } from "../../apple/OutboundMessage.ts"
 import { CustomerRef } from "../../db/queries/CustomerRef.ts"
-import { InboundEnvelope } from "../../http/apple/AppleInbox.ts"
-import { OutboundContent } from "../../http/apple/OutboundMessage.ts"
 import * as Actor from "../../runtime/Actor.ts"
 
 /**

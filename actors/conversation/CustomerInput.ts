@@ -1,8 +1,8 @@
 import { Effect, Schedule } from "effect"
-import { AppleClient } from "../../http/apple/AppleClient.ts"
-import type { InboundEnvelope } from "../../http/apple/AppleInbox.ts"
-import type { InboundInteractiveData } from "../../http/apple/Interactive.ts"
-import { fromInteractiveData, type InteractiveReply } from "../../http/apple/InteractiveReply.ts"
+import { AppleClient } from "../../apple/AppleClient.ts"
+import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
+import type { InboundInteractiveData } from "../../apple/Interactive.ts"
+import { fromInteractiveData, type InteractiveReply } from "../../apple/InteractiveReply.ts"
 import { fromReply, type Input } from "../virtual-agent/Input.ts"
 
 /** A customer message read for the transcript and for the virtual agent. */

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto"
 import { Data, Effect, Schedule, Schema } from "effect"
+import { AppleConfig } from "../../apple/AppleConfig.ts"
+import { decryptAuthToken, generateAuthKeyPair } from "../../apple/AppleCrypto.ts"
+import * as Authentication from "../../apple/Authentication.ts"
+import { interactive } from "../../apple/OutboundMessage.ts"
 import type { CustomerRef } from "../../db/queries/CustomerRef.ts"
 import { findCustomer, findCustomerByEmail } from "../../db/queries/customers.ts"
 import { findIdentity, linkIdentity } from "../../db/queries/identities.ts"
-import { AppleConfig } from "../../http/apple/AppleConfig.ts"
-import { decryptAuthToken, generateAuthKeyPair } from "../../http/apple/AppleCrypto.ts"
-import * as Authentication from "../../http/apple/Authentication.ts"
-import { interactive } from "../../http/apple/OutboundMessage.ts"
-import { HttpConfig } from "../../http/HttpConfig.ts"
+import { PublicLinks } from "../PublicLinks.ts"
 import type { SignIn } from "./ConversationState.ts"
 
 /**
@@ -46,11 +46,11 @@ export const signInRequest = Effect.fn("Conversation.signInRequest")(function* (
   capabilities: ReadonlyArray<string>,
   topic: string | undefined
 ) {
-  const http = yield* HttpConfig
+  const links = yield* PublicLinks
   const state = nonceFor(conversationId)
   const common = { title: "Sign in to Parley", replyTitle: "You Signed In", scope: ["openid", "email"], state }
   if (capabilities.includes("AUTH2")) {
-    const built = Authentication.make({ ...common, redirectURI: `${http.publicUrl}${callbackPath}` })
+    const built = Authentication.make({ ...common, redirectURI: `${links.baseUrl}${callbackPath}` })
     const pending: SignIn = {
       state,
       requestIdentifier: built.data.requestIdentifier,
@@ -100,11 +100,11 @@ const fetchJson = <A, I>(schema: Schema.Schema<A, I>, url: string, init: Request
   )
 
 const exchangeCode = Effect.fn("Conversation.exchangeCode")(function* (code: string) {
-  const http = yield* HttpConfig
+  const links = yield* PublicLinks
   const body = new URLSearchParams({
     grant_type: "authorization_code",
     code,
-    redirect_uri: `${http.publicUrl}${callbackPath}`
+    redirect_uri: `${links.baseUrl}${callbackPath}`
   })
   const token = yield* fetchJson(TokenResponse, yield* idpUrl("token"), { method: "POST", body })
   return token.access_token

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
+import { text } from "../../apple/OutboundMessage.ts"
 import { assignInteraction, closeInteraction, findInteraction } from "../../db/queries/interactions.ts"
 import { cancelWaitingWorkItem } from "../../db/queries/routing.ts"
-import { text } from "../../http/apple/OutboundMessage.ts"
 import * as Turn from "../../runtime/Turn.ts"
 import * as AgentEvents from "../agent/AgentEvents.ts"
 import { initial as initialAgent } from "../virtual-agent/AgentState.ts"

@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { text } from "../../http/apple/OutboundMessage.ts"
+import { text } from "../../apple/OutboundMessage.ts"
 import * as Actions from "./Actions.ts"
 import { type AgentState, own, type Pending } from "./AgentState.ts"
 import type { Input } from "./Input.ts"

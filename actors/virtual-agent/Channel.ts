@@ -1,7 +1,7 @@
 import type { Effect } from "effect"
+import type { OutboundContent } from "../../apple/OutboundMessage.ts"
 import type { Db } from "../../db/Db.ts"
 import type { CustomerProfile } from "../../db/queries/customers.ts"
-import type { OutboundContent } from "../../http/apple/OutboundMessage.ts"
 import type { Turn } from "../../runtime/Turn.ts"
 
 /** What the virtual agent needs from the conversation it runs in. */

@@ -1,4 +1,4 @@
-import type { InteractiveReply } from "../../http/apple/InteractiveReply.ts"
+import type { InteractiveReply } from "../../apple/InteractiveReply.ts"
 
 /** A customer's message as the virtual agent reads it. */
 export type Input =

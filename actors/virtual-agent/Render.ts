@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto"
-import * as AppleForm from "../../http/apple/Form.ts"
-import * as IMessageApp from "../../http/apple/IMessageApp.ts"
-import * as ListPicker from "../../http/apple/ListPicker.ts"
-import { interactive, type OutboundContent } from "../../http/apple/OutboundMessage.ts"
-import * as QuickReply from "../../http/apple/QuickReply.ts"
-import * as TimePicker from "../../http/apple/TimePicker.ts"
+import * as AppleForm from "../../apple/Form.ts"
+import * as IMessageApp from "../../apple/IMessageApp.ts"
+import * as ListPicker from "../../apple/ListPicker.ts"
+import { interactive, type OutboundContent } from "../../apple/OutboundMessage.ts"
+import * as QuickReply from "../../apple/QuickReply.ts"
+import * as TimePicker from "../../apple/TimePicker.ts"
 import type { FormField, Option } from "./Topic.ts"
 
 /** Apple content for the agent's questions; the conversation gates each one by the device's capabilities. */

@@ -1,37 +1,12 @@
 import { Context, Effect, Layer, Ref, Schema } from "effect"
-import { InboundMessageNormalized } from "./InboundMessage.ts"
-import { Tapback } from "./Tapback.ts"
-
-/**
- * One inbound message with the headers that matter downstream. Encodes to plain JSON (the
- * receive time as ISO text), so it can travel on NATS as is.
- */
-export const InboundEnvelope = Schema.Struct({
-  message: InboundMessageNormalized,
-  /** Apple's message id (header `id`, else body `id`): the de-duplication key. */
-  messageId: Schema.String,
-  /** `source-id`: the customer's opaque id for this business. */
-  sourceId: Schema.String,
-  /** `destination-id`: our business id. */
-  destinationId: Schema.String,
-  /** `capability-list` (or legacy `capabilities`), upper-cased. */
-  capabilities: Schema.Array(Schema.String),
-  deviceAgent: Schema.optional(Schema.String),
-  locale: Schema.optional(Schema.String),
-  intent: Schema.optional(Schema.String),
-  group: Schema.optional(Schema.String),
-  /** Set when a `text` reads as a tapback sentence. */
-  tapback: Schema.optional(Tapback),
-  receivedAt: Schema.DateTimeUtc
-})
-export type InboundEnvelope = typeof InboundEnvelope.Type
+import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
 
 /** The inbox cannot make the message durable right now; Apple should retry later. */
 export class InboxUnavailable extends Schema.TaggedError<InboxUnavailable>()("InboxUnavailable", {
   reason: Schema.String
 }) {}
 
-export class AppleInbox extends Context.Tag("parley/http/apple/AppleInbox")<
+export class AppleInbox extends Context.Tag("parley/http/AppleInbox")<
   AppleInbox,
   {
     /** Durably stores the message (de-duplicated by Apple's message id); resolves only once it is safe to answer 200. */
@@ -46,10 +21,7 @@ export interface MemoryInboxShape {
   readonly setUnavailable: (unavailable: boolean) => Effect.Effect<void>
 }
 
-export class MemoryInbox extends Context.Tag("parley/http/apple/AppleInbox/MemoryInbox")<
-  MemoryInbox,
-  MemoryInboxShape
->() {}
+export class MemoryInbox extends Context.Tag("parley/http/AppleInbox/MemoryInbox")<MemoryInbox, MemoryInboxShape>() {}
 
 /** For tests: keeps envelopes in memory, de-duplicated by (business, message id). */
 export const layerMemory: Layer.Layer<AppleInbox | MemoryInbox> = Layer.effectContext(

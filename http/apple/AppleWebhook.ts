@@ -1,12 +1,13 @@
 import { Clock, Data, DateTime, Duration, Effect, Option, ParseResult, Runtime, Schema } from "effect"
 import { Hono } from "hono"
-import { AppleConfig, secretKey } from "./AppleConfig.ts"
-import { AppleInbox, type InboundEnvelope } from "./AppleInbox.ts"
-import { bearerToken, verify } from "./AppleJwt.ts"
-import { Header, InboundHeaders, parseCapabilities } from "./Headers.ts"
-import { InboundMessage } from "./InboundMessage.ts"
+import { AppleConfig, secretKey } from "../../apple/AppleConfig.ts"
+import { bearerToken, verify } from "../../apple/AppleJwt.ts"
+import { Header, InboundHeaders, parseCapabilities } from "../../apple/Headers.ts"
+import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
+import { InboundMessage } from "../../apple/InboundMessage.ts"
+import * as Tapback from "../../apple/Tapback.ts"
+import { AppleInbox } from "./AppleInbox.ts"
 import { inflate, parseJson, readLimited } from "./internal/body.ts"
-import * as Tapback from "./Tapback.ts"
 
 /** A refused webhook: the status Apple sees and a short machine-readable reason. */
 export class Rejection extends Data.TaggedError("Rejection")<{

@@ -9,6 +9,7 @@ import {
   LinkCustomer,
   OfferCallBack
 } from "../../actors/conversation/ConversationProtocol.ts"
+import { missingRequirement } from "../../apple/CapabilityGate.ts"
 import type { Db } from "../../db/Db.ts"
 import { customerOf } from "../../db/queries/CustomerRef.ts"
 import { createCase } from "../../db/queries/cases.ts"
@@ -20,7 +21,6 @@ import { findWorkItem } from "../../db/queries/workItems.ts"
 import { findOffer } from "../../db/queries/workspace.ts"
 import { ActorSystem, type TellOptions } from "../../runtime/ActorSystem.ts"
 import type { Addressable } from "../../runtime/Turn.ts"
-import { missingRequirement } from "../apple/CapabilityGate.ts"
 import { isAgent, type Principal } from "../auth/Principal.ts"
 import { CommandRefused, forbidden, notFound, unavailable } from "./CommandRefused.ts"
 import { toOutbound } from "./Content.ts"

@@ -1,10 +1,10 @@
 import { Effect, Schema } from "effect"
-import * as AppleForm from "../apple/Form.ts"
-import * as ListPicker from "../apple/ListPicker.ts"
-import { interactive, type OutboundContent } from "../apple/OutboundMessage.ts"
-import * as QuickReply from "../apple/QuickReply.ts"
-import * as RichLink from "../apple/RichLink.ts"
-import * as TimePicker from "../apple/TimePicker.ts"
+import * as AppleForm from "../../apple/Form.ts"
+import * as ListPicker from "../../apple/ListPicker.ts"
+import { interactive, type OutboundContent } from "../../apple/OutboundMessage.ts"
+import * as QuickReply from "../../apple/QuickReply.ts"
+import * as RichLink from "../../apple/RichLink.ts"
+import * as TimePicker from "../../apple/TimePicker.ts"
 
 /**
  * What the agent's composer sends, in shapes an agent (or a workspace UI) writes by hand; the

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
+import * as AppleConfig from "../../apple/AppleConfig.ts"
 import * as ActorInbox from "../../http/apple/ActorInbox.ts"
-import * as AppleConfig from "../../http/apple/AppleConfig.ts"
 import * as AppleWebhook from "../../http/apple/AppleWebhook.ts"
 import { ActorSystem, type ActorSystemShape } from "../../runtime/ActorSystem.ts"
 import { BusError, BusTimeout } from "../../runtime/Bus.ts"

@@ -6,7 +6,7 @@ import {
   encryptAttachment,
   encryptAuthToken,
   generateAuthKeyPair
-} from "../../http/apple/AppleCrypto.ts"
+} from "../../apple/AppleCrypto.ts"
 
 describe("AppleCrypto", () => {
   it.effect("AES-256-CTR with a zero IV matches §9.2", () =>

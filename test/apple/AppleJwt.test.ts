@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import { bearerToken, signInbound, signOutbound, verify } from "../../http/apple/AppleJwt.ts"
+import { bearerToken, signInbound, signOutbound, verify } from "../../apple/AppleJwt.ts"
 
 // §9.1 vectors: secret Base64 of ASCII "test-secret-for-amb-simulator-01".
 const secret = "dGVzdC1zZWNyZXQtZm9yLWFtYi1zaW11bGF0b3ItMDE="

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { gzipSync } from "node:zlib"
 import { Effect, Layer, Redacted } from "effect"
-import * as AppleConfig from "../../http/apple/AppleConfig.ts"
+import * as AppleConfig from "../../apple/AppleConfig.ts"
+import { signInbound } from "../../apple/AppleJwt.ts"
 import * as AppleInbox from "../../http/apple/AppleInbox.ts"
-import { signInbound } from "../../http/apple/AppleJwt.ts"
 
 /** A fresh identity per test file, shared by the MSP under test and the simulator. */
 export const makeIdentity = () => {

@@ -8,12 +8,12 @@ import {
   CaseCreated,
   LinkCustomer
 } from "../../actors/conversation/ConversationProtocol.ts"
+import { text } from "../../apple/OutboundMessage.ts"
 import { casesOfInteraction, createCase } from "../../db/queries/cases.ts"
 import { findCustomerByEmail } from "../../db/queries/customers.ts"
 import { feedbackOf } from "../../db/queries/feedback.ts"
 import { findInteraction } from "../../db/queries/interactions.ts"
 import { findWorkItem, openWorkItemOf } from "../../db/queries/workItems.ts"
-import { text } from "../../http/apple/OutboundMessage.ts"
 import * as SimReplies from "../../sim/SimReplies.ts"
 import {
   available,

@@ -2,11 +2,11 @@ import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { Complete, SetPresence } from "../../actors/agent/AgentProtocol.ts"
 import { AgentClose, AgentSend, OfferCallBack } from "../../actors/conversation/ConversationProtocol.ts"
+import { text } from "../../apple/OutboundMessage.ts"
 import { callbacksOf } from "../../db/queries/callbacks.ts"
 import { findInteraction } from "../../db/queries/interactions.ts"
 import { findQueueByName } from "../../db/queries/queues.ts"
 import { findWorkItem } from "../../db/queries/workItems.ts"
-import { text } from "../../http/apple/OutboundMessage.ts"
 import * as SimReplies from "../../sim/SimReplies.ts"
 import {
   available,

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { fromReply } from "../../actors/virtual-agent/Input.ts"
-import { fromInteractiveData } from "../../http/apple/InteractiveReply.ts"
+import { fromInteractiveData } from "../../apple/InteractiveReply.ts"
 
 const bid = "com.apple.messages.MSMessageExtensionBalloonPlugin:TEAM123456:com.parley.slots.extension"
 

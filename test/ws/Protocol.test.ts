@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
-import { requirements } from "../../http/apple/CapabilityGate.ts"
+import { requirements } from "../../apple/CapabilityGate.ts"
 import { type AgentContent, toOutbound } from "../../http/ws/Content.ts"
 import { Command, commandTypes, describe as describeProtocol } from "../../http/ws/Protocol.ts"
 

@@ -3,27 +3,28 @@ import { Effect, Layer } from "effect"
 import { Hono } from "hono"
 import * as SessionReaper from "../actors/agent/SessionReaper.ts"
 import { type ActorServices, kinds } from "../actors/Kinds.ts"
+import { PublicLinks } from "../actors/PublicLinks.ts"
+import * as AppleClient from "../apple/AppleClient.ts"
+import { AppleConfig } from "../apple/AppleConfig.ts"
 import { Db } from "../db/Db.ts"
 import { seedIfEmpty } from "../db/seed/seed.ts"
+import * as Api from "../http/api/Api.ts"
+import * as ActorInbox from "../http/apple/ActorInbox.ts"
+import type { AppleInbox } from "../http/apple/AppleInbox.ts"
+import * as AppleWebhook from "../http/apple/AppleWebhook.ts"
+import type { AuthConfig } from "../http/auth/AuthConfig.ts"
+import * as Authenticator from "../http/auth/Authenticator.ts"
+import * as SessionTokens from "../http/auth/SessionTokens.ts"
+import * as Health from "../http/Health.ts"
+import { HttpConfig } from "../http/HttpConfig.ts"
+import { type Listening, listen } from "../http/HttpServer.ts"
+import * as Metrics from "../http/Metrics.ts"
+import * as Pages from "../http/pages/Pages.ts"
+import * as AgentSocket from "../http/ws/AgentSocket.ts"
+import * as SocketSettings from "../http/ws/SocketSettings.ts"
 import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
 import { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
-import * as Api from "./api/Api.ts"
-import * as ActorInbox from "./apple/ActorInbox.ts"
-import * as AppleClient from "./apple/AppleClient.ts"
-import { AppleConfig } from "./apple/AppleConfig.ts"
-import type { AppleInbox } from "./apple/AppleInbox.ts"
-import * as AppleWebhook from "./apple/AppleWebhook.ts"
-import type { AuthConfig } from "./auth/AuthConfig.ts"
-import * as Authenticator from "./auth/Authenticator.ts"
-import * as SessionTokens from "./auth/SessionTokens.ts"
-import * as Health from "./Health.ts"
-import { HttpConfig } from "./HttpConfig.ts"
-import { type Listening, listen } from "./HttpServer.ts"
-import * as Metrics from "./Metrics.ts"
-import * as Pages from "./pages/Pages.ts"
-import * as AgentSocket from "./ws/AgentSocket.ts"
-import * as SocketSettings from "./ws/SocketSettings.ts"
 
 export interface NodeOptions {
   /** Load the demo data into an empty database (default true). */
@@ -79,6 +80,12 @@ const edge = (options: Partial<NodeOptions>) =>
     })
   )
 
+/** The actors' links point at this node's public URL. */
+const publicLinks = Layer.effect(
+  PublicLinks,
+  Effect.map(HttpConfig, (http) => ({ baseUrl: http.publicUrl }))
+)
+
 const seeded = (enabled: boolean) =>
   Layer.effectDiscard(
     enabled
@@ -98,12 +105,19 @@ export const layer = (
 ): Layer.Layer<
   ActorSystem | AppleClient.AppleClient,
   unknown,
-  Bus | Db | HttpConfig | RuntimeConfig | AppleConfig | AuthConfig | Exclude<ActorServices, AppleClient.AppleClient>
+  | Bus
+  | Db
+  | HttpConfig
+  | RuntimeConfig
+  | AppleConfig
+  | AuthConfig
+  | Exclude<ActorServices, AppleClient.AppleClient | PublicLinks>
 > =>
   edge(options).pipe(
     Layer.provide(ActorInbox.layer()),
     Layer.provide(Authenticator.layer.pipe(Layer.provide(SessionTokens.layer))),
     Layer.provideMerge(actorSystemLayer(kinds, options.runtime ?? {})),
     Layer.provideMerge(AppleClient.layer),
-    Layer.provideMerge(seeded(options.seed ?? true))
+    Layer.provideMerge(seeded(options.seed ?? true)),
+    Layer.provide(publicLinks)
   )

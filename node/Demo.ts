@@ -1,9 +1,9 @@
 import { Effect, Option, Redacted, type Scope } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import type { Hono } from "hono"
+import * as AppleConfig from "../apple/AppleConfig.ts"
 import { demoBusinessId, demoCustomers } from "../db/seed/customers.ts"
 import * as Simulator from "../sim/Simulator.ts"
-import * as AppleConfig from "./apple/AppleConfig.ts"
 import type { NodeOptions } from "./Node.ts"
 
 export interface AppleSetup {

@@ -43,7 +43,7 @@ export interface FileToSend {
   readonly data: Uint8Array
 }
 
-export class AppleClient extends Context.Tag("parley/http/apple/AppleClient")<
+export class AppleClient extends Context.Tag("parley/apple/AppleClient")<
   AppleClient,
   {
     /** Sends one message; authentication goes to `/authenticate`, interactive JSON over 10 KB by reference. */

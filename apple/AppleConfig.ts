@@ -26,7 +26,7 @@ export interface AppleConfigShape {
   readonly imessageApps: AppsByName
 }
 
-export class AppleConfig extends Context.Tag("parley/http/apple/AppleConfig")<AppleConfig, AppleConfigShape>() {}
+export class AppleConfig extends Context.Tag("parley/apple/AppleConfig")<AppleConfig, AppleConfigShape>() {}
 
 type Identity = Pick<AppleConfigShape, "mspId" | "secret" | "businessIds">
 
