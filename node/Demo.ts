@@ -1,10 +1,13 @@
-import { Effect, Option, Redacted, type Scope } from "effect"
+import { Config, Effect, Option, Redacted, type Scope } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import type { Hono } from "hono"
 import * as AppleConfig from "../apple/AppleConfig.ts"
 import { demoBusinessId, demoCustomers } from "../db/seed/customers.ts"
+import { demoPasswordDefault } from "../db/seed/staff.ts"
 import * as Simulator from "../sim/Simulator.ts"
 import type { NodeOptions } from "./Node.ts"
+
+const demoPassword = Config.string("PARLEY_DEMO_PASSWORD").pipe(Config.withDefault(demoPasswordDefault))
 
 export interface AppleSetup {
   readonly config: AppleConfig.AppleConfigShape
@@ -41,6 +44,7 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
   return {
     config: { ...tuning, ...identity, businessIds: [demoBusinessId], apiBase: sim.url },
     nodeOptions: {
+      demo: { simulatorUrl: sim.origin, password: yield* demoPassword },
       onApp: (hono) => {
         app = Option.some(hono)
       }

@@ -1,5 +1,5 @@
 import { createNodeWebSocket } from "@hono/node-ws"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { Hono } from "hono"
 import * as SessionReaper from "../actors/agent/SessionReaper.ts"
 import { type ActorServices, kinds } from "../actors/Kinds.ts"
@@ -20,6 +20,8 @@ import { HttpConfig } from "../http/HttpConfig.ts"
 import { type Listening, listen } from "../http/HttpServer.ts"
 import * as Metrics from "../http/Metrics.ts"
 import * as Pages from "../http/pages/Pages.ts"
+import * as WebPages from "../http/pages/WebPages.ts"
+import * as Site from "../http/Site.ts"
 import * as AgentSocket from "../http/ws/AgentSocket.ts"
 import * as SocketSettings from "../http/ws/SocketSettings.ts"
 import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
@@ -33,6 +35,8 @@ export interface NodeOptions {
   /** Called with the app before it serves (demo mode hands it to the in-process simulator). */
   readonly onApp: (app: Hono) => void
   readonly onListening: (listening: Listening) => Effect.Effect<void>
+  /** Demo mode: the simulated device and the demo password, which the pages may show. */
+  readonly demo: Site.DemoSite
 }
 
 type EdgeServices =
@@ -44,6 +48,7 @@ type EdgeServices =
   | HttpConfig
   | RuntimeConfig
   | Authenticator.Authenticator
+  | Site.Site
 
 const edge = (options: Partial<NodeOptions>) =>
   Layer.scopedDiscard(
@@ -63,6 +68,7 @@ const edge = (options: Partial<NodeOptions>) =>
       app.route("/", AppleWebhook.fromRuntime(rt))
       app.route("/", Pages.routes(rt))
       app.route("/api", Api.routes(rt))
+      app.route("/", WebPages.routes())
       const sockets = createNodeWebSocket({ app })
       const agentSocket = AgentSocket.make(rt, sockets.upgradeWebSocket)
       app.route("/", agentSocket.app)
@@ -119,5 +125,6 @@ export const layer = (
     Layer.provideMerge(actorSystemLayer(kinds, options.runtime ?? {})),
     Layer.provideMerge(AppleClient.layer),
     Layer.provideMerge(seeded(options.seed ?? true)),
-    Layer.provide(publicLinks)
+    Layer.provide(publicLinks),
+    Layer.provide(Site.layer(Option.fromNullable(options.demo)))
   )

@@ -1,5 +1,6 @@
 import type { Runtime } from "effect"
 import { Hono } from "hono"
+import * as About from "./About.ts"
 import * as Agents from "./Agents.ts"
 import * as Cases from "./Cases.ts"
 import * as Cluster from "./Cluster.ts"
@@ -16,6 +17,7 @@ export type { ApiServices } from "./Route.ts"
 
 /** Every REST route, once: the router mounts this table and `/api/openapi.json` describes it. */
 export const table: ReadonlyArray<Route> = [
+  ...About.routes,
   ...Session.routes,
   ...Interactions.routes,
   ...Cases.routes,

@@ -4,11 +4,12 @@ import type { ActorSystem } from "../../runtime/ActorSystem.ts"
 import type { Authenticator } from "../auth/Authenticator.ts"
 import type { Principal } from "../auth/Principal.ts"
 import type { HttpConfig } from "../HttpConfig.ts"
+import type { Site } from "../Site.ts"
 import type { ApiFailure, ErrorCode } from "./ApiError.ts"
 import { InvalidRequest } from "./ApiFailure.ts"
 
 /** What REST handlers run with. */
-export type ApiServices = Authenticator | Db | ActorSystem | HttpConfig
+export type ApiServices = Authenticator | Db | ActorSystem | HttpConfig | Site
 
 export type Method = "get" | "post" | "patch"
 

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Layer, Runtime } from "effect"
+import { Context, Effect, Layer, Option, Runtime } from "effect"
 import { Db } from "../../db/Db.ts"
 import { DbError } from "../../db/DbError.ts"
 import * as Api from "../../http/api/Api.ts"
@@ -10,6 +10,7 @@ import { Forbidden, Unauthenticated } from "../../http/auth/AuthError.ts"
 import * as Authenticator from "../../http/auth/Authenticator.ts"
 import * as SessionTokens from "../../http/auth/SessionTokens.ts"
 import * as HttpConfig from "../../http/HttpConfig.ts"
+import * as Site from "../../http/Site.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
 
 const dbError = (code?: string) =>
@@ -62,7 +63,7 @@ const downDb = Layer.succeed(Db, {
 describe("the router over a database that is down", () => {
   it.scoped("answers 503 unavailable with Retry-After, not a 500 with a stack", () =>
     Effect.gen(function* () {
-      const services = Layer.mergeAll(Authenticator.layer, HttpConfig.layer()).pipe(
+      const services = Layer.mergeAll(Authenticator.layer, HttpConfig.layer(), Site.layer(Option.none())).pipe(
         Layer.provideMerge(SessionTokens.layer),
         Layer.provideMerge(downDb),
         Layer.provide(AuthConfig.layer())

@@ -6,6 +6,7 @@ import type { Db } from "../../db/Db.ts"
 import * as PgliteDb from "../../db/PgliteDb.ts"
 import * as PostgresDb from "../../db/PostgresDb.ts"
 import { demoBusinessId } from "../../db/seed/customers.ts"
+import { demoPasswordDefault } from "../../db/seed/staff.ts"
 import * as AuthConfig from "../../http/auth/AuthConfig.ts"
 import * as HttpConfig from "../../http/HttpConfig.ts"
 import * as Node from "../../node/Node.ts"
@@ -28,6 +29,8 @@ export interface TestNodeOptions {
   readonly runtime?: Partial<SystemSettings>
   /** Apple settings beyond the identity (e.g. custom iMessage apps). */
   readonly apple?: Partial<AppleConfig.AppleConfigShape>
+  /** Run as a demo node (the pages show the demo identities and the device); default false. */
+  readonly demo?: boolean
 }
 
 export interface TestNode {
@@ -86,6 +89,7 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     )
     const node = Node.layer({
       seed: options.seed ?? true,
+      ...(options.demo === true ? { demo: { simulatorUrl: sim.origin, password: demoPasswordDefault } } : {}),
       runtime: { ...fast, ...options.runtime },
       onListening: (listening) =>
         Effect.sync(() => {

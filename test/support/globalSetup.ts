@@ -4,6 +4,7 @@ import { connect } from "node:net"
 import postgres from "postgres"
 import type { TestProject } from "vitest/node"
 import { migrateUrl } from "../../db/migrate.ts"
+import { buildWeb } from "../../scripts/buildWeb.ts"
 
 const defaultDatabaseUrl = "postgres://postgres:postgres@127.0.0.1:5432/postgres"
 const defaultNatsUrl = "nats://127.0.0.1:4222"
@@ -29,6 +30,8 @@ const reachable = (url: string): Promise<boolean> =>
  * (never skips) when a server the suite needs is missing.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The browser tests and the served pages need web/dist as the tree has it.
+  await buildWeb()
   const adminUrl = process.env.DATABASE_URL ?? defaultDatabaseUrl
   const natsUrl = process.env.NATS_URL ?? defaultNatsUrl
   if (!(await reachable(natsUrl))) {

@@ -1,0 +1,4 @@
+import { mount } from "../shared/mount.tsx"
+import { FrontPage } from "./FrontPage.tsx"
+
+mount(<FrontPage />)
