@@ -1,4 +1,5 @@
 import { Cause, ConfigError, Effect, Exit, Fiber, Layer, Logger, LogLevel, Option } from "effect"
+import * as IdentityProvider from "./actors/conversation/IdentityProvider.ts"
 import * as AppleConfig from "./apple/AppleConfig.ts"
 import * as DbConfig from "./db/DbConfig.ts"
 import * as PgliteDb from "./db/PgliteDb.ts"
@@ -40,7 +41,8 @@ const program = Effect.gen(function* () {
     DbConfig.layer(config.db),
     HttpConfig.layer(config.http),
     AuthConfig.layer(config.auth),
-    AppleConfig.layer(apple.config)
+    AppleConfig.layer(apple.config),
+    IdentityProvider.layer(apple.identityProvider)
   )
   const runtime = {
     streamMaxMsgs: config.runtime.streamMaxMsgs,

@@ -5,11 +5,12 @@ import type { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
 import * as Agent from "./agent/Agent.ts"
 import * as AppleOutbound from "./apple/AppleOutbound.ts"
 import * as Conversation from "./conversation/Conversation.ts"
+import type { IdentityProvider } from "./conversation/IdentityProvider.ts"
 import type { PublicLinks } from "./PublicLinks.ts"
 import * as Queue from "./queue/Queue.ts"
 
 /** What the product's actors may require beyond the runtime's own services. */
-export type ActorServices = AppleClient | AppleConfig | PublicLinks | RuntimeConfig
+export type ActorServices = AppleClient | AppleConfig | PublicLinks | RuntimeConfig | IdentityProvider
 
 /** Every actor kind a Parley node hosts. */
 export const kinds: ReadonlyArray<ErasedKind<ActorServices>> = [

@@ -1,11 +1,11 @@
-import { randomUUID } from "node:crypto"
+import { createHash, randomUUID } from "node:crypto"
 import { Clock, Context, Effect, Layer, Schema } from "effect"
 import { AppleConfig, secretKey } from "./AppleConfig.ts"
 import { type AppleCryptoError, decryptAttachment, encryptAttachment, hexToBase64 } from "./AppleCrypto.ts"
 import { type AppleError, ApplePermanent } from "./AppleError.ts"
 import { signOutbound } from "./AppleJwt.ts"
 import type { Attachment, OutboundAttachment } from "./Attachment.ts"
-import { IDR_THRESHOLD, type InteractiveDataRef, jsonSize } from "./DataRef.ts"
+import { IDR_THRESHOLD, type InboundDataRef, type InteractiveDataRef, jsonSize } from "./DataRef.ts"
 import { Header } from "./Headers.ts"
 import type { InteractiveData } from "./Interactive.ts"
 import { type InboundInteractiveData, InboundInteractiveData as InboundInteractiveDataSchema } from "./Interactive.ts"
@@ -27,13 +27,13 @@ export interface SendOptions {
   /** `auto-reply`: true when the bot speaks, false for a person. */
   readonly autoReply: boolean
   readonly locale?: string
-  /** Ask Apple to return a reusable `dataRef` for a large interactive message, sent inline. */
+  /** Ask Apple for a reusable `dataRef` even for a small interactive message (always asked over 10 KB). */
   readonly includeDataRef?: boolean
 }
 
 export interface SendResult {
   readonly id: string
-  /** The reference a large interactive travelled by, or the one Apple returned. */
+  /** The reference Apple returned for a large interactive, or the cached one it was re-sent by. */
   readonly dataRef?: InteractiveDataRef
 }
 
@@ -46,7 +46,11 @@ export interface FileToSend {
 export class AppleClient extends Context.Tag("parley/apple/AppleClient")<
   AppleClient,
   {
-    /** Sends one message; authentication goes to `/authenticate`, interactive JSON over 10 KB by reference. */
+    /**
+     * Sends one message; authentication goes to `/authenticate`. Interactive JSON over 10 KB goes
+     * inline with `include-data-ref: true`; the `dataRef` Apple answers is kept, and the same
+     * interactive sent again to a customer of that business travels as `interactiveDataRef`.
+     */
     readonly send: (
       to: Recipient,
       content: OutboundContent,
@@ -62,17 +66,23 @@ export class AppleClient extends Context.Tag("parley/apple/AppleClient")<
     /** Resolves an inbound `interactiveDataRef` to the interactive data it stands for. */
     readonly resolveDataRef: (
       businessId: string,
-      ref: InteractiveDataRef
+      ref: InboundDataRef
     ) => Effect.Effect<InboundInteractiveData, AppleError | AppleCryptoError>
     /** Apple's `/decodePayload`: a decrypted IDR blob to JSON. */
     readonly decodePayload: (businessId: string, bid: string, blob: Uint8Array) => Effect.Effect<unknown, AppleError>
-    /** Encodes, encrypts and uploads interactive data, returning the reference to send instead. */
+    /**
+     * Fallback only (not used by `send`): encodes interactive data with `/encodePayload`, which
+     * one community module uses and Apple does not document, then encrypts and uploads it.
+     */
     readonly uploadInteractive: (
       businessId: string,
       data: InteractiveData
     ) => Effect.Effect<InteractiveDataRef, AppleError>
   }
 >() {}
+
+/** How many returned `dataRef`s a node keeps for reuse. */
+const DATA_REF_CACHE = 1000
 
 export const make = Effect.gen(function* () {
   const config = yield* AppleConfig
@@ -208,25 +218,36 @@ export const make = Effect.gen(function* () {
     return ref
   })
 
-  const send = Effect.fn("AppleClient.send")(function* (to: Recipient, content: OutboundContent, options: SendOptions) {
-    const id = options.id ?? randomUUID()
-    const inline = content.type === "interactive" && "interactiveData" in content ? content.interactiveData : undefined
-    const authenticate = inline?.data?.authenticate !== undefined
-    const byReference =
-      inline !== undefined && !authenticate && options.includeDataRef !== true && jsonSize(inline) > IDR_THRESHOLD
-        ? yield* uploadInteractive(to.businessId, inline)
-        : undefined
+  /** `dataRef`s Apple returned, by business and interactive JSON; the oldest is dropped past the bound. */
+  const dataRefs = new Map<string, InteractiveDataRef>()
+  const refKey = (businessId: string, data: InteractiveData) =>
+    createHash("sha256").update(businessId).update("\n").update(JSON.stringify(data)).digest("base64url")
+  const remember = (key: string, ref: InteractiveDataRef) => {
+    dataRefs.delete(key)
+    dataRefs.set(key, ref)
+    const oldest = dataRefs.size > DATA_REF_CACHE ? dataRefs.keys().next() : undefined
+    if (oldest !== undefined && oldest.done !== true) dataRefs.delete(oldest.value)
+  }
+
+  const post = Effect.fn("AppleClient.post")(function* (
+    to: Recipient,
+    id: string,
+    content: OutboundContent,
+    options: SendOptions,
+    path: "message" | "authenticate",
+    includeDataRef: boolean
+  ) {
     const body = {
       v: 1,
       id,
       sourceId: to.businessId,
       destinationId: to.customerId,
       ...(options.locale !== undefined ? { locale: options.locale } : {}),
-      ...(byReference !== undefined ? { type: "interactive", interactiveDataRef: byReference } : content)
+      ...content
     }
     const response = yield* call({
-      operation: authenticate ? "authenticate" : "message",
-      url: `${base}/${authenticate ? "authenticate" : "message"}`,
+      operation: path,
+      url: `${base}/${path}`,
       timeout,
       destinationId: to.customerId,
       init: {
@@ -239,21 +260,52 @@ export const make = Effect.gen(function* () {
           [Header.destinationId]: to.customerId,
           [Header.autoReply]: String(options.autoReply),
           [Header.mspAgent]: config.mspAgent.slice(0, 64),
-          ...(options.includeDataRef === true ? { [Header.includeDataRef]: "true" } : {})
+          ...(includeDataRef ? { [Header.includeDataRef]: "true" } : {})
         },
         body: JSON.stringify(body)
       }
     })
-    const text = yield* bytes("message", response)
-    const returned =
-      text.length > 0
-        ? yield* Schema.decodeUnknown(Schema.parseJson(DataRefResponse))(Buffer.from(text).toString("utf8")).pipe(
-            Effect.map((r) => r.dataRef),
-            Effect.orElseSucceed(() => undefined)
-          )
-        : undefined
-    const dataRef = byReference ?? returned
-    return { id, ...(dataRef !== undefined ? { dataRef } : {}) } satisfies SendResult
+    const text = yield* bytes(path, response)
+    if (text.length === 0) return undefined
+    // Apple's 200 has an empty body except for this answer; anything else in it is not an error.
+    return yield* Schema.decodeUnknown(Schema.parseJson(DataRefResponse))(Buffer.from(text).toString("utf8")).pipe(
+      Effect.map((r) => r.dataRef),
+      Effect.orElseSucceed(() => undefined)
+    )
+  })
+
+  const send = Effect.fn("AppleClient.send")(function* (to: Recipient, content: OutboundContent, options: SendOptions) {
+    const id = options.id ?? randomUUID()
+    const inline = content.type === "interactive" && "interactiveData" in content ? content.interactiveData : undefined
+    const path = inline?.data?.authenticate !== undefined ? "authenticate" : "message"
+    if (inline === undefined || path === "authenticate") {
+      const returned = yield* post(to, id, content, options, path, options.includeDataRef === true)
+      return { id, ...(returned !== undefined ? { dataRef: returned } : {}) } satisfies SendResult
+    }
+    const key = refKey(to.businessId, inline)
+    const cached = dataRefs.get(key)
+    if (cached !== undefined) {
+      const reused = yield* post(
+        to,
+        id,
+        { type: "interactive", interactiveDataRef: cached },
+        options,
+        path,
+        false
+      ).pipe(
+        Effect.as(true),
+        // A reference Apple no longer knows is dropped and the message goes inline again, same id.
+        Effect.catchIf(
+          (e) => e._tag === "ApplePermanent" && e.status === 400,
+          () => Effect.sync(() => dataRefs.delete(key)).pipe(Effect.as(false))
+        )
+      )
+      if (reused) return { id, dataRef: cached } satisfies SendResult
+    }
+    const large = jsonSize(inline) > IDR_THRESHOLD
+    const returned = yield* post(to, id, content, options, path, large || options.includeDataRef === true)
+    if (returned !== undefined) remember(key, returned)
+    return { id, ...(returned !== undefined ? { dataRef: returned } : {}) } satisfies SendResult
   })
 
   const uploadAttachment = Effect.fn("AppleClient.uploadAttachment")(function* (businessId: string, file: FileToSend) {
@@ -278,10 +330,7 @@ export const make = Effect.gen(function* () {
     return yield* decryptAttachment(ciphertext, attachment.key)
   })
 
-  const resolveDataRef = Effect.fn("AppleClient.resolveDataRef")(function* (
-    businessId: string,
-    ref: InteractiveDataRef
-  ) {
+  const resolveDataRef = Effect.fn("AppleClient.resolveDataRef")(function* (businessId: string, ref: InboundDataRef) {
     const signatureHex = ref.signature
     const signatureBase64 = ref["signature-base64"]
     const ciphertext = yield* download(businessId, {

@@ -32,7 +32,8 @@ type Identity = Pick<AppleConfigShape, "mspId" | "secret" | "businessIds">
 
 export const defaults: Omit<AppleConfigShape, keyof Identity> = {
   apiBase: "https://mspgw.push.apple.com/v1",
-  jwtSkew: Duration.minutes(5),
+  // Apple documents no token lifetime and may reuse a token for a while: an hour either way.
+  jwtSkew: Duration.hours(1),
   maxBody: 10 * 1024 * 1024,
   requestTimeout: Duration.seconds(30),
   mspAgent: "parley",

@@ -27,12 +27,15 @@ export interface VerifyOptions {
 }
 
 export interface VerifiedClaims {
-  readonly iat: number
+  readonly iat?: number
   readonly iss?: string
   readonly aud?: string | ReadonlyArray<string>
 }
 
-/** HS256 only; `iat` is required (Apple always sets it) and must lie within the skew, both ways. */
+/**
+ * HS256 only. Apple documents no token lifetime and may reuse its tokens, so `iat` is optional;
+ * when present it must lie within the skew, both ways (docs/apple.md, "Tokens").
+ */
 export const verify = (token: string, options: VerifyOptions): Effect.Effect<VerifiedClaims, JwtInvalid> =>
   Effect.tryPromise({
     try: async () => {
@@ -45,10 +48,10 @@ export const verify = (token: string, options: VerifyOptions): Effect.Effect<Ver
         ...(options.audience !== undefined ? { audience: options.audience } : {}),
         ...(options.issuer !== undefined ? { issuer: options.issuer } : {})
       })
-      if (typeof payload.iat !== "number" || !Number.isInteger(payload.iat)) throw new Error("iat missing")
-      if (Math.abs(options.nowSeconds - payload.iat) > options.skewSeconds) throw new Error("iat outside the skew")
+      if (payload.iat !== undefined && Math.abs(options.nowSeconds - payload.iat) > options.skewSeconds)
+        throw new Error("iat outside the skew")
       return {
-        iat: payload.iat,
+        ...(payload.iat !== undefined ? { iat: payload.iat } : {}),
         ...(payload.iss !== undefined ? { iss: payload.iss } : {}),
         ...(payload.aud !== undefined ? { aud: payload.aud } : {})
       }

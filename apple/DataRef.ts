@@ -11,14 +11,17 @@ export const HexKey = Schema.String.pipe(
 )
 
 /**
- * `interactiveDataRef`: an interactive payload over 10 KB, stored encrypted at Apple (§5.10). Inbound
- * it carries a hex `signature`; Apple's `dataRef` answer and our own uploads carry `signature-base64`.
+ * `interactiveDataRef`: an interactive payload over 10 KB, stored encrypted at Apple (docs/apple.md,
+ * "Large interactive messages"). Inbound it carries the `key` and a hex `signature`. The `dataRef`
+ * Apple answers to an inline send with `include-data-ref: true` has no `key` (Apple keeps it; its
+ * sample lists bid, owner, url, size, signature, signature-base64, title, dataRefSig): it is only
+ * sent back as is.
  */
 export const InteractiveDataRef = Schema.Struct({
   bid: Schema.String,
   url: Schema.NonEmptyString,
   owner: Schema.NonEmptyString,
-  key: HexKey,
+  key: Schema.optional(HexKey),
   size: Size,
   signature: Schema.optional(Schema.String),
   "signature-base64": Schema.optional(Schema.String),
@@ -26,6 +29,10 @@ export const InteractiveDataRef = Schema.Struct({
   dataRefSig: Schema.optional(Schema.String)
 })
 export type InteractiveDataRef = typeof InteractiveDataRef.Type
+
+/** A reference the customer's device sent: with the key we decrypt it with. */
+export const InboundDataRef = Schema.Struct({ ...InteractiveDataRef.fields, key: HexKey })
+export type InboundDataRef = typeof InboundDataRef.Type
 
 /** Interactive JSON larger than this must travel by reference. */
 export const IDR_THRESHOLD = 10 * 1024

@@ -5,9 +5,10 @@ import type { InboundInteractiveData } from "./Interactive.ts"
  * A customer's answer to an interactive message, read out of whatever shape it came in. Apple's
  * reply schemas could not be read (open question 8), so each reader accepts every shape seen:
  *
- * - list picker: `data.listPicker.sections[].items[]` holding only the chosen items (what the
- *   simulator sends), items flagged `selected: true`, a flat `listPicker.selectedItems[]` (Webex),
- *   or only `replyMessage.title` (Tock) — then `selected` is empty and `summary` carries the title.
+ * - list picker: `data.listPicker.sections[].items[]` holding only the chosen items, or every item
+ *   with the chosen ones flagged `selected: true` (what the simulator sends), a flat
+ *   `listPicker.selectedItems[]` (Webex), or only `replyMessage.title` (Tock) — then `selected` is
+ *   empty and `summary` carries the title.
  * - time picker: `data.event.timeslots[0]` (what the simulator sends) or `event.selectedTimeslot`.
  * - quick reply: `data["quick-reply"].selectedIdentifier` or `selectedIndex` (number or string,
  *   into the echoed `items`); the simulator sends `selectedIndex` with the items echoed.
@@ -77,17 +78,39 @@ const str = (value: unknown): string | undefined =>
 const selectedItem = (value: unknown): ReadonlyArray<typeof Selected.Type> => {
   const item = obj(value)
   const identifier = str(item?.identifier)
-  if (item === undefined || identifier === undefined || item.selected === false) return []
+  if (item === undefined || identifier === undefined || selectionFlag(item) === false) return []
   const title = str(item.title)
   return [{ identifier, ...(title !== undefined ? { title } : {}) }]
 }
 
-const listPicker = (picker: Json): ReadonlyArray<typeof Selected.Type> => {
+/** An item's own selection flag, in the spellings seen (`selected`, `isSelected`; boolean, string or 0/1). */
+const selectionFlag = (value: unknown): boolean | undefined => {
+  const item = obj(value)
+  const flag = item?.selected ?? item?.isSelected
+  if (flag === true || flag === "true" || flag === 1) return true
+  if (flag === false || flag === "false" || flag === 0) return false
+  return undefined
+}
+
+/**
+ * The chosen items. A reply may echo every item of the picker: then only those flagged selected
+ * count; without flags, only those the device's summary names (when it names some but not all);
+ * a reply holding only the chosen items is read as is.
+ */
+const listPicker = (picker: Json, summary: string | undefined): ReadonlyArray<typeof Selected.Type> => {
   const flat = arr(picker.selectedItems).flatMap(selectedItem)
-  if (flat.length > 0) return flat
+  if (flat.length > 0 || Array.isArray(picker.otherItems)) return flat
   const items = arr(picker.sections).flatMap((s) => arr(obj(s)?.items))
-  const flagged = items.filter((i) => obj(i)?.selected === true)
-  return (flagged.length > 0 ? flagged : items).flatMap(selectedItem)
+  const flags = items.map(selectionFlag)
+  if (flags.some((flag) => flag !== undefined)) return items.filter((_, i) => flags[i] === true).flatMap(selectedItem)
+  if (summary !== undefined) {
+    const named = items.filter((i) => {
+      const title = str(obj(i)?.title)
+      return title !== undefined && title.length > 0 && summary.includes(title)
+    })
+    if (named.length > 0 && named.length < items.length) return named.flatMap(selectedItem)
+  }
+  return items.flatMap(selectedItem)
 }
 
 const quickReplyIndex = (value: unknown): number | undefined => {
@@ -107,7 +130,7 @@ export const fromInteractiveData = (interactive: InboundInteractiveData): Intera
     ...(summary !== undefined ? { summary } : {})
   }
   const picker = obj(data.listPicker)
-  if (picker !== undefined) return { _tag: "ListPickerReply", ...base, selected: listPicker(picker) }
+  if (picker !== undefined) return { _tag: "ListPickerReply", ...base, selected: listPicker(picker, summary) }
   const event = obj(data.event)
   if (event !== undefined) {
     const slot = obj(event.selectedTimeslot) ?? obj(event.selectedTimeSlot) ?? obj(arr(event.timeslots)[0])

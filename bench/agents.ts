@@ -42,6 +42,7 @@ import WebSocket from "ws"
 import * as AgentKind from "../actors/agent/Agent.ts"
 import { AgentEvent } from "../actors/agent/AgentEvents.ts"
 import { Agent, AgentStatus, Complete } from "../actors/agent/AgentProtocol.ts"
+import * as IdentityProvider from "../actors/conversation/IdentityProvider.ts"
 import * as QueueKind from "../actors/queue/Queue.ts"
 import { Enqueued, Queue } from "../actors/queue/QueueProtocol.ts"
 import * as AppleConfig from "../apple/AppleConfig.ts"
@@ -52,6 +53,7 @@ import { createUser, setApiToken } from "../db/queries/users.ts"
 import { demoBusinessId } from "../db/seed/customers.ts"
 import * as AuthConfig from "../http/auth/AuthConfig.ts"
 import * as HttpConfig from "../http/HttpConfig.ts"
+import { demoIdentityProvider } from "../node/Demo.ts"
 import * as Node from "../node/Node.ts"
 import { ActorSystem, layer as systemLayer } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
@@ -222,7 +224,9 @@ const startNode = Effect.gen(function* () {
   const identity = yield* AppleConfig.demo()
   const port = yield* freePort
   let nodeUrl: Option.Option<string> = Option.none()
+  const idp = yield* demoIdentityProvider
   const sim = yield* Simulator.make({
+    identityProvider: idp.registered,
     mspId: identity.mspId,
     secret: Redacted.value(identity.secret),
     businessIds: [demoBusinessId],
@@ -239,7 +243,8 @@ const startNode = Effect.gen(function* () {
     RuntimeConfig.layer({ subjectPrefix: socketPrefix, nodeId: "bench" }),
     HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
     AuthConfig.layer(),
-    AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
+    AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url }),
+    IdentityProvider.layer(Option.some(idp.provider))
   )
   const node = Node.layer({
     seed: true,

@@ -16,11 +16,13 @@
 import { cpus } from "node:os"
 import { Effect, Layer, Logger, LogLevel, Option, Queue, Redacted } from "effect"
 import postgres from "postgres"
+import * as IdentityProvider from "../actors/conversation/IdentityProvider.ts"
 import * as AppleConfig from "../apple/AppleConfig.ts"
 import * as PostgresDb from "../db/PostgresDb.ts"
 import { demoBusinessId } from "../db/seed/customers.ts"
 import * as AuthConfig from "../http/auth/AuthConfig.ts"
 import * as HttpConfig from "../http/HttpConfig.ts"
+import { demoIdentityProvider } from "../node/Demo.ts"
 import * as Node from "../node/Node.ts"
 import { ActorSystem } from "../runtime/ActorSystem.ts"
 import * as NatsBus from "../runtime/NatsBus.ts"
@@ -56,7 +58,9 @@ const startNode = (pgUrl: string) =>
     const identity = yield* AppleConfig.demo()
     const port = yield* freePort
     let nodeUrl: Option.Option<string> = Option.none()
+    const idp = yield* demoIdentityProvider
     const sim = yield* Simulator.make({
+      identityProvider: idp.registered,
       mspId: identity.mspId,
       secret: Redacted.value(identity.secret),
       businessIds: [demoBusinessId],
@@ -82,7 +86,8 @@ const startNode = (pgUrl: string) =>
       RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "bench" }),
       HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
       AuthConfig.layer(),
-      AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
+      AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url }),
+      IdentityProvider.layer(Option.some(idp.provider))
     )
     const node = Node.layer({
       seed: true,

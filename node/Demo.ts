@@ -1,9 +1,12 @@
+import { randomBytes } from "node:crypto"
 import { Config, Effect, Option, Redacted, type Scope } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import type { Hono } from "hono"
+import * as IdentityProvider from "../actors/conversation/IdentityProvider.ts"
 import * as AppleConfig from "../apple/AppleConfig.ts"
 import { demoBusinessId, demoCustomers } from "../db/seed/customers.ts"
 import { demoPasswordDefault } from "../db/seed/staff.ts"
+import * as SimIdp from "../sim/SimIdp.ts"
 import * as Simulator from "../sim/Simulator.ts"
 import type { NodeOptions } from "./Node.ts"
 
@@ -11,8 +14,40 @@ const demoPassword = Config.string("PARLEY_DEMO_PASSWORD").pipe(Config.withDefau
 
 export interface AppleSetup {
   readonly config: AppleConfig.AppleConfigShape
+  readonly identityProvider: Option.Option<IdentityProvider.IdentityProviderShape>
   readonly nodeOptions: Partial<NodeOptions>
 }
+
+export interface DemoIdentityProvider {
+  /** What the node's actors use (token and userinfo URLs, client credentials). */
+  readonly provider: IdentityProvider.IdentityProviderShape
+  /** What the simulated Apple knows of it (as registered in Apple Business Register). */
+  readonly registered: { readonly authorizeUrl: string; readonly clientId: string }
+  /** The provider itself (tests mark addresses unverified and read its token requests). */
+  readonly server: SimIdp.SimIdp
+}
+
+/**
+ * A simulated identity provider on a loopback port of its own, with generated client credentials:
+ * the node reaches it exactly as it would reach a real one.
+ */
+export const demoIdentityProvider: Effect.Effect<DemoIdentityProvider, never, Scope.Scope> = Effect.gen(function* () {
+  const idp = yield* SimIdp.make({
+    clientId: `parley-demo-${randomBytes(4).toString("hex")}`,
+    clientSecret: randomBytes(24).toString("base64url")
+  })
+  return {
+    provider: {
+      tokenUrl: idp.tokenUrl,
+      userinfoUrl: idp.userinfoUrl,
+      clientId: idp.clientId,
+      clientSecret: Redacted.make(idp.clientSecret),
+      scopes: IdentityProvider.defaultScopes
+    },
+    registered: { authorizeUrl: idp.authorizeUrl, clientId: idp.clientId },
+    server: idp
+  }
+})
 
 /**
  * The Apple settings, or demo mode when none are set: generated MSP id and secret (printed), the
@@ -21,11 +56,14 @@ export interface AppleSetup {
  */
 export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = Effect.gen(function* () {
   const configured = yield* AppleConfig.configuredIdentity
-  if (Option.isSome(configured)) return { config: configured.value, nodeOptions: {} }
+  const provider = yield* IdentityProvider.configured
+  if (Option.isSome(configured)) return { config: configured.value, identityProvider: provider, nodeOptions: {} }
   const identity = yield* AppleConfig.demo()
   const tuning = yield* AppleConfig.tuning
+  const idp = Option.isSome(provider) ? undefined : yield* demoIdentityProvider
   let app: Option.Option<Hono> = Option.none()
   const sim = yield* Simulator.make({
+    ...(idp !== undefined ? { identityProvider: idp.registered } : {}),
     mspId: identity.mspId,
     secret: Redacted.value(identity.secret),
     businessIds: [demoBusinessId],
@@ -41,8 +79,10 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
   yield* Effect.logInfo(
     `demo mode: Apple simulator at ${sim.origin}; APPLE_MSP_ID=${identity.mspId} APPLE_BUSINESS_ID=${demoBusinessId} (secret generated, not printed)`
   )
+  if (idp !== undefined) yield* Effect.logInfo(`demo mode: identity provider at ${idp.registered.authorizeUrl}`)
   return {
     config: { ...tuning, ...identity, businessIds: [demoBusinessId], apiBase: sim.url },
+    identityProvider: idp !== undefined ? Option.some(idp.provider) : provider,
     nodeOptions: {
       demo: { simulatorUrl: sim.origin, password: yield* demoPassword },
       onApp: (hono) => {

@@ -1,5 +1,4 @@
-import { Effect } from "effect"
-import { bearerToken, verify } from "../apple/AppleJwt.ts"
+import { verifyMspToken } from "./SimJwt.ts"
 import type { SimState } from "./SimState.ts"
 
 export interface Refusal {
@@ -12,19 +11,16 @@ export interface Refusal {
 export const checkAuthorization = async (state: SimState, header: string | null): Promise<Refusal | undefined> => {
   if (header === null || header.length === 0)
     return { status: 401, rule: "authorization-missing", detail: "no Authorization header" }
-  const outcome = await Effect.runPromise(
-    bearerToken(header).pipe(
-      Effect.flatMap((token) =>
-        verify(token, {
+  const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header.trim())?.[1]
+  const outcome =
+    token === undefined
+      ? "Authorization is not 'Bearer <jwt>'"
+      : await verifyMspToken(token, {
           key: state.key,
-          issuer: state.settings.mspId,
+          mspId: state.settings.mspId,
           nowSeconds: Math.floor(Date.now() / 1000),
           skewSeconds: state.settings.skewSeconds
         })
-      ),
-      Effect.match({ onFailure: (e) => e.reason, onSuccess: () => undefined })
-    )
-  )
   return outcome === undefined ? undefined : { status: 403, rule: "authorization-invalid", detail: outcome }
 }
 

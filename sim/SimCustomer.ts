@@ -1,13 +1,28 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { gzipSync } from "node:zlib"
 import { Data, Effect, Queue } from "effect"
-import { encryptAttachment } from "../apple/AppleCrypto.ts"
-import { signInbound } from "../apple/AppleJwt.ts"
-import { IDR_THRESHOLD, jsonSize } from "../apple/DataRef.ts"
-import type { InteractiveData } from "../apple/Interactive.ts"
-import type { OutboundMessage } from "../apple/OutboundMessage.ts"
-import * as Tapback from "../apple/Tapback.ts"
+import { encrypt } from "./SimCrypto.ts"
+import { type Device, type DeviceProfile, devices, profileOf } from "./SimDevices.ts"
+import { signWebhookToken } from "./SimJwt.ts"
 import type { SimState } from "./SimState.ts"
+import { IDR_THRESHOLD, type InteractiveData, jsonSize, type Message } from "./SimWire.ts"
+
+/** A reaction as the device puts it into a text (English, as seen in the wild; docs/apple.md, "Tapbacks"). */
+export interface Tapback {
+  readonly reaction: "liked" | "loved" | "laughed" | "emphasized" | "questioned" | "disliked" | "emoji"
+  readonly emoji?: string
+  /** Quoted text of the message reacted to, or a description like `an image`. */
+  readonly target: string
+}
+
+const described = /^(an? (image|video|audio message|attachment|sticker)|\d+ Business Messages?)$/
+
+export const tapbackSentence = (tapback: Tapback): string => {
+  const target = described.test(tapback.target) ? tapback.target : `“${tapback.target}”`
+  if (tapback.reaction === "emoji") return `Reacted ${tapback.emoji ?? "👍"} to ${target}`
+  if (tapback.reaction === "laughed") return `Laughed at ${target}`
+  return `${tapback.reaction.charAt(0).toUpperCase()}${tapback.reaction.slice(1)} ${target}`
+}
 
 /** The MSP did not answer 2xx: the device would show "Not Delivered". */
 export class NotDelivered extends Data.TaggedError("NotDelivered")<{
@@ -16,7 +31,7 @@ export class NotDelivered extends Data.TaggedError("NotDelivered")<{
 }> {}
 
 export interface Received {
-  readonly message: OutboundMessage
+  readonly message: Message
   /** The interactive data, resolved when it came by reference. */
   readonly interactive?: InteractiveData
   readonly autoReply: boolean | undefined
@@ -26,6 +41,8 @@ export interface Received {
 export interface CustomerOptions {
   readonly id?: string
   readonly businessId?: string
+  /** The device, with its real capabilities (default an iPhone); `deviceAgent`/`capabilities` override. */
+  readonly device?: Device
   readonly deviceAgent?: string
   readonly capabilities?: ReadonlyArray<string>
   readonly locale?: string
@@ -48,7 +65,10 @@ export class SimCustomer {
   readonly businessId: string
   readonly deviceAgent: string
   readonly capabilities: ReadonlyArray<string>
+  readonly device: DeviceProfile
   readonly email: string
+  /** Every webhook attempt's answer, resends included (tests read it). */
+  readonly attempts: Array<{ readonly id: string; readonly status: number }> = []
   readonly received: Array<Received> = []
   /** Set by `close()`, cleared when the customer writes again. */
   closed = false
@@ -62,8 +82,15 @@ export class SimCustomer {
   ) {
     this.id = options.id ?? `urn:mbid:${randomBytes(32).toString("base64")}`
     this.businessId = options.businessId ?? state.settings.businessIds[0] ?? ""
-    this.deviceAgent = options.deviceAgent ?? "iPhone OS"
-    this.capabilities = options.capabilities ?? ["QUICK", "LIST", "TIME", "AUTH2", "FORM"]
+    const profile =
+      options.device !== undefined
+        ? devices[options.device]
+        : options.deviceAgent !== undefined
+          ? profileOf(options.deviceAgent)
+          : devices.iphone
+    this.device = profile
+    this.deviceAgent = options.deviceAgent ?? profile.deviceAgent
+    this.capabilities = options.capabilities ?? profile.capabilities
     this.email = options.email ?? `${this.id.slice(-8).replace(/[^a-z0-9]/gi, "x")}@customer.example`
   }
 
@@ -88,7 +115,9 @@ export class SimCustomer {
     headers: Readonly<Record<string, string | undefined>> = {}
   ): Effect.Effect<Delivery> =>
     Effect.gen(this, function* () {
-      const token = yield* signInbound(this.state.key, this.state.settings.mspId, Math.floor(Date.now() / 1000))
+      const token = yield* Effect.promise(() =>
+        signWebhookToken(this.state.key, this.state.settings.mspId, Math.floor(Date.now() / 1000))
+      )
       const all: Record<string, string | undefined> = {
         authorization: `Bearer ${token}`,
         id: typeof body.id === "string" ? body.id : undefined,
@@ -112,6 +141,24 @@ export class SimCustomer {
       })
     })
 
+  /**
+   * POSTs until the MSP answers 2xx: an answer of 5xx or none at all is sent again with the same
+   * `id`, up to the configured resends; a 4xx is final (the device shows "Not Delivered").
+   */
+  private readonly deliverWithResends = (body: Record<string, unknown>): Effect.Effect<Delivery> =>
+    Effect.gen(this, function* () {
+      const id = String(body.id)
+      let delivery = yield* this.post(body)
+      this.attempts.push({ id, status: delivery.status })
+      for (let resend = 0; resend < this.state.settings.resendAttempts; resend++) {
+        if (delivery.status < 500) return delivery
+        yield* Effect.sleep(this.state.settings.resendDelayMs)
+        delivery = yield* this.post(body)
+        this.attempts.push({ id, status: delivery.status })
+      }
+      return delivery
+    })
+
   /** Sends one message of this customer (common fields added); fails when the MSP refuses it. */
   readonly send = (fields: Record<string, unknown>): Effect.Effect<string, NotDelivered> =>
     Effect.gen(this, function* () {
@@ -123,7 +170,7 @@ export class SimCustomer {
             ...(this.options.intent !== undefined ? { intent: this.options.intent } : {}),
             ...(this.options.group !== undefined ? { group: this.options.group } : {})
           }
-      const delivery = yield* this.post({
+      const delivery = yield* this.deliverWithResends({
         v: 1,
         id,
         sourceId: this.id,
@@ -141,8 +188,8 @@ export class SimCustomer {
   readonly say = (body: string): Effect.Effect<string, NotDelivered> =>
     Effect.zipRight(this.send({ type: "typing_start" }), this.send({ type: "text", body }))
 
-  readonly tapback = (tapback: Tapback.Tapback): Effect.Effect<string, NotDelivered> =>
-    this.send({ type: "text", body: Tapback.sentence(tapback) })
+  readonly tapback = (tapback: Tapback): Effect.Effect<string, NotDelivered> =>
+    this.send({ type: "text", body: tapbackSentence(tapback) })
 
   /** The customer deletes the conversation. */
   readonly close = (): Effect.Effect<string, NotDelivered> =>
@@ -157,7 +204,7 @@ export class SimCustomer {
     file: { readonly name: string; readonly mimeType: string; readonly data: Uint8Array },
     text = ""
   ): Effect.Effect<string, NotDelivered> => {
-    const encrypted = encryptAttachment(file.data)
+    const encrypted = encrypt(file.data)
     const stored = this.state.store(encrypted.ciphertext)
     const attachment = {
       name: file.name,
@@ -175,7 +222,7 @@ export class SimCustomer {
   /** Sends an interactive reply, by reference when it is over 10 KB (as Apple does). */
   readonly replyInteractive = (interactiveData: Record<string, unknown>): Effect.Effect<string, NotDelivered> => {
     if (jsonSize(interactiveData) <= IDR_THRESHOLD) return this.send({ type: "interactive", interactiveData })
-    const encrypted = encryptAttachment(gzipSync(JSON.stringify(interactiveData)))
+    const encrypted = encrypt(gzipSync(JSON.stringify(interactiveData)))
     const stored = this.state.store(encrypted.ciphertext)
     const title = (interactiveData.receivedMessage as { readonly title?: string } | undefined)?.title
     return this.send({

@@ -1,20 +1,15 @@
-import { createDecipheriv } from "node:crypto"
 import { ParseResult, Schema } from "effect"
 import type { Context, Hono } from "hono"
-import { encryptAttachment } from "../apple/AppleCrypto.ts"
-import { missingRequirement } from "../apple/CapabilityGate.ts"
-import { IDR_THRESHOLD, type InteractiveDataRef, jsonSize } from "../apple/DataRef.ts"
-import { InteractiveData } from "../apple/Interactive.ts"
-import { problems, titleOf } from "../apple/InteractiveRules.ts"
-import { OutboundMessage } from "../apple/OutboundMessage.ts"
-import { findUrls, MAX_IMAGE_BYTES } from "../apple/RichLink.ts"
 import type { Refusal } from "./SimAuth.ts"
+import { aesCtr, encrypt, keyBytes } from "./SimCrypto.ts"
 import type { SimCustomer } from "./SimCustomer.ts"
 import { decodeBlob, encodeBlob, guard, refuse } from "./SimMmcs.ts"
+import { hasUrl, interactiveProblems, MAX_LINK_IMAGE_BYTES, needs, titleOf } from "./SimRules.ts"
 import type { SimState } from "./SimState.ts"
+import { type DataRef, IDR_THRESHOLD, InteractiveData, jsonSize, Message } from "./SimWire.ts"
 
-const decodeMessage = Schema.decodeUnknownEither(OutboundMessage, { errors: "first", onExcessProperty: "error" })
-const decodeInteractive = Schema.decodeUnknownEither(InteractiveData, { onExcessProperty: "error" })
+const decodeMessage = Schema.decodeUnknownEither(Message, { errors: "first" })
+const decodeInteractive = Schema.decodeUnknownEither(InteractiveData)
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const issue = (error: ParseResult.ParseError): string => {
@@ -24,17 +19,17 @@ const issue = (error: ParseResult.ParseError): string => {
 
 const bad = (rule: string, detail: string): Refusal => ({ status: 400, rule, detail })
 
-const resolveRef = (state: SimState, ref: InteractiveDataRef): InteractiveData | Refusal => {
+/** A reference back to interactive data in the store: the device's (with `key`) or Apple's own `dataRef`. */
+const resolveRef = (state: SimState, ref: DataRef): InteractiveData | Refusal => {
   const blob = state.blobs.get(ref.url)
   if (blob === undefined || blob.owner !== ref.owner) return bad("data-ref", "url/owner not in the store")
   if (blob.bytes.length !== ref.size) return bad("data-ref", "size differs from the stored blob")
   const signature = ref["signature-base64"] ?? Buffer.from(ref.signature ?? "", "hex").toString("base64")
   if (signature !== blob.checksum) return bad("data-ref", "signature differs from the stored blob")
+  const key = keyBytes(ref.key ?? state.keys.get(ref.url) ?? "")
+  if (key === undefined) return bad("data-ref", "no key for this reference")
   try {
-    const key = Buffer.from(ref.key.length === 66 ? ref.key.slice(2) : ref.key, "hex")
-    const decipher = createDecipheriv("aes-256-ctr", key, Buffer.alloc(16))
-    const plain = Buffer.concat([decipher.update(blob.bytes), decipher.final()])
-    const decoded = decodeInteractive(decodeBlob(plain))
+    const decoded = decodeInteractive(decodeBlob(aesCtr(key, blob.bytes)))
     if (decoded._tag === "Left") return bad("schema", issue(decoded.left))
     if (ref.title !== undefined && ref.title !== titleOf(decoded.right))
       return bad("data-ref", "title differs from receivedMessage.title")
@@ -44,7 +39,26 @@ const resolveRef = (state: SimState, ref: InteractiveDataRef): InteractiveData |
   }
 }
 
-/** Apple's header checks of a send (§4.2, §8.2); the first failure is the answer. */
+/** Apple keeps a large interactive it was sent and answers a reference without the key (as in its sample). */
+const keep = (state: SimState, interactive: InteractiveData): DataRef => {
+  const encrypted = encrypt(encodeBlob(interactive))
+  const stored = state.store(encrypted.ciphertext)
+  state.keys.set(stored.url, encrypted.key)
+  const title = titleOf(interactive)
+  const signature = Buffer.from(stored.checksum, "base64").toString("hex")
+  return {
+    bid: interactive.bid,
+    owner: stored.owner,
+    url: stored.url,
+    size: encrypted.ciphertext.length,
+    signature,
+    "signature-base64": stored.checksum,
+    ...(title !== undefined ? { title } : {}),
+    dataRefSig: Buffer.from(`${stored.url} ${signature}`).toString("base64url")
+  }
+}
+
+/** Apple's header checks of a send (docs/apple.md, "Sending"); the first failure is the answer. */
 const checkHeaders = (c: Context, customers: ReadonlyMap<string, SimCustomer>): Refusal | SimCustomer => {
   const h = (name: string) => c.req.header(name)
   const id = h("id")
@@ -78,7 +92,7 @@ export const routes = (app: Hono, state: SimState, customers: ReadonlyMap<string
     const fail = (refusal: Refusal) => refuse(state, c, path, refusal, id)
     if (message.id !== id || message.sourceId !== c.req.header("source-id") || message.destinationId !== customer.id)
       return fail(bad("header-mismatch", "id/sourceId/destinationId differ from the headers"))
-    // Whether Apple de-duplicates sends by `id` is not documented (apple-msp.md, open question 2).
+    // Whether Apple de-duplicates sends by `id` is not documented (docs/apple.md, "Open questions").
     // The simulator assumes it does, as an idempotency key: a resend of a delivered id (e.g. after
     // the MSP crashed between Apple's 200 and recording it) gets the same 200 and is not shown twice.
     const key = `${customer.id} ${message.id}`
@@ -94,51 +108,51 @@ export const routes = (app: Hono, state: SimState, customers: ReadonlyMap<string
       })
 
     let interactive: InteractiveData | undefined
-    let dataRef: InteractiveDataRef | undefined
+    let dataRef: DataRef | undefined
     if (message.type === "text") {
-      const urls = findUrls(message.body)
-      if (urls.length > 0) return fail(bad("url-in-text", "every URL must be sent as a richLink"))
+      if (hasUrl(message.body)) return fail(bad("url-in-text", "every URL must be sent as a richLink"))
+      if ((message.attachments ?? []).length > 0 && !customer.device.attachments)
+        return fail(bad("device-attachments", "the customer's device cannot open attachments"))
       for (const a of message.attachments ?? []) {
-        const url = "url" in a ? a.url : a["mmcs-url"]
+        const url = a.url ?? a["mmcs-url"] ?? ""
         const blob = state.blobs.get(url)
-        const size = Number("size" in a ? a.size : a["file-size"])
+        const size = a.size ?? a["file-size"]
+        const key = a.key ?? a["decryption-key"]
         if (blob === undefined || blob.bytes.length !== size || blob.checksum !== a["signature-base64"])
           return fail(bad("attachment", "attachment reference does not match an upload"))
+        if (key === undefined || keyBytes(key) === undefined)
+          return fail(bad("attachment", "key must be '00' + 64 hex digits"))
       }
     } else if (message.type === "richLink") {
+      if (!/^https?:\/\//i.test(message.richLinkData.url)) return fail(bad("rich-link", "url must be http(s)"))
       const image = message.richLinkData.assets?.image
-      if (image !== undefined && Buffer.from(image.data, "base64").length > MAX_IMAGE_BYTES)
+      if (image !== undefined && Buffer.from(image.data, "base64").length > MAX_LINK_IMAGE_BYTES)
         return fail(bad("rich-link", "image over 200 kB"))
     } else if (message.type === "interactive") {
+      if ((message.interactiveData === undefined) === (message.interactiveDataRef === undefined))
+        return fail(bad("schema", "interactive needs exactly one of interactiveData and interactiveDataRef"))
       if (message.interactiveDataRef !== undefined) {
         const resolved = resolveRef(state, message.interactiveDataRef)
         if ("status" in resolved) return fail(resolved)
         interactive = resolved
       } else if (message.interactiveData !== undefined) {
         interactive = message.interactiveData
-        if (jsonSize(interactive) > IDR_THRESHOLD) {
-          if (c.req.header("include-data-ref") !== "true")
-            return fail(bad("idr-required", "interactive data over 10 KB must be sent by reference"))
-          const encrypted = encryptAttachment(encodeBlob(interactive))
-          const stored = state.store(encrypted.ciphertext)
-          const title = titleOf(interactive)
-          dataRef = {
-            bid: interactive.bid,
-            owner: stored.owner,
-            url: stored.url,
-            key: encrypted.key,
-            size: encrypted.ciphertext.length,
-            signature: Buffer.from(stored.checksum, "base64").toString("hex"),
-            "signature-base64": stored.checksum,
-            ...(title !== undefined ? { title } : {})
-          }
-        }
+        // Apple's docs: the answer to an interactive over 10 KB carries a reusable reference; its
+        // sample asks for it with `include-data-ref: true`. Inline is accepted either way.
+        if (jsonSize(interactive) > IDR_THRESHOLD || c.req.header("include-data-ref") === "true")
+          dataRef = keep(state, interactive)
       }
       if (interactive !== undefined) {
-        const found = problems(interactive, new Date())
+        const found = interactiveProblems(interactive)
         if (found[0] !== undefined) return fail(bad("interactive", found.join("; ")))
-        const missing = missingRequirement(customer.capabilities, interactive, customer.deviceAgent)
-        if (missing !== undefined) return fail(bad("capability", `customer's device lacks ${missing}`))
+        const needed = needs(interactive)
+        const lacks =
+          needed === undefined
+            ? false
+            : needed === "IMESSAGE_APP"
+              ? !customer.device.iMessageApps
+              : !customer.capabilities.includes(needed)
+        if (lacks) return fail(bad("capability", `customer's device lacks ${needed}`))
         const isAuth = interactive.data?.authenticate !== undefined
         if (path === "authenticate" && !isAuth) return fail(bad("authenticate", "needs data.authenticate.oauth2"))
       }

@@ -1,10 +1,9 @@
 import { gunzipSync, gzipSync } from "node:zlib"
 import { Schema } from "effect"
 import type { Context, Hono } from "hono"
-import { InteractiveData } from "../apple/Interactive.ts"
-import { MAX_ATTACHMENT_BYTES } from "../apple/Mmcs.ts"
 import { checkAuthorization, checkBusiness, type Refusal } from "./SimAuth.ts"
 import type { SimState } from "./SimState.ts"
+import { InteractiveData, MAX_ATTACHMENT_BYTES } from "./SimWire.ts"
 
 /**
  * Apple's attachment store and payload codec. The IDR blob format is opaque at Apple (open
@@ -26,7 +25,10 @@ export const refuse = (state: SimState, c: Context, path: string, refusal: Refus
 /** Shared gate of every `/v1` call: injected failures, then Authorization, then `source-id`. */
 export const guard = async (state: SimState, c: Context, path: string): Promise<Response | undefined> => {
   const injected = state.takeFailure(path)
-  if (injected !== undefined) return c.json({ error: "injected" }, injected as 500)
+  if (injected !== undefined)
+    return c.json({ error: "injected" }, injected.status as 500, {
+      ...(injected.retryAfterSeconds !== undefined ? { "retry-after": String(injected.retryAfterSeconds) } : {})
+    })
   const auth = await checkAuthorization(state, c.req.header("authorization") ?? null)
   if (auth !== undefined) return refuse(state, c, path, auth)
   const business = checkBusiness(state, c.req.header("source-id") ?? null)

@@ -1,14 +1,14 @@
 import { Effect } from "effect"
-import { encryptAuthToken } from "../apple/AppleCrypto.ts"
-import type { InteractiveData } from "../apple/Interactive.ts"
+import { encryptAuthToken } from "./SimCrypto.ts"
 import type { NotDelivered, Received, SimCustomer } from "./SimCustomer.ts"
 import type { SimState } from "./SimState.ts"
+import type { InteractiveData } from "./SimWire.ts"
 
 /**
  * How the fake device answers interactive messages. Apple's reply schemas are an open question;
  * these are the shapes the simulator sends (the MSP accepts these and others, see
- * `apple/InteractiveReply.ts`): only the chosen list items/slot echoed in the original's
- * structure, quick reply `selectedIndex` with the items echoed, form `selections`, auth `status`
+ * `apple/InteractiveReply.ts`): every list item echoed with the chosen ones flagged
+ * `selected: true`, only the chosen slot, quick reply `selectedIndex` with the items echoed, form `selections`, auth `status`
  * (+ `token` for legacy AUTH), Apple Pay `status: true`.
  */
 const interactiveOf = (received: Received): InteractiveData => {
@@ -40,10 +40,12 @@ export const pickFromList = (
   identifiers: ReadonlyArray<string>
 ): Effect.Effect<string, NotDelivered> => {
   const original = interactiveOf(received)
-  const sections = (original.data?.listPicker?.sections ?? [])
-    .map((s) => ({ ...s, items: s.items.filter((i) => identifiers.includes(i.identifier)) }))
-    .filter((s) => s.items.length > 0)
-  const titles = sections.flatMap((s) => s.items.map((i) => i.title))
+  // The whole picker comes back (which is what makes these replies large) with the choice marked.
+  const sections = (original.data?.listPicker?.sections ?? []).map((s) => ({
+    ...s,
+    items: s.items.map((i) => ({ ...i, selected: identifiers.includes(i.identifier) }))
+  }))
+  const titles = sections.flatMap((s) => s.items.filter((i) => i.selected).map((i) => i.title))
   return customer.replyInteractive(reply(original, { listPicker: { sections } }, titles.join(", ")))
 }
 
@@ -124,44 +126,89 @@ export const submitForm = (
   )
 }
 
+/** Where the legacy flow's provider redirects: Apple's own page, which a test provider must allow. */
+const APPLE_AUTH_CALLBACK = "https://auth.businesschat.apple.com/callback"
+
+/** Signs the customer in at the business's identity provider and returns where it redirected to. */
+const authorizeAt = (state: SimState, customer: SimCustomer, params: Record<string, string>) =>
+  Effect.promise(async () => {
+    const idp = state.identityProvider
+    if (idp === undefined) return undefined
+    const url = new URL(idp.authorizeUrl)
+    for (const [k, v] of Object.entries({ ...params, client_id: idp.clientId, login_hint: customer.email }))
+      url.searchParams.set(k, v)
+    const response = await fetch(url, { redirect: "manual" }).catch(() => undefined)
+    await response?.body?.cancel()
+    const location = response?.headers.get("location") ?? null
+    return location === null ? undefined : new URL(location)
+  })
+
 /**
- * Signs in at the fake identity provider. AUTH2: the provider posts `code` and `state` to the
- * request's `redirectURI` (form body, as since iOS 15), then the device replies `authenticated`.
- * Legacy AUTH: the device returns the access token encrypted to `responseEncryptionKey`.
+ * Signs in at the business's identity provider (configured like Apple Business Register's entry).
+ * AUTH2: the provider redirects with `code` and `state`, and the device delivers them to the
+ * request's `redirectURI` — in the entity body (POST, as since iOS 15) or, with `redirect: "GET"`,
+ * in the query — then replies `authenticated`. Legacy AUTH: the device asks for the token itself
+ * and returns it encrypted to `responseEncryptionKey`. Without a provider, or when told to fail,
+ * the device replies `failed`.
  */
 export const authenticate = (
   state: SimState,
   customer: SimCustomer,
   received: Received,
-  succeed = true
+  succeed = true,
+  redirect: "POST" | "GET" = "POST"
 ): Effect.Effect<string, NotDelivered> =>
   Effect.gen(function* () {
     const original = interactiveOf(received)
     const oauth2 = original.data?.authenticate?.oauth2
-    if (!succeed || oauth2 === undefined)
-      return yield* customer.replyInteractive(
+    const failed = () =>
+      customer.replyInteractive(
         reply(
           original,
           { authenticate: { status: "failed", errors: [{ code: "user_cancelled" }] } },
           "Authentication failed"
         )
       )
+    if (!succeed || oauth2 === undefined) return yield* failed()
+    const scope = (oauth2.scope ?? []).join(" ")
     if (oauth2.responseEncryptionKey !== undefined) {
-      const token = encryptAuthToken(state.issueAccessToken(customer.email), oauth2.responseEncryptionKey)
+      const back = yield* authorizeAt(state, customer, {
+        response_type: "token",
+        redirect_uri: APPLE_AUTH_CALLBACK,
+        scope,
+        ...(oauth2.state !== undefined ? { state: oauth2.state } : {})
+      })
+      const accessToken = new URLSearchParams(back?.hash.slice(1) ?? "").get("access_token")
+      if (accessToken === null) return yield* failed()
+      const token = encryptAuthToken(accessToken, oauth2.responseEncryptionKey)
       return yield* customer.replyInteractive(
         reply(original, { authenticate: { status: "authenticated", token } }, "You Signed In")
       )
     }
-    if (oauth2.redirectURI !== undefined) {
-      const form = new URLSearchParams({ code: state.issueCode(customer.email), state: oauth2.state })
-      const redirectURI = oauth2.redirectURI
-      yield* Effect.promise(() =>
-        fetch(redirectURI, { method: "POST", body: form }).then(
-          (r) => r.body?.cancel(),
-          () => undefined
-        )
+    const redirectURI = oauth2.redirectURI
+    if (redirectURI === undefined) return yield* failed()
+    const back = yield* authorizeAt(state, customer, {
+      response_type: oauth2.responseType ?? "code",
+      redirect_uri: redirectURI,
+      scope,
+      ...(oauth2.state !== undefined ? { state: oauth2.state } : {})
+    })
+    const code = back?.searchParams.get("code") ?? null
+    if (code === null) return yield* failed()
+    const params = new URLSearchParams({ code, state: back?.searchParams.get("state") ?? oauth2.state ?? "" })
+    const delivered = yield* Effect.promise(() =>
+      (redirect === "GET"
+        ? fetch(`${redirectURI}${redirectURI.includes("?") ? "&" : "?"}${params.toString()}`)
+        : fetch(redirectURI, { method: "POST", body: params })
+      ).then(
+        async (r) => {
+          await r.body?.cancel()
+          return r.ok
+        },
+        () => false
       )
-    }
+    )
+    if (!delivered) return yield* failed()
     return yield* customer.replyInteractive(
       reply(original, { authenticate: { status: "authenticated" } }, "You Signed In")
     )

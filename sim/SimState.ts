@@ -20,6 +20,8 @@ export interface StoredBlob {
 export interface Failure {
   readonly path: string
   readonly status: number
+  /** Sent as `Retry-After` (seconds) with the failure. */
+  readonly retryAfterSeconds?: number
   remaining: number
 }
 
@@ -32,6 +34,13 @@ export interface SimSettings {
   /** Apple's answer to a send after the customer's `close` is unknown (open question 3). */
   readonly closedStatus: number
   readonly downloadTtlMs: number
+  /**
+   * A webhook that got no 2xx is sent again, same `id`, this many more times, this long apart.
+   * Apple's retry policy is not documented (docs/apple.md, "Open questions"); Parley's 503 relies
+   * on some retry, so the simulator makes one.
+   */
+  readonly resendAttempts: number
+  readonly resendDelayMs: number
 }
 
 /** Everything the fake Apple remembers: its attachment store, failures to inject and the violations log. */
@@ -47,9 +56,11 @@ export class SimState {
   readonly delivered = new Set<string>()
   /** How often each message id was sent again after it had been delivered (crash-and-resend tests read it). */
   readonly resends = new Map<string, number>()
-  readonly authCodes = new Map<string, string>()
-  readonly accessTokens = new Map<string, string>()
+  /** The key of each blob Apple encrypted itself (the `dataRef`s it hands out carry none). */
+  readonly keys = new Map<string, string>()
   baseUrl = ""
+  /** The identity provider the business registered (its authorize URL and client id), if any. */
+  identityProvider: { readonly authorizeUrl: string; readonly clientId: string } | undefined
 
   constructor(readonly settings: SimSettings) {}
 
@@ -62,11 +73,11 @@ export class SimState {
   }
 
   /** Consumes one injected failure for this path, if any. */
-  takeFailure(path: string): number | undefined {
+  takeFailure(path: string): Failure | undefined {
     const failure = this.failures.find((f) => f.path === path && f.remaining > 0)
     if (failure === undefined) return undefined
     failure.remaining -= 1
-    return failure.status
+    return failure
   }
 
   store(
@@ -87,17 +98,5 @@ export class SimState {
     const token = randomUUID()
     this.downloads.set(token, { url, expires: Date.now() + this.settings.downloadTtlMs })
     return `${this.baseUrl}/mmcs/download/${token}`
-  }
-
-  issueCode(email: string): string {
-    const code = randomBytes(16).toString("hex")
-    this.authCodes.set(code, email)
-    return code
-  }
-
-  issueAccessToken(email: string): string {
-    const token = `sim-${randomBytes(24).toString("base64url")}`
-    this.accessTokens.set(token, email)
-    return token
   }
 }

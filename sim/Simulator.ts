@@ -3,7 +3,6 @@ import { Hono } from "hono"
 import * as SimControl from "./SimControl.ts"
 import { type CustomerOptions, type Deliver, SimCustomer } from "./SimCustomer.ts"
 import * as SimGateway from "./SimGateway.ts"
-import * as SimIdp from "./SimIdp.ts"
 import * as SimMmcs from "./SimMmcs.ts"
 import { serveSim } from "./SimServer.ts"
 import { type SimSettings, SimState, type Violation } from "./SimState.ts"
@@ -18,12 +17,14 @@ export interface SimulatorOptions extends Partial<Omit<SimSettings, "mspId" | "s
   readonly mspFetch?: Deliver
   readonly host?: string
   readonly port?: number
+  /** The identity provider the business registered with Apple (authorize URL and client id). */
+  readonly identityProvider?: { readonly authorizeUrl: string; readonly clientId: string }
 }
 
 export interface Simulator {
   /** Gateway base to configure as `APPLE_API_BASE` (ends in `/v1`). */
   readonly url: string
-  /** Root of the simulator (upload/download URLs, `/idp/token`, `/idp/userinfo`). */
+  /** Root of the simulator (upload and download URLs, control routes). */
   readonly origin: string
   readonly customers: {
     readonly add: (options?: CustomerOptions) => SimCustomer
@@ -33,8 +34,8 @@ export interface Simulator {
   /** Everything the MSP did that Apple would refuse; tests assert it stays empty. */
   readonly violations: () => ReadonlyArray<Violation>
   readonly clearViolations: () => void
-  /** Answer `status` to the next `times` calls of `/v1/<path>` (`message`, `preUpload`, …). */
-  readonly failNext: (path: string, status: number, times?: number) => void
+  /** Answer `status` to the next `times` calls of `/v1/<path>` (`message`, `preUpload`, …), with `Retry-After` if given. */
+  readonly failNext: (path: string, status: number, times?: number, retryAfterSeconds?: number) => void
   /** Answer `status` to every send to this customer (`undefined` restores normal service). */
   readonly setCustomerStatus: (customerId: string, status: number | undefined) => void
   readonly state: SimState
@@ -47,7 +48,6 @@ export const makeApp = (state: SimState, customers: ReadonlyMap<string, SimCusto
   const app = new Hono()
   SimGateway.routes(app, state, customers)
   SimMmcs.routes(app, state)
-  SimIdp.routes(app, state)
   app.get("/sim/violations", (c) => c.json(state.violations))
   return app
 }
@@ -61,8 +61,11 @@ export const make = (options: SimulatorOptions): Effect.Effect<Simulator, never,
       businessIds: options.businessIds,
       skewSeconds: options.skewSeconds ?? 300,
       closedStatus: options.closedStatus ?? 404,
-      downloadTtlMs: options.downloadTtlMs ?? 60_000
+      downloadTtlMs: options.downloadTtlMs ?? 60_000,
+      resendAttempts: options.resendAttempts ?? 3,
+      resendDelayMs: options.resendDelayMs ?? 500
     })
+    state.identityProvider = options.identityProvider
     const customers = new Map<string, SimCustomer>()
     const app = makeApp(state, customers)
     const scope = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
@@ -97,8 +100,13 @@ export const make = (options: SimulatorOptions): Effect.Effect<Simulator, never,
       clearViolations: () => {
         state.violations.length = 0
       },
-      failNext: (path, status, times = 1) => {
-        state.failures.push({ path, status, remaining: times })
+      failNext: (path, status, times = 1, retryAfterSeconds) => {
+        state.failures.push({
+          path,
+          status,
+          remaining: times,
+          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {})
+        })
       },
       setCustomerStatus: (customerId, status) => {
         if (status === undefined) state.customerStatus.delete(customerId)

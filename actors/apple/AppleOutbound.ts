@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm"
 import { Duration, Effect, Schedule, Schema } from "effect"
 import { AppleClient } from "../../apple/AppleClient.ts"
-import { type AppleError, isRetryable } from "../../apple/AppleError.ts"
+import { type AppleError, honourRetryAfter, isRetryable } from "../../apple/AppleError.ts"
 import { Db } from "../../db/Db.ts"
 import { actorSnapshots } from "../../db/schema/runtime.ts"
 import * as Actor from "../../runtime/Actor.ts"
@@ -113,7 +113,8 @@ const retryPolicy = (settings: SenderSettings): Schedule.Schedule<unknown, Apple
     Schedule.modifyDelay((delay) => Duration.min(delay, Duration.decode(settings.retryCap))),
     Schedule.intersect(Schedule.recurs(Math.max(0, settings.tries - 1))),
     Schedule.upTo(settings.retryWithin),
-    Schedule.whileInput(isRetryable)
+    Schedule.whileInput(isRetryable),
+    honourRetryAfter
   )
 
 const send = (cell: Cell, message: typeof Send.Type, settings: SenderSettings) =>

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
 import { text } from "../../apple/OutboundMessage.ts"
 import type { Db } from "../../db/Db.ts"
@@ -24,6 +24,7 @@ import { type ConversationState, load, save } from "./ConversationState.ts"
 import * as CustomerInput from "./CustomerInput.ts"
 import { handOffToLiveAgent } from "./HandOff.ts"
 import * as Identification from "./Identification.ts"
+import { IdentityProvider } from "./IdentityProvider.ts"
 import * as LiveAgent from "./LiveAgent.ts"
 import * as LiveChat from "./LiveChat.ts"
 import { botAnswers, closedState } from "./Phase.ts"
@@ -59,7 +60,12 @@ const recipient = (cell: Cell): Transcript.Recipient => ({
   locale: cell.locale
 })
 
-const channelOf = (cell: Cell, customer: CustomerProfile | undefined, publicUrl: string): Channel => {
+const channelOf = (
+  cell: Cell,
+  customer: CustomerProfile | undefined,
+  publicUrl: string,
+  providerConfigured: boolean
+): Channel => {
   const to = recipient(cell)
   return {
     interactionId: to.interactionId,
@@ -67,7 +73,7 @@ const channelOf = (cell: Cell, customer: CustomerProfile | undefined, publicUrl:
     capabilities: cell.capabilities,
     deviceAgent: cell.deviceAgent,
     publicUrl,
-    canSignIn: Identification.canSignIn(cell.capabilities),
+    canSignIn: Identification.canSignIn(cell.capabilities, providerConfigured),
     send: (content, kind) => Transcript.sendBot(to, content, kind),
     note: (kind, body) => Transcript.note(to, kind, body)
   }
@@ -124,8 +130,12 @@ const converse = Effect.fn("Conversation.converse")(function* (
   run: (s: Session) => Effect.Effect<ConversationState["agent"], unknown, Db | Turn.Turn>
 ) {
   const links = yield* PublicLinks
+  const provider = yield* IdentityProvider
   const profile = yield* Identification.profileOf(cell.customer)
-  const session: Session = { channel: channelOf(cell, profile, links.baseUrl), outcome: emptyOutcome() }
+  const session: Session = {
+    channel: channelOf(cell, profile, links.baseUrl, Option.isSome(provider)),
+    outcome: emptyOutcome()
+  }
   const agent = yield* run(session)
   let next: Cell = { ...cell, agent, resolved: cell.resolved || session.outcome.resolved }
   const outcome = session.outcome
@@ -233,7 +243,8 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
     yield* Transcript.note(recipient(current), "inboundProblem", { problem: read.problem })
   const slot = current.callBack === undefined ? undefined : CallBack.chosen(current.callBack, read.input)
   if (slot !== undefined) return yield* CallBack.book(cell.id, current, recipient(current), slot)
-  if (!botAnswers(current.phase)) return current
+  // A type we do not know is kept in the transcript (and shown to a live agent) but not answered.
+  if (type === "other" || !botAnswers(current.phase)) return current
   if (read.reply?._tag === "AuthenticationReply" && current.signIn !== undefined) {
     if (read.reply.status !== "authenticated") {
       const { code: _code, privateKey: _key, ...declined } = current.signIn

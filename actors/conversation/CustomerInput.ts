@@ -69,6 +69,12 @@ export const read = Effect.fn("Conversation.readInput")(function* (envelope: Inb
     }
     return result
   }
+  if (message.type === "other")
+    return {
+      kind: "unknown",
+      body: { type: message.wireType, fields: message.fields },
+      input: { _tag: "Other", what: `unknown message type ${message.wireType}` }
+    } satisfies CustomerInput
   if (message.type !== "interactive")
     return { kind: message.type, body: {}, input: { _tag: "Other", what: message.type } } as CustomerInput
   let data: InboundInteractiveData | undefined = message.interactiveData

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { Data, Effect, Schedule, Schema } from "effect"
-import { AppleConfig } from "../../apple/AppleConfig.ts"
+import { Data, Effect, Option, Redacted, Schedule, Schema } from "effect"
 import { decryptAuthToken, generateAuthKeyPair } from "../../apple/AppleCrypto.ts"
 import * as Authentication from "../../apple/Authentication.ts"
 import { interactive } from "../../apple/OutboundMessage.ts"
@@ -9,6 +8,7 @@ import { findCustomer, findCustomerByEmail } from "../../db/queries/customers.ts
 import { findIdentity, linkIdentity } from "../../db/queries/identities.ts"
 import { PublicLinks } from "../PublicLinks.ts"
 import type { SignIn } from "./ConversationState.ts"
+import { defaultScopes, IdentityProvider } from "./IdentityProvider.ts"
 
 /**
  * Who the customer is: the opaque id linked to a contact or consumer, or an Apple sign-in (the
@@ -23,8 +23,9 @@ export const identify = Effect.fn("Conversation.identify")(function* (businessId
 export const profileOf = (customer: CustomerRef | undefined) =>
   customer === undefined ? Effect.succeed(undefined) : findCustomer(customer)
 
-export const canSignIn = (capabilities: ReadonlyArray<string>) =>
-  capabilities.includes("AUTH2") || capabilities.includes("AUTH")
+/** Sign-in needs a device that can show it and an identity provider to ask who signed in. */
+export const canSignIn = (capabilities: ReadonlyArray<string>, providerConfigured: boolean) =>
+  providerConfigured && (capabilities.includes("AUTH2") || capabilities.includes("AUTH"))
 
 /** The redirect URI of AUTH2 sign-ins (served by `http/pages`). */
 export const callbackPath = "/auth/apple/callback"
@@ -47,8 +48,10 @@ export const signInRequest = Effect.fn("Conversation.signInRequest")(function* (
   topic: string | undefined
 ) {
   const links = yield* PublicLinks
+  const provider = yield* IdentityProvider
+  const scope = Option.match(provider, { onNone: () => defaultScopes, onSome: (p) => p.scopes })
   const state = nonceFor(conversationId)
-  const common = { title: "Sign in to Parley", replyTitle: "You Signed In", scope: ["openid", "email"], state }
+  const common = { title: "Sign in to Parley", replyTitle: "You Signed In", scope, state }
   if (capabilities.includes("AUTH2")) {
     const built = Authentication.make({ ...common, redirectURI: `${links.baseUrl}${callbackPath}` })
     const pending: SignIn = {
@@ -74,17 +77,22 @@ export const signInRequest = Effect.fn("Conversation.signInRequest")(function* (
 export class SignInFailed extends Data.TaggedError("SignInFailed")<{ readonly reason: string }> {}
 
 const TokenResponse = Schema.Struct({ access_token: Schema.String })
-const UserInfo = Schema.Struct({ email: Schema.String })
+/** OpenID Connect claims; `email_verified` may come as a boolean or, from some providers, a string. */
+const UserInfo = Schema.Struct({
+  email: Schema.String,
+  email_verified: Schema.optional(Schema.Union(Schema.Boolean, Schema.Literal("true", "false")))
+})
 
-/**
- * The business's identity provider. Apple has no field for it (it is registered in Apple Business
- * Register); we use `/idp` beside the gateway base, which is where the simulator serves it.
- */
-const idpUrl = (path: "token" | "userinfo") =>
-  Effect.map(AppleConfig, (config) => new URL(`/idp/${path}`, config.apiBase).toString())
+const configured = Effect.flatMap(IdentityProvider, (provider) =>
+  Option.match(provider, {
+    onNone: () => Effect.fail(new SignInFailed({ reason: "no identity provider configured" })),
+    onSome: Effect.succeed
+  })
+)
 
 const retry = Schedule.exponential("200 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
 
+/** The provider's answer, decoded; its body is never logged (it holds tokens). */
 const fetchJson = <A, I>(schema: Schema.Schema<A, I>, url: string, init: RequestInit) =>
   Effect.tryPromise({
     try: async (signal) => {
@@ -99,14 +107,25 @@ const fetchJson = <A, I>(schema: Schema.Schema<A, I>, url: string, init: Request
     Effect.mapError((e) => (e._tag === "SignInFailed" ? e : new SignInFailed({ reason: "unexpected answer" })))
   )
 
+/**
+ * RFC 6749 §4.1.3, as Apple's sample 20 sends it: a form body with the grant, the code, the same
+ * redirect URI the request named, and the client's id and secret.
+ */
 const exchangeCode = Effect.fn("Conversation.exchangeCode")(function* (code: string) {
   const links = yield* PublicLinks
+  const provider = yield* configured
   const body = new URLSearchParams({
     grant_type: "authorization_code",
     code,
-    redirect_uri: `${links.baseUrl}${callbackPath}`
+    redirect_uri: `${links.baseUrl}${callbackPath}`,
+    client_id: provider.clientId,
+    client_secret: Redacted.value(provider.clientSecret)
   })
-  const token = yield* fetchJson(TokenResponse, yield* idpUrl("token"), { method: "POST", body })
+  const token = yield* fetchJson(TokenResponse, provider.tokenUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body
+  })
   return token.access_token
 })
 
@@ -130,9 +149,13 @@ export const linkSignedIn = Effect.fn("Conversation.linkSignedIn")(function* (
   opaqueId: string,
   accessToken: string
 ) {
-  const info = yield* fetchJson(UserInfo, yield* idpUrl("userinfo"), {
-    headers: { authorization: `Bearer ${accessToken}` }
+  const provider = yield* configured
+  const info = yield* fetchJson(UserInfo, provider.userinfoUrl, {
+    headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" }
   })
+  // An address the provider has not verified could be anyone's: it links nobody.
+  if (info.email_verified !== true && info.email_verified !== "true")
+    return yield* new SignInFailed({ reason: "the identity provider has not verified the e-mail address" })
   const customer = yield* findCustomerByEmail(info.email)
   if (customer === undefined) return undefined
   yield* linkIdentity({ businessId, opaqueId, customer, method: "authentication" })

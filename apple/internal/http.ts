@@ -1,5 +1,5 @@
-import { Duration, Effect, Schema } from "effect"
-import { type AppleError, ApplePermanent, AppleRetryable, fromStatus } from "../AppleError.ts"
+import { Clock, Duration, Effect, Schema } from "effect"
+import { type AppleError, ApplePermanent, AppleRetryable, fromStatus, parseRetryAfter } from "../AppleError.ts"
 
 export interface CallOptions {
   readonly operation: string
@@ -31,7 +31,17 @@ export const call = (options: CallOptions): Effect.Effect<Response, AppleError> 
       response.ok
         ? Effect.succeed(response)
         : Effect.promise(() => response.body?.cancel() ?? Promise.resolve()).pipe(
-            Effect.zipRight(Effect.fail(fromStatus(options.operation, response.status, options.destinationId)))
+            Effect.zipRight(Clock.currentTimeMillis),
+            Effect.flatMap((now) =>
+              Effect.fail(
+                fromStatus(
+                  options.operation,
+                  response.status,
+                  options.destinationId,
+                  parseRetryAfter(response.headers.get("retry-after"), now)
+                )
+              )
+            )
           )
     )
   )

@@ -60,5 +60,15 @@ export const routes = (runtime: Runtime.Runtime<Db | ActorSystem>): Hono => {
     return c.html(page("Signed in", "<p>You can return to Messages.</p>"))
   })
 
+  // Before iOS 15 the provider's redirect carried the code in the query (docs/apple.md, "Sign-in"):
+  // the same checks and hand-over as the POST, reached with the query as its form body.
+  app.get(callbackPath, (c) => {
+    const forwarded = new Headers(c.req.raw.headers)
+    forwarded.set("content-type", "application/x-www-form-urlencoded")
+    forwarded.delete("content-length")
+    const query = new URL(c.req.url).searchParams
+    return app.request(callbackPath, { method: "POST", headers: forwarded, body: query.toString() }, c.env)
+  })
+
   return app
 }

@@ -183,26 +183,60 @@ describe("AppleClient through the simulator", () => {
     )
   )
 
-  it.live("interactive payloads over 10 KB travel by reference", () =>
+  it.live("interactive payloads over 10 KB go inline asking for a dataRef, and a resend reuses it", () =>
     withSim((sim) =>
       Effect.gen(function* () {
         const client = yield* AppleClient
         const customer = sim.customers.add()
+        const to = { businessId: business, customerId: customer.id }
         const items = Array.from({ length: 200 }, (_, i) => ({
           identifier: `i${i}`,
           title: `Item number ${i} of many`
         }))
-        const big = ListPicker.make({ title: "Many", sections: [{ items }] })
-        const result = yield* client.send({ businessId: business, customerId: customer.id }, interactive(big), {
-          autoReply: true
-        })
-        assert.isDefined(result.dataRef)
-        const got = yield* customer.next()
-        assert.isTrue(got.message.type === "interactive" && "interactiveDataRef" in got.message)
-        assert.strictEqual(got.interactive?.data?.listPicker?.sections[0]?.items.length, 200)
-        const resolved = yield* client.resolveDataRef(business, result.dataRef!)
-        assert.strictEqual(resolved.receivedMessage?.title, "Many")
+        const big = interactive(ListPicker.make({ title: "Many", sections: [{ items }] }))
+        const first = yield* client.send(to, big, { autoReply: true })
+        const inline = yield* customer.next()
+        assert.isTrue(inline.message.type === "interactive" && inline.message.interactiveData !== undefined)
+        assert.isDefined(first.dataRef)
+        assert.strictEqual(first.dataRef?.title, "Many")
+        // Apple's dataRef carries no key: it is only ever sent back as is.
+        assert.isUndefined(first.dataRef?.key)
+
+        const again = yield* client.send(to, big, { autoReply: true })
+        const byRef = yield* customer.next()
+        assert.deepStrictEqual(again.dataRef, first.dataRef)
+        assert.isTrue(byRef.message.type === "interactive" && byRef.message.interactiveDataRef !== undefined)
+        assert.deepStrictEqual(
+          byRef.message.type === "interactive" ? byRef.message.interactiveDataRef : undefined,
+          first.dataRef
+        )
+        assert.strictEqual(byRef.interactive?.data?.listPicker?.sections[0]?.items.length, 200)
+        assert.notStrictEqual(byRef.message.id, inline.message.id)
         assert.deepStrictEqual(sim.violations(), [])
+      })
+    )
+  )
+
+  it.live("a reference Apple no longer takes is dropped and the message goes inline again", () =>
+    withSim((sim) =>
+      Effect.gen(function* () {
+        const client = yield* AppleClient
+        const customer = sim.customers.add()
+        const to = { businessId: business, customerId: customer.id }
+        const items = Array.from({ length: 200 }, (_, i) => ({ identifier: `i${i}`, title: `Item ${i} of many` }))
+        const big = interactive(ListPicker.make({ title: "Many", sections: [{ items }] }))
+        const first = yield* client.send(to, big, { autoReply: true })
+        sim.state.blobs.delete(first.dataRef!.url)
+        const again = yield* client.send(to, big, { autoReply: true })
+        assert.notStrictEqual(again.dataRef?.url, first.dataRef?.url)
+        assert.strictEqual(customer.received.length, 2)
+        assert.isTrue(
+          customer.received.every((r) => r.message.type === "interactive" && "interactiveData" in r.message)
+        )
+        assert.deepStrictEqual(
+          sim.violations().map((v) => v.rule),
+          ["data-ref"]
+        )
       })
     )
   )

@@ -36,8 +36,11 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
           const oauth2 = interactiveOf(request!).data?.authenticate?.oauth2
           assert.strictEqual(oauth2?.redirectURI, `${node.url}/auth/apple/callback`)
 
+          const exchanges = node.idp.tokenRequests.length
           yield* SimReplies.authenticate(node.sim.state, tom, request!)
           const [thanks, intro, picker] = yield* expectKinds(tom, ["text", "text", "listPicker"])
+          // The code was exchanged at the provider's own server, with the client's credentials.
+          assert.deepStrictEqual(node.idp.tokenRequests.slice(exchanges), [{ clientId: node.idp.clientId, ok: true }])
           assert.strictEqual(bodyOf(thanks!), "Thanks, Tom: you're signed in.")
           assert.strictEqual(bodyOf(intro!), "I can help you replace a card.")
           const cards = yield* inNode(node, assetsOf(ref!))
@@ -63,6 +66,29 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
           )
           assert.deepStrictEqual(node.sim.violations(), [])
         }),
+      perTest
+    )
+
+    it.effect(
+      "an e-mail the provider has not verified links nobody; the code may also arrive by GET",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const email = "tom.becker@example.com"
+          const impostor = stranger(node, "unverified", { email })
+          yield* impostor.say("I lost my card and need a replacement")
+          const [, , request] = yield* expectKinds(impostor, ["text", "text", "authenticate"])
+          node.idp.setEmailVerified(email, false)
+          yield* Effect.addFinalizer(() => Effect.sync(() => node.idp.setEmailVerified(email, true)))
+          yield* SimReplies.authenticate(node.sim.state, impostor, request!, true, "GET")
+          assert.match(bodyOf(yield* next(impostor)), /^I couldn't sign you in/)
+          assert.deepStrictEqual(yield* identityRow(node, impostor.id), [])
+          const [interaction] = yield* interactionsOf(node, impostor.id)
+          const lines = yield* transcriptOf(node, interaction?.id ?? "")
+          const failure = lines.find((l) => l.kind === "signInFailed")
+          assert.match(String((failure?.body as { reason?: unknown } | undefined)?.reason), /not verified/)
+          assert.deepStrictEqual(node.sim.violations(), [])
+        }).pipe(Effect.scoped),
       perTest
     )
 

@@ -87,7 +87,7 @@ export const janeSteps1to7 = (node: TestNode.TestNode, jane: SimCustomer) =>
     assert.isAtLeast(links.length, 2)
     assert.isTrue(links.every((l) => /\/(kb|community)\/[^/]+$/.test(l.url)))
     assert.isTrue(links.some((l) => l.url.includes("/kb/")))
-    assert.isTrue(links.some((l) => /refinanc/i.test(l.title)))
+    assert.isTrue(links.some((l) => /refinanc/i.test(l.title ?? "")))
 
     return { linked: linked!, visa, links, more: r }
   })

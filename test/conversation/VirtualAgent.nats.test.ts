@@ -1,6 +1,5 @@
 import { assert, layer } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
-import type { RichLinkData } from "../../apple/RichLink.ts"
 import { casesOfInteraction, openCasesOf } from "../../db/queries/cases.ts"
 import { listCatalogItems, requestsOf } from "../../db/queries/catalog.ts"
 import { createArticle, createPost } from "../../db/queries/knowledge.ts"
@@ -160,7 +159,7 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })("virtu
         assert.strictEqual(yield* nextText(maria), "Hi Maria!")
         const found = yield* nextText(maria)
         assert.match(found, /^Here is what I found:\n1\. /)
-        const links: Array<RichLinkData> = []
+        const links: Array<{ readonly url: string; readonly title?: string | undefined }> = []
         let r = yield* next(maria)
         while (r.message.type === "richLink") {
           links.push(r.message.richLinkData)
@@ -175,7 +174,7 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })("virtu
           const response = yield* Effect.promise(() => fetch(link.url))
           const html = yield* Effect.promise(() => response.text())
           assert.strictEqual(response.status, 200, link.url)
-          assert.include(html, `<title>${escapeHtml(link.title)}</title>`)
+          assert.include(html, `<title>${escapeHtml(link.title ?? "")}</title>`)
         }
         const escaped = links.find((l) => l.title === article.title)
         assert.isDefined(escaped)

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, type Scope } from "effect"
 import { AppleClient, layer as clientLayer } from "../../apple/AppleClient.ts"
 import * as AppleConfig from "../../apple/AppleConfig.ts"
 import { decryptAuthToken, generateAuthKeyPair } from "../../apple/AppleCrypto.ts"
@@ -15,6 +15,7 @@ import * as QuickReply from "../../apple/QuickReply.ts"
 import * as TimePicker from "../../apple/TimePicker.ts"
 import { MemoryInbox } from "../../http/apple/AppleInbox.ts"
 import * as AppleWebhook from "../../http/apple/AppleWebhook.ts"
+import * as SimIdp from "../../sim/SimIdp.ts"
 import * as SimReplies from "../../sim/SimReplies.ts"
 import * as Simulator from "../../sim/Simulator.ts"
 import { makeIdentity, webhookLayer } from "../apple/support.ts"
@@ -23,7 +24,9 @@ const identity = makeIdentity()
 const business = identity.businessIds[0]!
 
 /** MSP webhook (in-process) + simulator + client, as a conversation would use them. */
-const withStack = <A, E>(body: (sim: Simulator.Simulator) => Effect.Effect<A, E, AppleClient | MemoryInbox>) =>
+const withStack = <A, E>(
+  body: (sim: Simulator.Simulator) => Effect.Effect<A, E, AppleClient | MemoryInbox | Scope.Scope>
+) =>
   Effect.scoped(
     Effect.gen(function* () {
       const app = yield* AppleWebhook.make
@@ -150,6 +153,8 @@ describe("Simulator customers → MSP", () => {
     withStack((sim) =>
       Effect.gen(function* () {
         const client = yield* AppleClient
+        const idp = yield* SimIdp.make({ clientId: "parley-test", clientSecret: "s3cret" })
+        sim.state.identityProvider = { authorizeUrl: idp.authorizeUrl, clientId: idp.clientId }
         const customer = sim.customers.add({ capabilities: ["AUTH"], email: "ann@example.com" })
         const keys = generateAuthKeyPair()
         const request = Authentication.make({
@@ -166,9 +171,7 @@ describe("Simulator customers → MSP", () => {
           keys.privateKey
         )
         const profile = yield* Effect.promise(() =>
-          fetch(`${sim.origin}/idp/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) =>
-            r.json()
-          )
+          fetch(idp.userinfoUrl, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.json())
         )
         assert.strictEqual((profile as { email: string }).email, "ann@example.com")
       })

@@ -1,5 +1,6 @@
 import type { Context } from "effect"
 import { Effect, Layer, Option, Redacted, type Scope } from "effect"
+import * as IdentityProvider from "../../actors/conversation/IdentityProvider.ts"
 import type { AppleClient } from "../../apple/AppleClient.ts"
 import * as AppleConfig from "../../apple/AppleConfig.ts"
 import type { Db } from "../../db/Db.ts"
@@ -9,12 +10,14 @@ import { demoBusinessId } from "../../db/seed/customers.ts"
 import { demoPasswordDefault } from "../../db/seed/staff.ts"
 import * as AuthConfig from "../../http/auth/AuthConfig.ts"
 import * as HttpConfig from "../../http/HttpConfig.ts"
+import { demoIdentityProvider } from "../../node/Demo.ts"
 import * as Node from "../../node/Node.ts"
 import type { ActorSystem, SystemSettings } from "../../runtime/ActorSystem.ts"
 import type { Bus } from "../../runtime/Bus.ts"
 import * as MemoryBus from "../../runtime/MemoryBus.ts"
 import * as NatsBus from "../../runtime/NatsBus.ts"
 import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
+import type { SimIdp } from "../../sim/SimIdp.ts"
 import * as Simulator from "../../sim/Simulator.ts"
 import { removeOnClose } from "./NatsCleanup.ts"
 import { freePort } from "./ports.ts"
@@ -39,6 +42,9 @@ export interface TestNode {
   /** The Apple simulator the node talks to; its customers post signed webhooks to `url`. */
   readonly sim: Simulator.Simulator
   readonly businessId: string
+  /** The identity provider sign-ins go to, a server of its own. */
+  readonly idp: SimIdp
+
   /** The node's services, for assertions (`Db`) and direct tells (`ActorSystem`). */
   readonly context: Context.Context<ActorSystem | AppleClient | Db | Bus>
 }
@@ -65,7 +71,9 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     // A known port before start-up: links and the sign-in redirect carry the public URL.
     const port = yield* freePort
     let nodeUrl: Option.Option<string> = Option.none()
+    const idp = yield* demoIdentityProvider
     const sim = yield* Simulator.make({
+      identityProvider: idp.registered,
       mspId: identity.mspId,
       secret: Redacted.value(identity.secret),
       businessIds: [demoBusinessId],
@@ -85,7 +93,8 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
       RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "e2e-node" }),
       AuthConfig.layer(),
       HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
-      AppleConfig.layer({ ...options.apple, ...identity, businessIds: [demoBusinessId], apiBase: sim.url })
+      AppleConfig.layer({ ...options.apple, ...identity, businessIds: [demoBusinessId], apiBase: sim.url }),
+      IdentityProvider.layer(Option.some(idp.provider))
     )
     const node = Node.layer({
       seed: options.seed ?? true,
@@ -98,5 +107,5 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     }).pipe(Layer.provideMerge(infra))
     const context = yield* Layer.build(node)
     const url = yield* Effect.fromNullable(Option.getOrUndefined(nodeUrl))
-    return { url, sim, businessId: demoBusinessId, context }
+    return { url, sim, businessId: demoBusinessId, context, idp: idp.server }
   })
