@@ -24,7 +24,8 @@ export const Location = Schema.Struct({
 
 export const Event = Schema.Struct({
   identifier: Schema.optional(Schema.String),
-  title: Schema.NonEmptyString,
+  /** Apple's own time-picker sample sends an empty title (the bubble carries the question). */
+  title: Schema.String,
   timeslots: Schema.Array(Timeslot).pipe(Schema.minItems(1)),
   /** Minutes from GMT; present = everyone sees the event's zone, absent = the customer's own. */
   timezoneOffset: Schema.optional(Schema.Int.pipe(Schema.between(-720, 840))),
