@@ -38,7 +38,7 @@ export const decryptAttachment = (ciphertext: Uint8Array, key: string): Effect.E
 export const hexToBase64 = (hex: string): string => Buffer.from(hex.toUpperCase(), "hex").toString("base64")
 export const base64ToHex = (b64: string): string => Buffer.from(b64, "base64").toString("hex").toUpperCase()
 
-// Legacy AUTH token: "eciesEncryptionCofactorVariableIVX963SHA256AESGCM" on secp384r1 (§5.11).
+// Legacy AUTH token: "eciesEncryptionCofactorVariableIVX963SHA256AESGCM" on secp384r1 (docs/apple.md, "Sign-in").
 const pointLength = 97
 
 const x963Kdf = (shared: Uint8Array, sharedInfo: Uint8Array, length: number): Buffer => {

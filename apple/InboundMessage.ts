@@ -6,7 +6,7 @@ import { InboundInteractiveData } from "./Interactive.ts"
 const Id = Schema.NonEmptyString.pipe(Schema.maxLength(256))
 
 /**
- * The common dictionary of §3.4. `sourceId`/`destinationId` duplicate the headers and are
+ * The common dictionary of docs/apple.md, "Receiving". `sourceId`/`destinationId` duplicate the headers and are
  * optional here (the headers are authoritative; the webhook refuses a mismatch).
  */
 const common = {

@@ -62,7 +62,7 @@ export const InboundBubble = Schema.Struct(
 )
 
 /**
- * Inbound `interactiveData` (a customer's reply). The reply shapes are an open question, so `data`
+ * Inbound `interactiveData` (a customer's reply). The reply shapes are an open question (docs/apple.md), so `data`
  * stays raw JSON here and `InteractiveReply` reads every plausible shape out of it; unknown keys are
  * kept so nothing is lost on the way to the conversation.
  */

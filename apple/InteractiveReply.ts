@@ -3,7 +3,7 @@ import type { InboundInteractiveData } from "./Interactive.ts"
 
 /**
  * A customer's answer to an interactive message, read out of whatever shape it came in. Apple's
- * reply schemas could not be read (open question 8), so each reader accepts every shape seen:
+ * reply schemas could not be read (docs/apple.md, "Open questions"), so each reader accepts every shape seen:
  *
  * - list picker: `data.listPicker.sections[].items[]` holding only the chosen items, or every item
  *   with the chosen ones flagged `selected: true` (what the simulator sends), a flat

@@ -2,7 +2,7 @@ import { Option, Schema } from "effect"
 
 /**
  * Tapbacks reach us as ordinary `text` in the device's language (no structured field was found);
- * these are the English sentences seen in the wild (§5.12).
+ * these are the English sentences seen in the wild (docs/apple.md, "Tapbacks").
  */
 export const Tapback = Schema.Struct({
   reaction: Schema.Literal("liked", "loved", "laughed", "emphasized", "questioned", "disliked", "emoji"),

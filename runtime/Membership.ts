@@ -7,7 +7,7 @@ import { type BusError, BusTimeout, type Kv } from "./Bus.ts"
  * Which runtime nodes are alive: each node writes its entry in the `<prefix>_nodes` bucket and
  * rewrites it every few seconds; the bucket's TTL drops the entry of a node that stopped doing so
  * (crashed, paused, cut off). Every node lists the bucket to know the live set, from which
- * placement (rendezvous hashing) decides which partitions are whose (RUNTIME.md §6.4 step 1).
+ * placement (rendezvous hashing) decides which partitions are whose (docs/cluster.md, "How work is shared").
  */
 
 /** Which of the members a key belongs to (rendezvous hashing): the same answer on every node with the same view. */

@@ -40,7 +40,7 @@ const streamConfig = (spec: StreamSpec): Partial<StreamConfig> & { readonly name
   retention: spec.retention === "workqueue" ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
   storage: StorageType.File,
   num_replicas: spec.replicas,
-  // A full stream refuses writes instead of dropping messages nobody has processed (RUNTIME.md §4.3).
+  // A full stream refuses writes instead of dropping messages nobody has processed.
   discard: DiscardPolicy.New,
   max_bytes: spec.maxBytes,
   max_msgs: spec.maxMsgs,

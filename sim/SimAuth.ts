@@ -7,7 +7,7 @@ export interface Refusal {
   readonly detail: string
 }
 
-/** Apple's check of an MSP request: 401 without `Authorization`, 403 when the token fails (§4.6). */
+/** Apple's check of an MSP request: 401 without `Authorization`, 403 when the token fails (docs/apple.md, "Sending"). */
 export const checkAuthorization = async (state: SimState, header: string | null): Promise<Refusal | undefined> => {
   if (header === null || header.length === 0)
     return { status: 401, rule: "authorization-missing", detail: "no Authorization header" }

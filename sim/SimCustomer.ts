@@ -184,7 +184,7 @@ export class SimCustomer {
       return id
     })
 
-  /** Typing indicator, then the text (what a device does, §3.5). */
+  /** Typing indicator, then the text (what a device does, docs/apple.md). */
   readonly say = (body: string): Effect.Effect<string, NotDelivered> =>
     Effect.zipRight(this.send({ type: "typing_start" }), this.send({ type: "text", body }))
 

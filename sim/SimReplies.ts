@@ -5,7 +5,7 @@ import type { SimState } from "./SimState.ts"
 import type { InteractiveData } from "./SimWire.ts"
 
 /**
- * How the fake device answers interactive messages. Apple's reply schemas are an open question;
+ * How the fake device answers interactive messages. Apple's reply schemas are an open question (docs/apple.md);
  * these are the shapes the simulator sends (the MSP accepts these and others, see
  * `apple/InteractiveReply.ts`): every list item echoed with the chosen ones flagged
  * `selected: true`, only the chosen slot, quick reply `selectedIndex` with the items echoed, form `selections`, auth `status`
@@ -63,8 +63,8 @@ export const pickTime = (
 }
 
 /**
- * A custom iMessage app's answer. Its shape is the app's own (Apple documents none; see the notes'
- * open questions): the simulator plays Parley's delivery-slot app, which replies with its bid, the
+ * A custom iMessage app's answer. Its shape is the app's own (Apple documents none; docs/apple.md,
+ * "Open questions"): the simulator plays Parley's delivery-slot app, which replies with its bid, the
  * bubbles, and a URL carrying the request and `slot=<id>` — no `data`, which custom apps don't use.
  */
 export const replyFromApp = (

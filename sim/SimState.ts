@@ -31,7 +31,7 @@ export interface SimSettings {
   readonly secret: string
   readonly businessIds: ReadonlyArray<string>
   readonly skewSeconds: number
-  /** Apple's answer to a send after the customer's `close` is unknown (open question 3). */
+  /** Apple's answer to a send after the customer's `close` is unknown (docs/apple.md, "Open questions"). */
   readonly closedStatus: number
   readonly downloadTtlMs: number
   /**

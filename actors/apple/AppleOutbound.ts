@@ -21,8 +21,8 @@ import { AppleOutbound, type Send } from "./AppleOutboundProtocol.ts"
  * The per-customer Apple sender behind `AppleOutbound`. Its turns call Apple over HTTP, so they run
  * outside the runtime's transaction (`transactional: false`) and must be idempotent: a node that
  * dies after Apple's 200 and before the turn commits sends the message again on redelivery, with
- * the same `id`. Whether Apple drops a repeated `id` is undocumented (apple-msp.md, open question
- * 2); the simulator treats it as an idempotency key, so there the customer sees it once.
+ * the same `id`. Whether Apple drops a repeated `id` is undocumented (docs/apple.md, "Open
+ * questions"); the simulator treats it as an idempotency key, so there the customer sees it once.
  */
 
 export interface SenderSettings {

@@ -265,7 +265,7 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
     Effect.gen(function* () {
       if (first && s.channel.customer !== undefined)
         yield* s.channel.send(text(`Hi ${s.channel.customer.firstName}!`), "text")
-      // Asking for a person is never held up by a sign-in (§9: a live agent is always reachable).
+      // Asking for a person is never held up by a sign-in (Apple's policy: a live agent is always reachable, docs/apple.md).
       const wantsAgent = input._tag === "Text" && commandOf(input.text) === "agent"
       if (first && s.channel.customer === undefined && s.channel.canSignIn && input._tag === "Text" && !wantsAgent) {
         // An unknown customer is asked to sign in first; what they asked for runs once they have.

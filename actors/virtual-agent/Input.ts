@@ -37,7 +37,7 @@ export const fromReply = (reply: InteractiveReply): Input => {
       return { _tag: "FormAnswers", values, ...rid(reply) }
     }
     case "AppReply": {
-      // Custom iMessage app (open question in the Apple notes: the reply's shape is the app's own).
+      // Custom iMessage app (docs/apple.md, "Open questions": the reply's shape is the app's own).
       // Ours answers with a URL carrying `slot=<id>` (and `request`); a reply that only echoes the
       // chosen slot's label as its summary is read as that text.
       const query = new URLSearchParams((reply.url ?? "").replace(/^[^?]*\?/, ""))

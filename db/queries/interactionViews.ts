@@ -8,7 +8,7 @@ import { type CustomerRef, isCustomer } from "./CustomerRef.ts"
 import { first, query } from "./internal/query.ts"
 
 /**
- * Which interactions a caller may see (DESIGN.md §2): everything (managers), those assigned to one
+ * Which interactions a caller may see (README.md, "Agents, managers and the API"): everything (managers), those assigned to one
  * agent, or those opened for one customer. A customer account with no contact or consumer sees none.
  */
 export type Visibility =

@@ -16,7 +16,7 @@ import {
  * Tables the actor runtime owns. They know actor kinds and ids, never customer-service concepts.
  */
 
-/** Who may write for a partition: takeover only raises the epoch; every turn checks it (RUNTIME.md §6.4). */
+/** Who may write for a partition: takeover only raises the epoch; every turn checks it (docs/cluster.md). */
 export const partitionFence = pgTable(
   "partition_fence",
   {

@@ -2,7 +2,7 @@ import type { Visibility } from "../../db/queries/interactionViews.ts"
 import { isAgent, isCustomer, isManager, type Principal } from "../auth/Principal.ts"
 import type { Access, Audience } from "./Route.ts"
 
-/** The audiences a principal belongs to; a manager is an agent too (DESIGN.md §2). */
+/** The audiences a principal belongs to; a manager is an agent too (README.md, "Agents, managers and the API"). */
 export const audiencesOf = (principal: Principal): ReadonlyArray<Audience> => [
   ...(isCustomer(principal) ? (["customer"] as const) : []),
   ...(isAgent(principal) ? (["agent"] as const) : []),

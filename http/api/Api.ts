@@ -32,6 +32,6 @@ export const table: ReadonlyArray<Route> = [
 /**
  * The REST API under `/api`. Every route but sign-in, knowledge search and the OpenAPI document
  * needs `Authorization: Bearer <session or API token>` and checks the caller's role and ownership
- * (DESIGN.md §2).
+ * (the roles in README.md, "Agents, managers and the API").
  */
 export const routes = (runtime: Runtime.Runtime<ApiServices>): Hono => mount(new Hono(), table, runtime)

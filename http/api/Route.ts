@@ -13,7 +13,7 @@ export type ApiServices = Authenticator | Db | ActorSystem | HttpConfig | Site
 
 export type Method = "get" | "post" | "patch"
 
-/** The kinds of caller DESIGN.md §2 distinguishes; a manager is an agent too. */
+/** The kinds of caller README.md's roles distinguish; a manager is an agent too. */
 export type Audience = "customer" | "agent" | "manager"
 
 /** Who may call a route: anyone, any signed-in user, or signed-in users of the listed audiences. */

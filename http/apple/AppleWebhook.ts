@@ -37,7 +37,7 @@ const decodeHeaders = Schema.decodeUnknown(InboundHeaders)
 const decodeMessage = Schema.decodeUnknown(InboundMessage)
 
 /**
- * Apple's checks in Apple's order (§3.6): Authorization (400), token (403), business (404),
+ * Apple's checks in Apple's order (docs/apple.md, "Receiving"): Authorization (400), token (403), business (404),
  * size (413), body (400); then the inbox makes it durable (503 if it cannot) before the 200.
  */
 export const handle = Effect.fn("AppleWebhook.handle")(function* (request: Request) {

@@ -2,7 +2,7 @@ import { Schema } from "effect"
 import { CustomerRef, customerOf } from "../../db/queries/CustomerRef.ts"
 import type { UserWithRoles } from "../../db/queries/users.ts"
 
-/** ServiceNow's role names (DESIGN.md §2), as carried in session tokens. */
+/** ServiceNow's role names (README.md, "Agents, managers and the API"), as carried in session tokens. */
 export const Role = Schema.Literal(
   "sn_customerservice.consumer",
   "sn_customerservice.customer",
@@ -37,7 +37,7 @@ export const fromUser = (user: UserWithRoles): Principal => {
 
 export const isManager = (p: Principal): boolean => p.roles.includes("sn_customerservice_manager")
 
-/** Managers may do everything an agent may (DESIGN.md §2). */
+/** Managers may do everything an agent may (README.md, "Agents, managers and the API"). */
 export const isAgent = (p: Principal): boolean => isManager(p) || p.roles.includes("agent_workspace_user")
 
 export const isCustomer = (p: Principal): boolean =>

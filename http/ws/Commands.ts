@@ -27,7 +27,7 @@ import { toOutbound } from "./Content.ts"
 import type { Command } from "./Protocol.ts"
 
 /**
- * Carries out one workspace command for `principal`, after the checks DESIGN.md §2 asks for: the
+ * Carries out one workspace command for `principal`, after the checks README.md's roles call for: the
  * role (agents and managers; customers are forbidden everything), then ownership (the interaction,
  * offer or work item must be the caller's; anyone else's is "not found", never "forbidden", so ids
  * do not leak), then what the customer's device can show. What passes is told durably to the agent

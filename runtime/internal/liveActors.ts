@@ -8,7 +8,7 @@ export interface Resident {
 
 /**
  * Every actor live on this node, least recently used first, with a cap (Akka's active-entity
- * limit, RUNTIME.md §6.7): admitting one more than `cap` passivates the least recently used idle
+ * limit; `MAX_LIVE_ACTORS` in README.md): admitting one more than `cap` passivates the least recently used idle
  * actors. Busy actors (mid-turn or with queued messages) are never dropped, so the count may
  * exceed the cap while more than `cap` actors are busy at once. Synchronous on purpose: a check
  * and the removal it decides happen with no other fiber in between.

@@ -2,7 +2,7 @@
  * Rendezvous (highest random weight) placement: every node scores every key and the highest score
  * wins. Each node computes the same answer from the same member list, with no coordination, and a
  * change of members moves only the keys the joining node now wins (about 1/N) or the leaving node
- * held (RUNTIME.md §6.4).
+ * held (docs/cluster.md, "How work is shared").
  */
 
 /** FNV-1a over the UTF-16 code units, then murmur3's finaliser: similar inputs get unrelated scores. */

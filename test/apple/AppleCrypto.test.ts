@@ -9,7 +9,7 @@ import {
 } from "../../apple/AppleCrypto.ts"
 
 describe("AppleCrypto", () => {
-  it.effect("AES-256-CTR with a zero IV matches §9.2", () =>
+  it.effect("AES-256-CTR with a zero IV matches the vector of docs/apple.md", () =>
     Effect.gen(function* () {
       const key = new Uint8Array(Array.from({ length: 32 }, (_, i) => i))
       const encrypted = encryptAttachment(new TextEncoder().encode("Hello from the simulator!"), key)
@@ -24,7 +24,7 @@ describe("AppleCrypto", () => {
     })
   )
 
-  it.effect("decrypts the legacy AUTH token vector of §9.3", () =>
+  it.effect("decrypts the legacy AUTH token vector of docs/apple.md", () =>
     Effect.gen(function* () {
       const privateKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEjRWeJCrze8SNFZ4kKvN7xI0VniQq83v"
       const token =

@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { bearerToken, signInbound, signOutbound, verify } from "../../apple/AppleJwt.ts"
 
-// §9.1 vectors: secret Base64 of ASCII "test-secret-for-amb-simulator-01".
+// The vectors of docs/apple.md, "Test vectors": secret Base64 of ASCII "test-secret-for-amb-simulator-01".
 const secret = "dGVzdC1zZWNyZXQtZm9yLWFtYi1zaW11bGF0b3ItMDE="
 const key = new Uint8Array(Buffer.from(secret, "base64"))
 const mspId = "11111111-2222-3333-4444-555555555555"

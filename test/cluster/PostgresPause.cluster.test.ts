@@ -11,7 +11,7 @@ import * as PostgresServer from "../support/PostgresServer.ts"
 
 /**
  * PostgreSQL paused (SIGSTOP of the postmaster and every backend) for 10 s under load, on a
- * 3-node cluster with a PostgreSQL server of its own (RUNTIME.md §6.9, §6.10 "Backpressure"):
+ * 3-node cluster with a PostgreSQL server of its own (docs/cluster.md, "Failures, as tested"):
  * turns hang on the database, mailboxes fill and pulls stop while the edge keeps accepting into
  * the streams; after the resume everything accepted is processed once, in order, and every bot
  * reply reaches Apple once.

@@ -346,7 +346,7 @@ export const single = (options: NatsServerOptions = {}): Effect.Effect<NatsServe
 
 /**
  * A JetStream cluster of `size` servers (3 or 5 for quorum) on one host: one cluster name, unique
- * `server_name`s, full route list in every config, each with its own store dir (RUNTIME.md §4.6).
+ * `server_name`s, full route list in every config, each with its own store dir (docs/cluster.md, "NATS: three servers").
  * Returns once every member answers `/healthz`, i.e. a meta leader is elected.
  */
 export const cluster = (
