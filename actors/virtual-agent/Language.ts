@@ -16,6 +16,14 @@ const its = nlp.its
 const read = (token: ItemToken, f: unknown): string => String(token.out(f as ItsFunction<string>))
 const flag = (token: ItemToken, f: ItsFunction<boolean>): boolean => token.out(f) === true
 
+/**
+ * Words of the model's English lexicon have ids below this; a word it has never seen gets the next
+ * free id when first read. So the id of a nonsense word read at load is where the lexicon ends, and
+ * only words beyond it are typo candidates ("monkey" is a word, not a misspelt "money").
+ */
+const lexiconEnd = Number(nlp.readDoc("zzqxjvkwq").tokens().itemAt(0).out(its.uniqueId))
+const inLexicon = (token: ItemToken): boolean => Number(token.out(its.uniqueId)) < lexiconEnd
+
 export interface Word {
   /** Lower-case lemma (`lost` → `lose`, `cards` → `card`), or the vocabulary word a typo was read as. */
   readonly lemma: string
@@ -92,7 +100,9 @@ export class Vocabulary {
     const mine = bigrams(word)
     let best: { lemma: string; score: number } | undefined
     let tie = false
-    for (const known of this.grams.values()) {
+    for (const [written, known] of this.grams) {
+      // Typos keep the first letter and about the length: "dishwasher" is no "washer".
+      if (written[0] !== word[0] || Math.abs(written.length - word.length) > 2) continue
       const score = similarity.set.oo(mine, known.grams)
       if (best === undefined || score > best.score) {
         best = { lemma: known.lemma, score }
@@ -138,7 +148,7 @@ export const analyse = (text: string, vocabulary?: Vocabulary): Analysis => {
       if (!inScope) refusing = false
       else if (wanting.has(lemma)) refusing = true
       const read1 =
-        stop || type !== "word" || vocabulary === undefined
+        stop || type !== "word" || vocabulary === undefined || inLexicon(token)
           ? lemma
           : vocabulary.same(vocabulary.correct(written) ?? vocabulary.correct(lemma) ?? lemma)
       const word: Word = {

@@ -275,7 +275,7 @@ const askForm = (
       return { pending: { _tag: "Form", fields, ...rid }, prefilled }
     }
     yield* s.channel.note("substitution", { feature: "dynamic", missing, fallback: "form asked one field at a time" })
-    yield* s.channel.send(text(`${title}: a few quick questions.`), "text")
+    yield* s.channel.send(text(`${title}: a few quick questions (say "back" to change an answer).`), "text")
     return { pending: yield* askField(s, fields, 0, prefilled), prefilled }
   })
 

@@ -268,6 +268,8 @@ const data: ReadonlyArray<TopicEncoded> = [
         "charge",
         "not make",
         "not recognise",
+        "not authorize",
+        "not authorise",
         "not recognize",
         "fraud account",
         "raise issue"

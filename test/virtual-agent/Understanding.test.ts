@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { topics } from "../../actors/virtual-agent/Topics.ts"
 import { type Understood, understand } from "../../actors/virtual-agent/Understanding.ts"
 import { corpus, type Labelled } from "./corpus.ts"
+import { heldOut } from "./heldOut.ts"
 
 const severalLabel = "(several intents)"
 
@@ -48,6 +49,24 @@ describe("understanding what customers type", () => {
     for (const topic of topics) assert.isAtLeast(groups.get(topic.id)?.total ?? 0, 20, topic.id)
     assert.isAtLeast(overall, 95)
     for (const [name, g] of groups) assert.isAtLeast((100 * g.right) / g.total, 90, name)
+  })
+
+  it("wording the topics were never tuned on: printed; when not understood it asks or says so, never a wrong topic", () => {
+    const results = heldOut.map((l) => ({ l, u: understand(l.text, topics) }))
+    const right = results.filter(({ l, u }) => correct(l, u)).length
+    const asked = results.filter(
+      ({ l, u }) => u._tag === "Unsure" && typeof l.expect === "string" && u.candidates.some((t) => t.id === l.expect)
+    ).length
+    const wrong = results.filter(({ l, u }) => u._tag === "Topic" && u.topic.id !== l.expect)
+    const misses = results.filter(({ l, u }) => !correct(l, u)).map(({ l, u }) => `"${l.text}" → ${said(u)}`)
+    const pct = (n: number) => `${((100 * n) / heldOut.length).toFixed(1)} %`
+    console.log(
+      `held-out: understood ${right}/${heldOut.length} ${pct(right)}, asked with the right choice among ${asked} more (${pct(right + asked)}), wrong topic ${wrong.length}${misses.map((m) => `\n    miss: ${m}`).join("")}`
+    )
+    assert.deepStrictEqual(
+      wrong.map(({ l }) => l.text),
+      []
+    )
   })
 
   it("the story's own wording: a replacement is a request, activating a new card is a question", () => {
