@@ -37,6 +37,11 @@ export const requirements = (data: InteractiveData): ReadonlyArray<Requirement> 
 
 const numbered = (lines: ReadonlyArray<string>): string => lines.map((line, i) => `${i + 1}. ${line}`).join("\n")
 
+/** Choices whose labels carry numbers of their own ("5 Excellent") are not numbered again: "1. 5 Excellent" invites a wrong "5". */
+const ownNumbers = (labels: ReadonlyArray<string>): boolean => labels.some((label) => /^\d/.test(label.trim()))
+const choices = (labels: ReadonlyArray<string>): string =>
+  ownNumbers(labels) ? labels.map((label) => `• ${label}`).join("\n") : numbered(labels)
+
 const slotText = (startTime: string, duration: number): string => {
   const start = parseStartTime(startTime)
   const when = start === undefined ? startTime : `${start.toISOString().slice(0, 16).replace("T", " ")} UTC`
@@ -49,14 +54,15 @@ export const fallbackText = (data: InteractiveData): string => {
   const title = data.receivedMessage?.title
   if (payload?.listPicker !== undefined) {
     const items = payload.listPicker.sections.flatMap((s) => s.items.map((i) => i.title))
-    return `${title ?? "Please choose"}\n${numbered(items)}\nReply with the number of your choice.`
+    const reply = ownNumbers(items) ? "Reply with your choice." : "Reply with the number of your choice."
+    return `${title ?? "Please choose"}\n${choices(items)}\n${reply}`
   }
   if (payload?.event !== undefined) {
     const slots = payload.event.timeslots.map((s) => slotText(s.startTime, s.duration))
     return `${title ?? payload.event.title}\n${numbered(slots)}\nReply with the number of the time that suits you.`
   }
   const quick = payload?.["quick-reply"]
-  if (quick !== undefined) return `${quick.summaryText}\n${numbered(quick.items.map((i) => i.title))}`
+  if (quick !== undefined) return `${quick.summaryText}\n${choices(quick.items.map((i) => i.title))}`
   if (payload?.dynamic !== undefined) {
     const questions = payload.dynamic.data.pages.map((p) => p.title)
     return `${title ?? "A few questions"}\nPlease answer in your reply:\n${numbered(questions)}`

@@ -15,9 +15,11 @@ import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
 import { handle } from "../virtual-agent/Answers.ts"
 import { type Channel, emptyOutcome } from "../virtual-agent/Channel.ts"
 import type { Input } from "../virtual-agent/Input.ts"
-import { commandOf, intentOf } from "../virtual-agent/Intent.ts"
-import { menu, type Session, startTopic } from "../virtual-agent/Runner.ts"
+import { commandOf } from "../virtual-agent/Intent.ts"
+import { menu, recordTopic, type Session, startTopic } from "../virtual-agent/Runner.ts"
 import { topicById, topics } from "../virtual-agent/Topics.ts"
+import { understand } from "../virtual-agent/Understanding.ts"
+import { recordBotOutcome } from "./BotOutcome.ts"
 import * as CallBack from "./CallBack.ts"
 import { type AgentClose, Conversation, type Message } from "./ConversationProtocol.ts"
 import { type ConversationState, load, save } from "./ConversationState.ts"
@@ -139,6 +141,7 @@ const converse = Effect.fn("Conversation.converse")(function* (
   const agent = yield* run(session)
   let next: Cell = { ...cell, agent, resolved: cell.resolved || session.outcome.resolved }
   const outcome = session.outcome
+  if (next.interactionId !== undefined) yield* recordBotOutcome(next.interactionId, outcome)
   if (outcome.handOff !== undefined) {
     const item = yield* handOffToLiveAgent(cell.id, next.interactionId ?? "", outcome.handOff)
     const place = yield* placeInLine(item.id)
@@ -270,7 +273,9 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
       if (first && s.channel.customer === undefined && s.channel.canSignIn && input._tag === "Text" && !wantsAgent) {
         // An unknown customer is asked to sign in first; what they asked for runs once they have.
         yield* s.channel.send(text("Hi! I'm Parley's virtual assistant."), "text")
-        s.outcome.signInFor = intentOf(input.text, topics)?.id ?? ""
+        const understood = understand(input.text, topics)
+        if (understood._tag === "Topic") recordTopic(s, understood.topic, understood.act)
+        s.outcome.signInFor = understood._tag === "Topic" ? understood.topic.id : ""
         return state.agent
       }
       if (first && s.channel.customer === undefined)

@@ -5,8 +5,8 @@ import { linkIdentity } from "../../db/queries/identities.ts"
 import { closeInteraction, updateInteraction } from "../../db/queries/interactions.ts"
 import type { Message as TranscriptLine } from "../../db/schema/interactions.ts"
 import * as AgentEvents from "../agent/AgentEvents.ts"
+import { optionOf } from "../virtual-agent/Choices.ts"
 import type { Input } from "../virtual-agent/Input.ts"
-import { optionOf } from "../virtual-agent/Intent.ts"
 import type {
   AgentClose,
   AgentSend,
@@ -151,7 +151,10 @@ export const answersFeedback = (state: ConversationState, input: Input): boolean
   if (state.agent.topic !== "feedback" || pending === undefined) return false
   if (pending._tag === "Text") return input._tag === "Text"
   if (pending._tag !== "Choice") return false
-  return input._tag === "Picked" || (input._tag === "Text" && optionOf(input.text, pending.options) !== undefined)
+  return (
+    input._tag === "Picked" ||
+    (input._tag === "Text" && optionOf(input.text, pending.options, pending.numbered === true) !== undefined)
+  )
 }
 
 export const linkCustomer = Effect.fn("LiveChat.linkCustomer")(function* <S extends ConversationState>(

@@ -2,8 +2,10 @@ import { Option, Schema } from "effect"
 
 /**
  * Which queue takes an interaction. A queue's `routing_conditions` list what it accepts; every
- * listed condition must hold, an absent or empty one matches anything. Queues are tried in
- * `routingOrder` (then name, so ties are stable) and the first match wins.
+ * listed condition must hold, an absent or empty one matches anything. What the chat is about may
+ * be known two ways, Apple's intent (the entry point) and the virtual agent's topic: where a queue
+ * lists both, either one matching is enough. Queues are tried in `routingOrder` (then name, so
+ * ties are stable) and the first match wins.
  */
 
 const Names = Schema.optional(Schema.Array(Schema.String))
@@ -42,15 +44,23 @@ const decode = Schema.decodeUnknownOption(Conditions)
 const holds = (allowed: ReadonlyArray<string> | undefined, value: string | undefined): boolean =>
   allowed === undefined || allowed.length === 0 || (value !== undefined && allowed.includes(value))
 
+const listed = (names: ReadonlyArray<string> | undefined): names is ReadonlyArray<string> =>
+  names !== undefined && names.length > 0
+
+/** Apple's intent or the bot's topic, as the queue lists them (both listed: either matches). */
+const about = (c: Conditions, context: RoutingContext): boolean =>
+  listed(c.intents) && listed(c.topics)
+    ? holds(c.intents, context.intent) || holds(c.topics, context.topic)
+    : holds(c.intents, context.intent) && holds(c.topics, context.topic)
+
 /** Whether `queue` accepts work with `context`; a row whose conditions do not decode accepts nothing. */
 export const matches = (queue: RoutableQueue, context: RoutingContext): boolean => {
   if (!queue.active || queue.channel !== context.channel) return false
   return Option.match(decode(queue.routingConditions), {
     onNone: () => false,
     onSome: (c) =>
-      holds(c.intents, context.intent) &&
+      about(c, context) &&
       holds(c.groups, context.group) &&
-      holds(c.topics, context.topic) &&
       holds(c.locales, context.locale) &&
       holds(c.tiers, context.tier)
   })

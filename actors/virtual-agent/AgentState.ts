@@ -7,7 +7,9 @@ export const Pending = Schema.Union(
     options: Schema.Array(Option),
     /** A topic variable, or one of the agent's own questions (`menu`, `more`, `agent`). */
     save: Schema.String,
-    requestIdentifier: Schema.optional(Schema.String)
+    requestIdentifier: Schema.optional(Schema.String),
+    /** Shown as a numbered list (a text fallback), so a typed number may be a position. */
+    numbered: Schema.optional(Schema.Boolean)
   }),
   Schema.TaggedStruct("Text", { save: Schema.String, optional: Schema.Boolean, number: Schema.Boolean }),
   Schema.TaggedStruct("Form", { fields: Schema.Array(FormField), requestIdentifier: Schema.optional(Schema.String) }),
@@ -27,11 +29,24 @@ export const AgentState = Schema.Struct({
   vars: Schema.Record({ key: Schema.String, value: Schema.String }),
   pending: Schema.optional(Pending),
   /** Answers in a row the agent could not understand; two offer a live agent. */
-  misses: Schema.Int
+  misses: Schema.Int,
+  /** Topics the customer asked for in the same message as the current one, to offer once it ends. */
+  later: Schema.optional(Schema.Array(Schema.String))
 })
 export type AgentState = typeof AgentState.Type
 
 export const initial: AgentState = { step: 0, vars: {}, misses: 0 }
 
 /** The agent's own questions, kept apart from topic variables. */
-export const own = { menu: "@menu", more: "@more", agent: "@agent" } as const
+export const own = {
+  menu: "@menu",
+  more: "@more",
+  agent: "@agent",
+  /** "Which first?" or "Did you mean…?": the answer is a topic id, or `none`. */
+  clarify: "@clarify",
+  /** "Shall we go on with …?" after a topic, for the next one the customer asked for. */
+  later: "@later",
+  /** The message a clarifying question was about (a knowledge search reads it). */
+  utterance: "@utterance",
+  act: "@act"
+} as const

@@ -1,36 +1,89 @@
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { text } from "../../apple/OutboundMessage.ts"
 import * as Actions from "./Actions.ts"
 import { type AgentState, own, type Pending } from "./AgentState.ts"
+import { optionOf } from "./Choices.ts"
+import { isBack, readField } from "./Fields.ts"
 import type { Input } from "./Input.ts"
-import { commandOf, intentOf, isSkip, optionOf, yesOrNo } from "./Intent.ts"
-import { ask, askField, handOff, menu, offerAgent, run, type Session, startTopic } from "./Runner.ts"
-import type { Option } from "./Topic.ts"
+import { commandOf, isSkip } from "./Intent.ts"
+import { ask, askField, handOff, menu, offerAgent, recordTopic, run, type Session, startTopic } from "./Runner.ts"
+import type { Act, Option } from "./Topic.ts"
 import { topicById, topics } from "./Topics.ts"
+import { understand } from "./Understanding.ts"
 
 /**
  * The input side of the virtual agent: whether a message answers what was asked, and what happens
  * when it does not (another topic, a command, or a misunderstanding; two in a row offer a person).
  */
 
-const optionFor = (input: Input, options: ReadonlyArray<Option>): Option | undefined =>
+const optionFor = (input: Input, pending: Extract<Pending, { _tag: "Choice" }>): Option | undefined =>
   input._tag === "Picked"
-    ? options.find((o) => o.id === input.ids[0])
+    ? pending.options.find((o) => o.id === input.ids[0])
     : input._tag === "Text"
-      ? optionOf(input.text, options)
+      ? optionOf(input.text, pending.options, pending.numbered === true)
       : undefined
+
+/** Misunderstood answers in a row after which a live agent is offered. */
+const patience = 3
 
 const next = (s: Session, state: AgentState, vars: Readonly<Record<string, string>>) =>
   run(s, { ...state, vars: { ...state.vars, ...vars }, step: state.step + 1, pending: undefined, misses: 0 })
 
-const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
+/** The form's fields in text from `index` on, the answers so far kept (and offered to keep). */
+const fieldByField = (
+  s: Session,
+  state: AgentState,
+  fields: Extract<Pending, { _tag: "FormField" }>["fields"],
+  index: number,
+  vars: Readonly<Record<string, string>>,
+  misses = 0
+) => Effect.map(askField(s, fields, index, vars), (pending): AgentState => ({ ...state, vars, misses, pending }))
+
+/** A typed answer to field `index`: saved and on to the next, or told what is wrong and asked again. */
+const answerField = (
+  s: Session,
+  state: AgentState,
+  fields: Extract<Pending, { _tag: "FormField" }>["fields"],
+  index: number,
+  typed: string
+) =>
+  Effect.gen(function* () {
+    const field = fields[index]
+    if (field === undefined) return undefined
+    if (isBack(typed)) {
+      if (index === 0) yield* s.channel.send(text("That's the first question."), "text")
+      return yield* fieldByField(s, state, fields, Math.max(0, index - 1), state.vars)
+    }
+    const today = new Date(yield* Clock.currentTimeMillis)
+    const read = readField(field, typed, state.vars[field.id], today)
+    if (read._tag === "Invalid") {
+      const misses = state.misses + 1
+      if (misses >= patience) return { ...(yield* offerAgent(s, state, read.message)), misses: 0 }
+      yield* s.channel.send(text(read.message), "text")
+      return yield* fieldByField(s, state, fields, index, state.vars, misses)
+    }
+    const { [field.id]: _old, ...others } = state.vars
+    const vars = read.value === undefined ? others : { ...state.vars, [field.id]: read.value }
+    if (index + 1 < fields.length) return yield* fieldByField(s, state, fields, index + 1, vars)
+    return yield* next(s, { ...state, vars }, {})
+  })
+
+/** Starts what a clarifying question's answer names; `none` goes back to the menu. */
+const clarified = (s: Session, state: AgentState, picked: Option) =>
+  Effect.gen(function* () {
+    const topic = topicById(picked.id)
+    if (topic === undefined) return yield* menu(s, state)
+    const act: Act = state.vars[own.act] === "question" ? "question" : "request"
+    const later = (state.later ?? []).filter((id) => id !== topic.id)
+    return yield* startTopic(s, state, topic, state.vars[own.utterance], act, later)
+  })
 
 /** The new state when `input` answers `pending`; undefined when it does not. */
 const answer = (s: Session, state: AgentState, pending: Pending, input: Input) =>
   Effect.gen(function* () {
     switch (pending._tag) {
       case "Choice": {
-        const picked = optionFor(input, pending.options)
+        const picked = optionFor(input, pending)
         if (picked === undefined) {
           if (input._tag !== "Picked") return undefined
           // An identifier we never offered (a forged or stale reply): refused, and the question stands.
@@ -54,6 +107,12 @@ const answer = (s: Session, state: AgentState, pending: Pending, input: Input) =
         }
         if (pending.save === own.agent)
           return picked.id === "yes" ? handOff(s, "Offered after the bot could not help") : yield* menu(s, state)
+        if (pending.save === own.clarify) return yield* clarified(s, state, picked)
+        if (pending.save === own.later) {
+          const later = topicById(state.vars[own.later] ?? "")
+          if (picked.id !== "yes" || later === undefined) return yield* menu(s, state)
+          return yield* startTopic(s, state, later, undefined, "request", state.later)
+        }
         if (pending.save === "asset" && !(yield* Actions.ownsCard(s.channel, picked.id))) {
           yield* s.channel.send(text("That card isn't one of yours."), "text")
           return undefined
@@ -73,38 +132,37 @@ const answer = (s: Session, state: AgentState, pending: Pending, input: Input) =
         return value === "" ? undefined : yield* next(s, state, { [pending.save]: value })
       }
       case "Form": {
+        if (input._tag === "Text") {
+          // Typed instead of using the form: unless it starts something else, the form goes on in text.
+          const understood = understand(input.text, topics)
+          if (understood._tag === "Topic" && understood.topic.id !== state.topic) return undefined
+          yield* s.channel.note("substitution", {
+            feature: "dynamic",
+            missing: "typed",
+            fallback: "form asked one field at a time"
+          })
+          yield* s.channel.send(text(`No problem, let's do it here (say "back" to change an answer).`), "text")
+          const first = pending.fields[0]
+          const today = new Date(yield* Clock.currentTimeMillis)
+          const read = first === undefined ? undefined : readField(first, input.text, state.vars[first.id], today)
+          if (first !== undefined && read?._tag === "Value" && read.value !== undefined)
+            return yield* answerField(s, state, pending.fields, 0, input.text)
+          return yield* fieldByField(s, state, pending.fields, 0, state.vars)
+        }
         if (input._tag !== "FormAnswers") return undefined
         const values: Record<string, string> = {}
         for (const field of pending.fields) {
           const given = input.values[field.id]
           if (given !== undefined)
-            values[field.id] = field.type === "select" ? (optionOf(given, field.options ?? [])?.id ?? given) : given
+            values[field.id] =
+              field.type === "select" ? (optionOf(given, field.options ?? [], false)?.id ?? given) : given
           else if (field.required && state.vars[field.id] === undefined) return undefined
         }
         return yield* next(s, state, values)
       }
       case "FormField": {
-        const field = pending.fields[pending.index]
-        if (field === undefined || input._tag !== "Text") return undefined
-        const value = input.text.trim()
-        let saved: Record<string, string>
-        if (field.type === "select") {
-          const option = optionOf(value, field.options ?? [])
-          if (option === undefined) return undefined
-          saved = { [field.id]: option.id }
-        } else if (state.vars[field.id] !== undefined && (yesOrNo(value) === "yes" || /^(ok|keep)$/i.test(value)))
-          saved = {}
-        else if (field.type === "date") {
-          if (isSkip(value) && !field.required) saved = {}
-          else if (isDate(value)) saved = { [field.id]: value }
-          else return undefined
-        } else if (value === "") return undefined
-        else saved = { [field.id]: value }
-        const vars = { ...state.vars, ...saved }
-        if (pending.index + 1 < pending.fields.length) {
-          return { ...state, vars, misses: 0, pending: yield* askField(s, pending.fields, pending.index + 1, vars) }
-        }
-        return yield* next(s, { ...state, vars }, {})
+        if (input._tag !== "Text") return undefined
+        return yield* answerField(s, state, pending.fields, pending.index, input.text)
       }
       case "Slot": {
         const slot =
@@ -121,12 +179,56 @@ const answer = (s: Session, state: AgentState, pending: Pending, input: Input) =
     }
   })
 
+/** A message that is no answer to what was asked: what it is about, asked back when unclear. */
+const understood = (s: Session, state: AgentState, typed: string) =>
+  Effect.gen(function* () {
+    const u = understand(typed, topics)
+    yield* Effect.logDebug("virtual agent understood").pipe(Effect.annotateLogs({ understood: u._tag }))
+    switch (u._tag) {
+      case "Topic":
+        return yield* startTopic(s, state, u.topic, typed, u.act)
+      case "Several": {
+        const [first] = u.topics
+        if (first !== undefined) recordTopic(s, first, u.act)
+        const pending = yield* ask(
+          s,
+          `You asked about ${u.topics.map((t) => `"${t.title}"`).join(" and ")}. Which shall we start with?`,
+          u.topics.length <= 5 ? "quick" : "list",
+          u.topics.map((t) => ({ id: t.id, title: t.title })),
+          own.clarify
+        )
+        return {
+          ...state,
+          vars: { [own.utterance]: typed, [own.act]: u.act },
+          later: u.topics.map((t) => t.id),
+          misses: 0,
+          pending
+        }
+      }
+      case "Unsure": {
+        const options = [
+          ...u.candidates.map((t) => ({ id: t.id, title: t.title })),
+          { id: "none", title: "Something else", synonyms: ["neither", "none", "no", "other"] }
+        ]
+        const pending = yield* ask(s, "Just to be sure, do you mean:", "quick", options, own.clarify)
+        return { ...state, vars: { [own.utterance]: typed, [own.act]: u.act }, misses: 0, pending }
+      }
+      case "Nothing":
+        return undefined
+    }
+  })
+
 /** Handles one customer message in the bot phase. */
 export const handle = (s: Session, state: AgentState, input: Input) =>
   Effect.gen(function* () {
     if (input._tag === "Text") {
       const command = commandOf(input.text)
-      if (command === "agent") return handOff(s, "The customer asked for a live agent")
+      if (command === "agent") {
+        // "My card was stolen, get me a person": the agent's queue is the card team's.
+        const u = understand(input.text, topics)
+        if (u._tag === "Topic" && !u.topic.understanding.secondary) recordTopic(s, u.topic, u.act)
+        return handOff(s, "The customer asked for a live agent")
+      }
       if (command === "menu") return yield* menu(s, state)
     }
     if (state.pending !== undefined) {
@@ -134,8 +236,8 @@ export const handle = (s: Session, state: AgentState, input: Input) =>
       if (result !== undefined) return result
     }
     if (input._tag === "Text") {
-      const topic = intentOf(input.text, topics)
-      if (topic !== undefined) return yield* startTopic(s, state, topic, input.text)
+      const result = yield* understood(s, state, input.text)
+      if (result !== undefined) return result
     }
     const misses = state.misses + 1
     if (misses >= 2) return { ...(yield* offerAgent(s, state, "Sorry, I'm having trouble understanding.")), misses: 0 }

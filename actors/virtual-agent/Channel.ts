@@ -3,6 +3,7 @@ import type { OutboundContent } from "../../apple/OutboundMessage.ts"
 import type { Db } from "../../db/Db.ts"
 import type { CustomerProfile } from "../../db/queries/customers.ts"
 import type { Turn } from "../../runtime/Turn.ts"
+import type { Act } from "./Topic.ts"
 
 /** What the virtual agent needs from the conversation it runs in. */
 export interface Channel {
@@ -30,6 +31,10 @@ export interface Outcome {
   signInFor?: string
   /** The conversation is over (feedback given): close the interaction. */
   finish: boolean
+  /** The (tracked) topic the customer's message was about, and how they asked: recorded on the interaction. */
+  topic?: { readonly id: string; readonly intent: Act }
+  /** A tracked topic ended with the bot's answer: the interaction's bot outcome is `resolved`. */
+  topicResolved: boolean
 }
 
-export const emptyOutcome = (): Outcome => ({ resolved: false, finish: false })
+export const emptyOutcome = (): Outcome => ({ resolved: false, finish: false, topicResolved: false })

@@ -1,4 +1,4 @@
-import type { Option, Topic } from "./Topic.ts"
+import { analyse } from "./Language.ts"
 
 /** Word forms a customer types that mean the same to the matcher. */
 const synonyms: Readonly<Record<string, string>> = {
@@ -27,7 +27,7 @@ const synonyms: Readonly<Record<string, string>> = {
   catalogue: "catalog"
 }
 
-/** Lower case, punctuation out, synonyms folded: what keywords are matched against. */
+/** Lower case, punctuation out, synonyms folded: what command words are matched against. */
 export const normalize = (text: string): ReadonlyArray<string> =>
   text
     .toLowerCase()
@@ -51,28 +51,18 @@ export type Command = "agent" | "menu"
 const agentWords = ["agent", "human", "person", "representative", "live agent", "talk to someone", "operator"]
 const menuWords = ["menu", "list", "start over", "main menu"]
 
+/** "I don't want to talk to a person" asks for no one. */
+const refusesAgent = (text: string): boolean =>
+  analyse(text).words.some(
+    (w) => w.negated && ["agent", "human", "person", "representative", "operator", "talk", "speak"].includes(w.lemma)
+  )
+
 export const commandOf = (text: string): Command | undefined => {
   const words = normalize(text)
   if (words.length > 10) return undefined
-  if (agentWords.some((w) => containsPhrase(words, w))) return "agent"
+  if (agentWords.some((w) => containsPhrase(words, w))) return refusesAgent(text) ? undefined : "agent"
   if (text.trim() === "?" || menuWords.some((w) => containsPhrase(words, w))) return "menu"
   return undefined
-}
-
-/**
- * The topic the text asks for: the one with the most matching keywords (longer phrases count
- * more, so "my cases" beats "case"); undefined when nothing matches.
- */
-export const intentOf = (text: string, candidates: ReadonlyArray<Topic>): Topic | undefined => {
-  const words = normalize(text)
-  let best: { topic: Topic; score: number } | undefined
-  for (const topic of candidates) {
-    const score = topic.keywords
-      .filter((k) => containsPhrase(words, k))
-      .reduce((sum, k) => sum + normalize(k).length, 0)
-    if (score > 0 && (best === undefined || score > best.score)) best = { topic, score }
-  }
-  return best?.topic
 }
 
 const yesWords = ["yes", "yeah", "yep", "sure", "ok", "okay", "please", "y"]
@@ -90,24 +80,4 @@ export const isSkip = (text: string): boolean => {
   return (
     words.length <= 3 && ["skip", "no", "none", "nothing", "nope", "n a", "na"].some((w) => containsPhrase(words, w))
   )
-}
-
-/**
- * A typed answer to a numbered choice (the text fallback): its number, its title, an option's
- * synonym, or a word of the title that only one option has.
- */
-export const optionOf = (text: string, options: ReadonlyArray<Option>): Option | undefined => {
-  const trimmed = text.trim()
-  const n = /^#?(\d{1,2})\.?$/.exec(trimmed)
-  if (n !== null) return options[Number(n[1]) - 1]
-  const words = normalize(trimmed)
-  if (words.length === 0) return undefined
-  const exact = options.find((o) => normalize(o.title).join(" ") === words.join(" ") || o.id === trimmed)
-  if (exact !== undefined) return exact
-  const bySynonym = options.filter((o) => (o.synonyms ?? []).some((s) => containsPhrase(words, s)))
-  if (bySynonym.length === 1) return bySynonym[0]
-  const byWord = options.filter((o) =>
-    normalize(`${o.title} ${o.subtitle ?? ""}`).some((w) => w.length > 2 && words.includes(w))
-  )
-  return byWord.length === 1 ? byWord[0] : undefined
 }

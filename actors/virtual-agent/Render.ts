@@ -5,6 +5,7 @@ import * as ListPicker from "../../apple/ListPicker.ts"
 import { interactive, type OutboundContent } from "../../apple/OutboundMessage.ts"
 import * as QuickReply from "../../apple/QuickReply.ts"
 import * as TimePicker from "../../apple/TimePicker.ts"
+import { labelsCarryNumbers } from "./Choices.ts"
 import type { FormField, Option } from "./Topic.ts"
 
 /** Apple content for the agent's questions; the conversation gates each one by the device's capabilities. */
@@ -16,8 +17,12 @@ export interface Rendered {
   readonly requestIdentifier?: string
 }
 
-export const numbered = (prompt: string, options: ReadonlyArray<Option>): string =>
-  `${prompt}\n${options.map((o, i) => `${i + 1}. ${o.title}${o.subtitle ? ` (${o.subtitle})` : ""}`).join("\n")}\nReply with a number or a word.`
+/** A choice as text; labels that carry numbers of their own are listed, not numbered again. */
+export const numbered = (prompt: string, options: ReadonlyArray<Option>): string => {
+  const own = labelsCarryNumbers(options)
+  const lines = options.map((o, i) => `${own ? "•" : `${i + 1}.`} ${o.title}${o.subtitle ? ` (${o.subtitle})` : ""}`)
+  return `${prompt}\n${lines.join("\n")}\nReply with ${own ? "your choice" : "a number or a word"}.`
+}
 
 export const choice = (prompt: string, style: "list" | "quick", options: ReadonlyArray<Option>): Rendered => {
   if (style === "quick" && options.length >= 2 && options.length <= 5) {

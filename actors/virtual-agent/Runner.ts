@@ -7,8 +7,9 @@ import type { Turn } from "../../runtime/Turn.ts"
 import * as Actions from "./Actions.ts"
 import { type AgentState, initial, own, type Pending } from "./AgentState.ts"
 import type { Channel, Outcome } from "./Channel.ts"
+import { labelsCarryNumbers } from "./Choices.ts"
 import * as Render from "./Render.ts"
-import type { Option as Choice, Step, Topic } from "./Topic.ts"
+import type { Act, Option as Choice, Step, Topic } from "./Topic.ts"
 import { topicById, topics } from "./Topics.ts"
 
 type Run<A> = Effect.Effect<A, unknown, Db | Turn>
@@ -40,10 +41,19 @@ export const ask = (
   Effect.gen(function* () {
     const rendered = Render.choice(prompt, style, options)
     yield* s.channel.send(rendered.content, rendered.kind)
+    // Where the device cannot show the picker, its text fallback numbers the options (unless their
+    // labels carry numbers of their own): only then is a typed number a position the customer saw.
+    const data =
+      rendered.content.type === "interactive" && "interactiveData" in rendered.content
+        ? rendered.content.interactiveData
+        : undefined
+    const fallback =
+      data !== undefined && missingRequirement(s.channel.capabilities, data, s.channel.deviceAgent) !== undefined
     const pending: Pending = {
       _tag: "Choice",
       options,
       save,
+      numbered: fallback && !labelsCarryNumbers(options),
       ...(rendered.requestIdentifier !== undefined ? { requestIdentifier: rendered.requestIdentifier } : {})
     }
     return pending
@@ -74,9 +84,22 @@ export const handOff = (s: Session, reason: string): AgentState => {
   return initial
 }
 
+/** What the customer asked about, kept for the interaction (routing, the agent's offer, reports). */
+export const recordTopic = (s: Session, topic: Topic, intent: Act) => {
+  if (topic.tracked) s.outcome.topic = { id: topic.id, intent }
+}
+
 /** Starts a topic (or asks the customer to sign in first when it needs to know who they are). */
-export const startTopic = (s: Session, state: AgentState, topic: Topic, utterance?: string): Run<AgentState> =>
+export const startTopic = (
+  s: Session,
+  state: AgentState,
+  topic: Topic,
+  utterance?: string,
+  intent: Act = "request",
+  later?: ReadonlyArray<string>
+): Run<AgentState> =>
   Effect.gen(function* () {
+    recordTopic(s, topic, intent)
     if (topic.needsCustomer && s.channel.customer === undefined) {
       if (s.channel.canSignIn) {
         s.outcome.signInFor = topic.id
@@ -89,16 +112,37 @@ export const startTopic = (s: Session, state: AgentState, topic: Topic, utteranc
       )
     }
     const vars = topic.id === "knowledge" && utterance !== undefined ? { query: utterance } : {}
-    return yield* run(s, { topic: topic.id, step: 0, vars, misses: 0 })
+    return yield* run(s, {
+      topic: topic.id,
+      step: 0,
+      vars,
+      misses: 0,
+      ...(later !== undefined && later.length > 0 ? { later } : {})
+    })
   })
 
-const finishTopic = (s: Session, after: "askMore" | "close"): Run<AgentState> =>
+/** The topic ended (`answered`: with the bot's answer, not because it could not go on). */
+const finishTopic = (s: Session, after: "askMore" | "close", state?: AgentState, answered = true): Run<AgentState> =>
   Effect.gen(function* () {
     s.outcome.resolved = true
+    const topic = state?.topic === undefined ? undefined : topicById(state.topic)
+    if (topic?.tracked === true && answered) s.outcome.topicResolved = true
     if (after === "close") {
       yield* s.channel.send(text("Thank you for chatting with us. Goodbye!"), "text")
       s.outcome.finish = true
       return initial
+    }
+    const [nextId, ...rest] = state?.later ?? []
+    const nextTopic = nextId === undefined ? undefined : topicById(nextId)
+    if (nextTopic !== undefined) {
+      const pending = yield* ask(
+        s,
+        `You also asked about "${nextTopic.title}". Shall we go on with that?`,
+        "quick",
+        yesNo("Yes", "No, thanks"),
+        own.later
+      )
+      return { ...initial, vars: { [own.later]: nextTopic.id }, ...(rest.length > 0 ? { later: rest } : {}), pending }
     }
     const pending = yield* ask(
       s,
@@ -119,12 +163,12 @@ export const run = (s: Session, state: AgentState): Run<AgentState> =>
     while (current.step < topic.steps.length) {
       const step = topic.steps[current.step] as Step
       const waiting = yield* perform(s, current, step)
-      if (waiting === "stop") return yield* finishTopic(s, "askMore")
+      if (waiting === "stop") return yield* finishTopic(s, "askMore", current, false)
       if (typeof waiting === "object") return waiting
       if (waiting === "handedOff") return handOff(s, (step as { reason?: string }).reason ?? "hand-off")
       current = { ...current, step: current.step + 1 }
     }
-    return yield* finishTopic(s, "askMore")
+    return yield* finishTopic(s, "askMore", current)
   })
 
 /** `next`: go on; an `AgentState`: wait for the customer; `stop`: the topic cannot go on. */
@@ -184,7 +228,7 @@ const perform = (s: Session, state: AgentState, step: Step): Run<"next" | "stop"
       case "HandOff":
         return "handedOff"
       case "End":
-        return step.after === "close" ? yield* finishTopic(s, "close") : yield* finishTopic(s, "askMore")
+        return yield* finishTopic(s, step.after, state)
     }
   })
 
@@ -231,7 +275,7 @@ const askForm = (
       return { pending: { _tag: "Form", fields, ...rid }, prefilled }
     }
     yield* s.channel.note("substitution", { feature: "dynamic", missing, fallback: "form asked one field at a time" })
-    yield* s.channel.send(text(`${title}: a few quick questions.`), "text")
+    yield* s.channel.send(text(`${title}: a few quick questions (say "back" to change an answer).`), "text")
     return { pending: yield* askField(s, fields, 0, prefilled), prefilled }
   })
 

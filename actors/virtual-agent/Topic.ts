@@ -56,6 +56,8 @@ export const FormField = Schema.Struct({
   options: Schema.optional(Schema.Array(Option)),
   /** Filled in from the customer's record; they may keep or change it. */
   prefill: Schema.optional(Schema.Literal("address", "phone")),
+  /** What a typed answer to an input must look like (checked when the form is answered in text). */
+  format: Schema.optional(Schema.Literal("phone", "address")),
   required: Schema.optionalWith(Schema.Boolean, { default: () => true })
 })
 export type FormField = typeof FormField.Type
@@ -100,11 +102,31 @@ export const End = Schema.TaggedStruct("End", {
 export const Step = Schema.Union(Say, AskText, Choose, Form, PickTime, Lookup, Create, HandOff, End)
 export type Step = typeof Step.Type
 
+/** What a customer's message says, as a message is recognised to be about this topic (see `Understanding.ts`). */
+export const Act = Schema.Literal("question", "request")
+export type Act = typeof Act.Type
+
+export const Understanding = Schema.Struct({
+  /** Phrases that name the topic: their words are matched as lemmas, in order, a few other words allowed between. */
+  phrases: Schema.Array(Schema.NonEmptyString).pipe(Schema.minItems(1)),
+  /** Messages customers write about it: a message that shares their words leans to the topic. */
+  examples: Schema.Array(Schema.NonEmptyString).pipe(Schema.minItems(3)),
+  /** Questions ("how do I…?"), requests ("I need…"), or both; the other kind leans away from it. */
+  serves: Schema.Array(Act).pipe(Schema.minItems(1)),
+  /**
+   * Said in passing ("thanks", "can a person help"): never one of several intents, and any other
+   * topic named in the same message comes first.
+   */
+  secondary: Schema.optionalWith(Schema.Boolean, { default: () => false })
+})
+export type Understanding = typeof Understanding.Type
+
 export const Topic = Schema.Struct({
   id: Schema.NonEmptyString,
   title: Schema.NonEmptyString,
-  /** Words and phrases that select this topic from free text. */
-  keywords: Schema.Array(Schema.String),
+  understanding: Understanding,
+  /** Recorded on the interaction (topic, intent, the bot's outcome) and counted in the virtual-agent report. */
+  tracked: Schema.optionalWith(Schema.Boolean, { default: () => true }),
   /** Needs an identified customer (their cards, their cases). */
   needsCustomer: Schema.Boolean,
   /** Offered in the "How can I help?" menu. */

@@ -78,7 +78,17 @@ export const openInteractionOf = (conversationId: string): Effect.Effect<Interac
 export type InteractionChanges = Partial<
   Pick<
     Interaction,
-    "state" | "assignedTo" | "queueId" | "topic" | "reason" | "intent" | "group" | "locale" | "deviceAgent"
+    | "state"
+    | "assignedTo"
+    | "queueId"
+    | "topic"
+    | "botIntent"
+    | "botOutcome"
+    | "reason"
+    | "intent"
+    | "group"
+    | "locale"
+    | "deviceAgent"
   >
 > & { readonly capabilities?: ReadonlyArray<string>; readonly customer?: CustomerRef }
 
@@ -121,10 +131,26 @@ export const updateInteraction = (
 export const assignInteraction = (id: string, agentId: string): Effect.Effect<Interaction | undefined, DbError, Db> =>
   updateInteraction(id, { assignedTo: agentId, state: "work_in_progress" })
 
+/** Closes; a bot topic that the bot did not resolve and no person took was abandoned. */
 export const closeInteraction = (
   id: string,
   state: "closed_complete" | "closed_abandoned"
-): Effect.Effect<Interaction | undefined, DbError, Db> => updateInteraction(id, { state })
+): Effect.Effect<Interaction | undefined, DbError, Db> =>
+  query("closeInteraction", async (db) => {
+    const now = new Date()
+    return first(
+      await db
+        .update(interactions)
+        .set({
+          state,
+          closedAt: sql`coalesce(${interactions.closedAt}, ${now.toISOString()}::timestamptz)`,
+          botOutcome: sql`coalesce(${interactions.botOutcome}, case when ${interactions.topic} is not null then 'abandoned'::bot_outcome end)`,
+          updatedAt: now
+        })
+        .where(eq(interactions.id, id))
+        .returning()
+    )
+  })
 
 export interface InteractionFilter {
   readonly states?: ReadonlyArray<InteractionState>

@@ -233,3 +233,55 @@ export const feedbackSummary = (window: FeedbackWindow = {}): Effect.Effect<Feed
       byAgent
     }
   })
+
+export interface TopicOutcomes {
+  /** The virtual agent's topic id. */
+  readonly topic: string
+  /** Interactions in which the customer asked about it (its last topic, when they asked several). */
+  readonly started: number
+  readonly resolvedByBot: number
+  readonly handedOff: number
+  readonly abandoned: number
+  /** Still open with no outcome yet. */
+  readonly inProgress: number
+  readonly questions: number
+  readonly requests: number
+  readonly feedbackCount: number
+  readonly averageFeedback: number | null
+}
+
+const outcomeCount = (outcome: string) =>
+  sql<number>`count(*) filter (where ${interactions.botOutcome} = ${outcome})`.mapWith(Number)
+
+/** Per bot topic, in the window of interactions' opening: how many started and how the bot's part ended. */
+export const virtualAgentReport = (
+  window: { readonly from?: Date; readonly before?: Date } = {}
+): Effect.Effect<ReadonlyArray<TopicOutcomes>, DbError, Db> =>
+  query("virtualAgentReport", (db) =>
+    db
+      .select({
+        topic: sql<string>`${interactions.topic}`,
+        started: rows,
+        resolvedByBot: outcomeCount("resolved"),
+        handedOff: outcomeCount("handed_off"),
+        abandoned: outcomeCount("abandoned"),
+        inProgress: sql<number>`count(*) filter (where ${interactions.botOutcome} is null)`.mapWith(Number),
+        questions: sql<number>`count(*) filter (where ${interactions.botIntent} = 'question')`.mapWith(Number),
+        requests: sql<number>`count(*) filter (where ${interactions.botIntent} = 'request')`.mapWith(Number),
+        feedbackCount: sql<number>`count(${feedback.id})`.mapWith(Number),
+        averageFeedback: sql<number | null>`avg(${feedback.rating})::float8`.mapWith((v: string | number | null) =>
+          v === null ? null : Number(v)
+        )
+      })
+      .from(interactions)
+      .leftJoin(feedback, eq(feedback.interactionId, interactions.id))
+      .where(
+        and(
+          sql`${interactions.topic} is not null`,
+          window.from === undefined ? undefined : gte(interactions.openedAt, window.from),
+          window.before === undefined ? undefined : lt(interactions.openedAt, window.before)
+        )
+      )
+      .groupBy(interactions.topic)
+      .orderBy(asc(interactions.topic))
+  )

@@ -27,6 +27,9 @@ export const interactionState = pgEnum("interaction_state", [
   "closed_abandoned"
 ])
 
+/** How the virtual agent's part of an interaction ended: it answered, a person took over, or the customer left. */
+export const botOutcome = pgEnum("bot_outcome", ["resolved", "handed_off", "abandoned"])
+
 /** One customer engagement over a channel: what managers list and agents work on. */
 export const interactions = pgTable(
   "interactions",
@@ -50,7 +53,11 @@ export const interactions = pgTable(
     locale: text(),
     capabilities: text().array().notNull().default([]),
     deviceAgent: text(),
+    /** The virtual agent's topic for what the customer asked (routing, the agent's offer, reports). */
     topic: text(),
+    /** How they asked it: `question` or `request`. */
+    botIntent: text(),
+    botOutcome: botOutcome(),
     reason: text(),
     /** The interaction this one follows up (e.g. a scheduled call-back). */
     parentId: uuid().references((): AnyPgColumn => interactions.id),
@@ -67,6 +74,7 @@ export const interactions = pgTable(
     index("interactions_conversation_idx").on(t.conversationId, t.openedAt),
     index("interactions_parent_idx").on(t.parentId),
     index("interactions_opened_idx").on(t.openedAt),
+    index("interactions_topic_opened_idx").on(t.topic, t.openedAt),
     check("interactions_at_most_one_customer", sql`num_nonnulls(${t.contactId}, ${t.consumerId}) <= 1`),
     check(
       "interactions_closed_at",
@@ -120,6 +128,7 @@ export const feedback = pgTable(
 
 export type Interaction = typeof interactions.$inferSelect
 export type InteractionState = (typeof interactionState.enumValues)[number]
+export type BotOutcome = (typeof botOutcome.enumValues)[number]
 export type Message = typeof messages.$inferSelect
 export type MessageDirection = (typeof messageDirection.enumValues)[number]
 export type MessageAuthorKind = (typeof messageAuthorKind.enumValues)[number]

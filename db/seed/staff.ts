@@ -107,7 +107,11 @@ export const demoQueues: ReadonlyArray<DemoQueue> = [
     name: "cards",
     description: "Lost, stolen and damaged cards, limits, disputes",
     routingOrder: 10,
-    routingConditions: { intents: ["card", "card_replacement", "dispute"], requiredSkills: ["cards"] },
+    routingConditions: {
+      intents: ["card", "card_replacement", "dispute"],
+      topics: ["card_replacement"],
+      requiredSkills: ["cards"]
+    },
     assignmentRule: "most_capacity",
     acceptTimeoutSeconds: 60,
     maxWaitSeconds: 300,

@@ -9,6 +9,7 @@ import * as Interactions from "./Interactions.ts"
 import * as Knowledge from "./Knowledge.ts"
 import * as OpenApi from "./OpenApi.ts"
 import * as Queues from "./Queues.ts"
+import * as Reports from "./Reports.ts"
 import type { ApiServices, Route } from "./Route.ts"
 import { mount } from "./Router.ts"
 import * as Session from "./Session.ts"
@@ -24,6 +25,7 @@ export const table: ReadonlyArray<Route> = [
   ...Queues.routes,
   ...Agents.routes,
   ...Feedback.routes,
+  ...Reports.routes,
   ...Knowledge.routes,
   ...Cluster.routes,
   OpenApi.route(() => table)

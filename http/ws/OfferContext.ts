@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { topicById } from "../../actors/virtual-agent/Topics.ts"
 import type { Db } from "../../db/Db.ts"
 import { assetsOf } from "../../db/queries/assets.ts"
 import { customerOf } from "../../db/queries/CustomerRef.ts"
@@ -13,7 +14,8 @@ const transcriptLines = 200
 /**
  * What the agent sees with an offer, read when it goes to the socket (so a replayed offer shows
  * the customer as they are now): the interaction, who the customer is (linked contact or
- * consumer), their cards and open cases, and the chat with the bot so far.
+ * consumer), their cards and open cases, the chat with the bot so far, and why it came to a
+ * person: the bot's topic, how the customer asked, and the hand-off reason.
  */
 export const offerContext = Effect.fn("AgentSocket.offerContext")(function* (interactionId: string) {
   const interaction = yield* findInteraction(interactionId)
@@ -33,8 +35,16 @@ export const offerContext = Effect.fn("AgentSocket.offerContext")(function* (int
       locale: interaction.locale,
       topic: interaction.topic,
       reason: interaction.reason,
+      botIntent: interaction.botIntent,
+      botOutcome: interaction.botOutcome,
       capabilities: interaction.capabilities,
       openedAt: interaction.openedAt.toISOString()
+    },
+    handOff: {
+      topic: interaction.topic,
+      topicTitle: interaction.topic === null ? null : (topicById(interaction.topic)?.title ?? interaction.topic),
+      intent: interaction.botIntent,
+      reason: interaction.reason
     },
     customer:
       customer === undefined

@@ -204,6 +204,12 @@ const rows: ReadonlyArray<Row> = [
     expect: managers
   },
   {
+    route: "GET /reports/virtual-agent",
+    case: "only managers read the virtual agent's outcomes per topic",
+    request: () => ({ method: "GET", path: "/reports/virtual-agent" }),
+    expect: managers
+  },
+  {
     route: "GET /cluster",
     case: "only managers see the runtime nodes, their partitions and the dead letters",
     request: () => ({ method: "GET", path: "/cluster" }),

@@ -145,7 +145,10 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
             `Which card would you like to replace?\n${cards.map((c, i) => `${i + 1}. ${c.productName}`).join("\n")}\nReply with the number of your choice.`
           )
           yield* raj.say("1")
-          assert.strictEqual(yield* nextText(raj), "Replacement details: a few quick questions.")
+          assert.strictEqual(
+            yield* nextText(raj),
+            `Replacement details: a few quick questions (say "back" to change an answer).`
+          )
           assert.strictEqual(
             yield* nextText(raj),
             "Why do you need a replacement?\n1. Lost\n2. Stolen\n3. Damaged\nReply with a number or a word."

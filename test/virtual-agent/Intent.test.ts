@@ -1,13 +1,18 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
-import { commandOf, intentOf, isSkip, optionOf, yesOrNo } from "../../actors/virtual-agent/Intent.ts"
+import { optionOf } from "../../actors/virtual-agent/Choices.ts"
+import { commandOf, isSkip, yesOrNo } from "../../actors/virtual-agent/Intent.ts"
 import { Topic } from "../../actors/virtual-agent/Topic.ts"
 import { topics } from "../../actors/virtual-agent/Topics.ts"
+import { understand } from "../../actors/virtual-agent/Understanding.ts"
 
-const intent = (text: string) => intentOf(text, topics)?.id
+const intent = (text: string) => {
+  const u = understand(text, topics)
+  return u._tag === "Topic" ? u.topic.id : undefined
+}
 
 describe("intent matching", () => {
-  it("finds the topic from keywords and synonyms", () => {
+  it("finds the topic from its phrases, examples and equivalent words", () => {
     assert.strictEqual(intent("I need a replacement credit card"), "card_replacement")
     assert.strictEqual(intent("my card was stolen yesterday"), "card_replacement")
     assert.strictEqual(intent("What are my home refinance options?"), "knowledge")
@@ -25,26 +30,28 @@ describe("intent matching", () => {
     assert.strictEqual(commandOf("menu"), "menu")
     assert.strictEqual(commandOf("?"), "menu")
     assert.strictEqual(commandOf("My card is lost"), undefined)
+    assert.strictEqual(commandOf("I don't want to talk to a person"), undefined)
   })
 
   it("reads text answers to numbered choices by number, title, synonym or a distinctive word", () => {
+    const numbered = true
     const options = [
       { id: "lost", title: "Lost" },
       { id: "stolen", title: "Stolen" },
       { id: "damaged", title: "Damaged", synonyms: ["broken"] }
     ]
-    assert.strictEqual(optionOf("2", options)?.id, "stolen")
-    assert.strictEqual(optionOf("lost", options)?.id, "lost")
-    assert.strictEqual(optionOf("it is broken", options)?.id, "damaged")
-    assert.strictEqual(optionOf("9", options), undefined)
-    assert.strictEqual(optionOf("purple", options), undefined)
+    assert.strictEqual(optionOf("2", options, numbered)?.id, "stolen")
+    assert.strictEqual(optionOf("lost", options, numbered)?.id, "lost")
+    assert.strictEqual(optionOf("it is broken", options, numbered)?.id, "damaged")
+    assert.strictEqual(optionOf("9", options, numbered), undefined)
+    assert.strictEqual(optionOf("purple", options, numbered), undefined)
     const cards = [
       { id: "a", title: "Parley Rewards Visa Signature", subtitle: "•••• 4821" },
       { id: "b", title: "Parley Cash Back Mastercard", subtitle: "•••• 7730" }
     ]
-    assert.strictEqual(optionOf("the visa", cards)?.id, "a")
-    assert.strictEqual(optionOf("7730", cards)?.id, "b")
-    assert.strictEqual(optionOf("parley", cards), undefined)
+    assert.strictEqual(optionOf("the visa", cards, numbered)?.id, "a")
+    assert.strictEqual(optionOf("7730", cards, numbered)?.id, "b")
+    assert.strictEqual(optionOf("parley", cards, numbered), undefined)
   })
 
   it("reads yes, no and skip", () => {
@@ -64,7 +71,8 @@ describe("topic data", () => {
 
   it("refuses malformed topics", () => {
     const decode = Schema.decodeUnknownEither(Topic)
-    const base = { id: "x", title: "X", keywords: [], needsCustomer: false, inMenu: false }
+    const understanding = { phrases: ["x"], examples: ["x", "y", "z"], serves: ["request"] }
+    const base = { id: "x", title: "X", understanding, needsCustomer: false, inMenu: false }
     assert.isTrue(decode({ ...base, steps: [] })._tag === "Left")
     const quickWithSix = {
       _tag: "Choose",
