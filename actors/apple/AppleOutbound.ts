@@ -67,6 +67,8 @@ export interface Dropped {
 
 const open: State = { closed: false, unreachable: false }
 
+const decodeState = Schema.decodeUnknown(State)
+
 /** Where this deployment keeps the sender's state (the runtime's tables are keyed by subject prefix). */
 const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(AppleOutbound.name))
 
@@ -81,7 +83,7 @@ const load = (id: string) =>
         .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
     )
     const found = rows[0]
-    return found === undefined ? open : yield* Schema.decodeUnknown(State)(found.state)
+    return found === undefined ? open : yield* decodeState(found.state)
   })
 
 /** Written at once (the turn is not transactional); a replayed turn writes the same value again. */

@@ -199,7 +199,6 @@ const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: C
     yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
     yield* LiveChat.customerLeft(cell, "closed")
   }
-  yield* Turn.emit(["conv", cell.id, "closed"], { interactionId: cell.interactionId })
   const next: Cell = {
     ...cell,
     phase: "closed",
@@ -218,7 +217,6 @@ const picksCallBack = (cell: Cell, input: Input) =>
 const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cell: Cell, envelope: InboundEnvelope) {
   const type = envelope.message.type
   if (type === "typing_start" || type === "typing_end") {
-    yield* Turn.emit(["conv", cell.id, "typing"], { typing: type === "typing_start" })
     yield* LiveChat.relayTyping(cell, type === "typing_start")
     return cell
   }
@@ -237,7 +235,6 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
     locale: envelope.locale ?? current.locale
   }
   const recorded = yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
-  yield* Turn.emit(["conv", cell.id, "message"], { interactionId: current.interactionId, kind: read.kind })
   if (recorded.inserted && recorded.message !== undefined) yield* LiveChat.relayLines(current, [recorded.message])
   if (read.problem !== undefined)
     yield* Transcript.note(recipient(current), "inboundProblem", { problem: read.problem })
