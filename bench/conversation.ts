@@ -128,7 +128,8 @@ const main = Effect.gen(function* () {
       APPLE_API_BASE: sim.url,
       LOG_LEVEL: "warn"
     },
-    grace: "20 seconds"
+    grace: "20 seconds",
+    ...(process.env.BENCH_NODE_LOG === "1" ? { onOutput: (chunk: string) => process.stderr.write(chunk) } : {})
   })
   // Stopped before the servers it uses; SIGTERM lets `--cpu-prof` write its profile.
   yield* Effect.addFinalizer(() => Effect.asVoid(node.stop("20 seconds")))
