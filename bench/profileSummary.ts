@@ -30,6 +30,8 @@ const packageOf = (url: string, name: string): string => {
     const rest = url.slice(modules + "node_modules/".length).split("/")
     return rest[0]?.startsWith("@") === true ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url)
   }
+  if (url.startsWith("node:internal/deps/undici")) return "undici (node's fetch)"
+  if (url.startsWith("node:internal/modules") || url.includes("/tsx/")) return "(module loading, tsx)"
   if (url.startsWith("node:")) return "(node internals)"
   const ours = /\/(runtime|actors|apple|http|node|db|sim|bench)\//.exec(url)
   return ours === null ? url : `parley ${ours[1]}/`
@@ -39,10 +41,16 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]))
 const packages = new Map<string, number>()
 const functions = new Map<string, number>()
 let total = 0
+let idle = 0
 profile.samples.forEach((id, i) => {
   const frame = byId.get(id)
   const micros = profile.timeDeltas[i] ?? 0
   if (frame === undefined) return
+  // Shares below are of the time the thread was busy.
+  if (frame.functionName === "(idle)") {
+    idle += micros
+    return
+  }
   total += micros
   const pkg = packageOf(frame.url, frame.functionName)
   packages.set(pkg, (packages.get(pkg) ?? 0) + micros)
@@ -56,6 +64,6 @@ const print = (title: string, entries: Map<string, number>, n: number) => {
   for (const [name, micros] of [...entries].sort((a, b) => b[1] - a[1]).slice(0, n))
     console.log(`  ${((micros / total) * 100).toFixed(1).padStart(5)} %  ${name}`)
 }
-console.log(`${(total / 1e6).toFixed(1)} s sampled`)
+console.log(`${(total / 1e6).toFixed(1)} s busy, ${(idle / 1e6).toFixed(1)} s idle; shares of the busy time`)
 print("self time by package:", packages, 15)
 print("self time by function:", functions, top)
