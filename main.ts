@@ -1,4 +1,4 @@
-import { Cause, ConfigError, Effect, Exit, Fiber, Layer, Logger, LogLevel, Option } from "effect"
+import { Cause, ConfigError, Effect, Exit, Fiber, Layer, Logger, Option } from "effect"
 import * as IdentityProvider from "./actors/conversation/IdentityProvider.ts"
 import * as AppleConfig from "./apple/AppleConfig.ts"
 import * as DbConfig from "./db/DbConfig.ts"
@@ -7,6 +7,7 @@ import * as PostgresDb from "./db/PostgresDb.ts"
 import * as AuthConfig from "./http/auth/AuthConfig.ts"
 import * as HttpConfig from "./http/HttpConfig.ts"
 import * as Demo from "./node/Demo.ts"
+import * as LogConfig from "./node/LogConfig.ts"
 import * as Node from "./node/Node.ts"
 import * as ConfigProblem from "./runtime/ConfigProblem.ts"
 import * as MemoryBus from "./runtime/MemoryBus.ts"
@@ -18,7 +19,7 @@ import * as RuntimeConfig from "./runtime/RuntimeConfig.ts"
  * bus (NATS or in-process) and database (PostgreSQL or embedded PGlite), and runs the node until
  * SIGTERM/SIGINT, then shuts down within 10 s.
  */
-const program = Effect.gen(function* () {
+const node = Effect.gen(function* () {
   const config = yield* Effect.all({
     runtime: RuntimeConfig.config,
     db: DbConfig.config,
@@ -52,14 +53,13 @@ const program = Effect.gen(function* () {
   return yield* Layer.launch(Node.layer({ ...apple.nodeOptions, runtime }).pipe(Layer.provide(infra)))
 })
 
-const logLevel = LogLevel.fromLiteral(
-  (["All", "Debug", "Info", "Warning", "Error"] as const).find(
-    (l) => l.toLowerCase() === process.env.LOG_LEVEL?.toLowerCase()
-  ) ?? "Info"
-)
-const logger = process.env.LOG_FORMAT === "json" ? Logger.json : Logger.logFmt
+/** The log settings first, so every later line (a bad setting's included) is logged as asked. */
+const program = Effect.gen(function* () {
+  const log = yield* LogConfig.config
+  return yield* node.pipe(Effect.provide(LogConfig.logger(log.format)), Logger.withMinimumLogLevel(log.level))
+})
 
-const fiber = Effect.runFork(program.pipe(Effect.scoped, Effect.provide(logger), Logger.withMinimumLogLevel(logLevel)))
+const fiber = Effect.runFork(program.pipe(Effect.scoped))
 
 const shutdown = (signal: string) => {
   console.error(`parley: ${signal} received, shutting down`)

@@ -3,7 +3,7 @@ import { Clock, Context, Effect, Layer, Schema } from "effect"
 import { AppleConfig, secretKey } from "./AppleConfig.ts"
 import { type AppleCryptoError, decryptAttachment, encryptAttachment, hexToBase64 } from "./AppleCrypto.ts"
 import { type AppleError, ApplePermanent } from "./AppleError.ts"
-import { signOutbound } from "./AppleJwt.ts"
+import { outboundSigner } from "./AppleJwt.ts"
 import type { Attachment, OutboundAttachment } from "./Attachment.ts"
 import { IDR_THRESHOLD, type InboundDataRef, type InteractiveDataRef, jsonSize } from "./DataRef.ts"
 import { Header } from "./Headers.ts"
@@ -90,9 +90,10 @@ export const make = Effect.gen(function* () {
   const base = config.apiBase.replace(/\/+$/, "")
   const timeout = config.requestTimeout
 
+  const sign = outboundSigner(key, config.mspId)
   const authorization = Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
-    return `Bearer ${yield* signOutbound(key, config.mspId, Math.floor(now / 1000))}`
+    return `Bearer ${yield* sign(Math.floor(now / 1000))}`
   })
 
   const upload = Effect.fn("AppleClient.upload")(function* (businessId: string, ciphertext: Uint8Array) {

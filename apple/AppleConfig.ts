@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto"
+import { createSecretKey, type KeyObject, randomBytes, randomUUID } from "node:crypto"
 import { Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as ConfigError from "effect/ConfigError"
 import { AppsByName } from "./IMessageApp.ts"
@@ -48,6 +48,17 @@ export const isBase64 = (text: string): boolean => text.length > 0 && base64.tes
 /** The HS256 key: Apple's secret Base64-decoded (signing with the Base64 text is a known bug). */
 export const secretKey = (config: Pick<AppleConfigShape, "secret">): Uint8Array =>
   new Uint8Array(Buffer.from(Redacted.value(config.secret), "base64"))
+
+const verificationKeys = new WeakMap<Pick<AppleConfigShape, "secret">, KeyObject>()
+
+/** `secretKey` imported once per configuration, so verifying a webhook does not import it again. */
+export const verificationKey = (config: Pick<AppleConfigShape, "secret">): KeyObject => {
+  const known = verificationKeys.get(config)
+  if (known !== undefined) return known
+  const key = createSecretKey(secretKey(config))
+  verificationKeys.set(config, key)
+  return key
+}
 
 const identityConfig: Config.Config<Identity> = Config.all({
   mspId: Config.nonEmptyString("APPLE_MSP_ID").pipe(

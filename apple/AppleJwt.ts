@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto"
 import { Data, Effect } from "effect"
 import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose"
 
@@ -18,7 +19,8 @@ export const bearerToken = (header: string | undefined): Effect.Effect<string, J
 }
 
 export interface VerifyOptions {
-  readonly key: Uint8Array
+  /** The Base64-decoded secret, or the same imported once (`AppleConfig.verificationKey`). */
+  readonly key: Uint8Array | KeyObject
   /** Required `aud` (our MSP id inbound) or `iss` (the MSP id, when Apple's side verifies). */
   readonly audience?: string
   readonly issuer?: string
@@ -64,6 +66,26 @@ export const signOutbound = (key: Uint8Array, mspId: string, iatSeconds: number)
   Effect.promise(() =>
     new SignJWT({ iss: mspId }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt(iatSeconds).sign(key)
   )
+
+/**
+ * How long one outbound token is reused. Apple documents no lifetime and reads only `iat` (its
+ * sample mints one per request, other MSPs cache one for ~55 min: apple-msp.md §2); a minute keeps
+ * well inside any skew a receiver allows while signing once a minute instead of once per call.
+ */
+export const outboundReuseSeconds = 60
+
+/** `signOutbound` that hands out the same token while it is younger than `outboundReuseSeconds`. */
+export const outboundSigner = (key: Uint8Array, mspId: string): ((nowSeconds: number) => Effect.Effect<string>) => {
+  let cached: { readonly iat: number; readonly token: string } | undefined
+  return (nowSeconds) => {
+    const age = cached === undefined ? Number.POSITIVE_INFINITY : nowSeconds - cached.iat
+    if (cached !== undefined && age >= 0 && age < outboundReuseSeconds) return Effect.succeed(cached.token)
+    return Effect.map(signOutbound(key, mspId, nowSeconds), (token) => {
+      cached = { iat: nowSeconds, token }
+      return token
+    })
+  }
+}
 
 /** Apple → MSP: `{aud, iat}`; the simulator signs its webhooks with it. */
 export const signInbound = (key: Uint8Array, mspId: string, iatSeconds: number): Effect.Effect<string> =>

@@ -1,6 +1,6 @@
 import type { ExtractTablesWithRelations } from "drizzle-orm"
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core"
-import { Context, Effect, Exit, FiberRef, Option, Runtime } from "effect"
+import { Context, Effect, Exit, FiberRef, Metric, Option, Runtime } from "effect"
 import { DbError } from "./DbError.ts"
 import type * as schema from "./schema/index.ts"
 
@@ -26,6 +26,16 @@ export interface DbShape {
 
 export class Db extends Context.Tag("parley/db/Db")<Db, DbShape>() {}
 
+/** Statements and transactions sent, for `/metrics` (the benchmarks divide them by messages). */
+const statements = Metric.counter("parley_db_statements_total", {
+  description: "Database calls made through Db.use (each one statement)",
+  incremental: true
+})
+const transactions = Metric.counter("parley_db_transactions_total", {
+  description: "Transactions begun through Db.transaction (outermost only)",
+  incremental: true
+})
+
 const currentTransaction = FiberRef.unsafeMake<Option.Option<Database>>(Option.none())
 
 /** Carries a failed body's exit through drizzle's promise API so it can roll back and rethrow. */
@@ -36,18 +46,21 @@ class Rollback<A, E> {
 /** Builds the service over any drizzle PostgreSQL database (postgres.js or PGlite). */
 export const make = (root: Database, kind: DbShape["kind"], describe: string): DbShape => {
   const use = <A>(operation: string, f: (db: Database) => Promise<A>): Effect.Effect<A, DbError> =>
-    Effect.flatMap(FiberRef.get(currentTransaction), (tx) =>
-      Effect.tryPromise({
+    Effect.flatMap(FiberRef.get(currentTransaction), (tx) => {
+      statements.unsafeUpdate(1, [])
+      return Effect.tryPromise({
         try: () => f(Option.getOrElse(tx, () => root)),
         catch: (error) => DbError.fromUnknown(operation, error)
       })
-    )
+    })
 
   const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DbError, R> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function* () {
         const runtime = yield* Effect.runtime<R>()
-        const outer = Option.getOrElse(yield* FiberRef.get(currentTransaction), () => root)
+        const joined = yield* FiberRef.get(currentTransaction)
+        if (Option.isNone(joined)) transactions.unsafeUpdate(1, [])
+        const outer = Option.getOrElse(joined, () => root)
         const exit = yield* Effect.promise(() =>
           outer
             .transaction(async (tx) => {

@@ -97,6 +97,12 @@ export interface Delivery {
   readonly deliveryCount: number
   /** Acknowledges and waits for the server's confirmation (double ack). */
   readonly ack: Effect.Effect<void, BusError | ConsumerGone>
+  /**
+   * Acknowledges without waiting for a confirmation (no request on NATS). For consumers whose
+   * handler already stored the sequence with its effects: a lost ack only brings a redelivery,
+   * which that sequence skips; a deleted consumer shows in the pull (`ConsumerGone`) instead.
+   */
+  readonly ackNoWait: Effect.Effect<void, BusError>
   /** Extends the ack deadline while a turn is being retried. */
   readonly working: Effect.Effect<void, BusError>
   /** Stops redelivery for good (after dead-lettering). */

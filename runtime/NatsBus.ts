@@ -55,7 +55,14 @@ const streamConfig = (spec: StreamSpec): Partial<StreamConfig> & { readonly name
 export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions) {
   const nc = yield* Effect.acquireRelease(
     tryNats({ operation: "connect" }, () =>
-      connect({ servers: [...options.servers], name: options.name, maxReconnectAttempts: -1 })
+      connect({
+        servers: [...options.servers],
+        name: options.name,
+        maxReconnectAttempts: -1,
+        // Otherwise every request and publish builds an Error up front for its stack trace
+        // (measured: ~1.5 % of a loaded node's CPU); our errors carry their operation and subject.
+        noAsyncTraces: true
+      })
     ),
     // Drain, not close: subscriptions finish what they hold and pending publishes are flushed.
     (connection) =>

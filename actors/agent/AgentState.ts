@@ -60,6 +60,10 @@ export const readChannels = Effect.fn("Agent.readChannels")(function* (id: strin
   })
 })
 
+// Built once: a Schema's parser is not free to build, and these run on every turn.
+const decodeSnapshot = Schema.decodeUnknown(AgentSnapshot)
+const encodeSnapshot = Schema.encode(AgentSnapshot)
+
 export const load = Effect.fn("Agent.load")(function* (id: string) {
   const kind = yield* tableKind
   const db = yield* Db
@@ -70,7 +74,7 @@ export const load = Effect.fn("Agent.load")(function* (id: string) {
       .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
   )
   const found = rows[0]
-  const snapshot = found === undefined ? empty : yield* Schema.decodeUnknown(AgentSnapshot)(found.state)
+  const snapshot = found === undefined ? empty : yield* decodeSnapshot(found.state)
   const user = yield* findUser(id)
   const channels = yield* readChannels(id, snapshot.labels)
   const cell: Cell = { ...snapshot, id, name: user?.displayName ?? id, channels }
@@ -80,7 +84,7 @@ export const load = Effect.fn("Agent.load")(function* (id: string) {
 export const save = Effect.fn("Agent.save")(function* (cell: Cell) {
   const kind = yield* tableKind
   const db = yield* Db
-  const value = yield* Schema.encode(AgentSnapshot)({
+  const value = yield* encodeSnapshot({
     labels: cell.labels,
     pending: cell.pending,
     wrapUp: cell.wrapUp,

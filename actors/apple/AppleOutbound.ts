@@ -15,7 +15,7 @@ import {
   conversationId,
   DeliveryFailed
 } from "../conversation/ConversationProtocol.ts"
-import { AppleOutbound, type Send } from "./AppleOutboundProtocol.ts"
+import { AppleOutbound, type Part } from "./AppleOutboundProtocol.ts"
 
 /**
  * The per-customer Apple sender behind `AppleOutbound`. Its turns call Apple over HTTP, so they run
@@ -51,8 +51,19 @@ const State = Schema.Struct({
 })
 type State = typeof State.Type
 
+/**
+ * The Apple ids that got Apple's 200 in the turn of stream sequence `seq`, kept in memory across
+ * in-place retries of that turn (its state is not, a failed turn's is dropped), so a retry resumes
+ * after the last part delivered instead of sending the answer again.
+ */
+interface Delivered {
+  seq: number
+  readonly ids: Set<string>
+}
+
 interface Cell extends State {
   readonly id: string
+  readonly delivered: Delivered
 }
 
 /** Event topic of sends dropped because the customer closed the conversation or is unreachable. */
@@ -66,6 +77,8 @@ export interface Dropped {
 }
 
 const open: State = { closed: false, unreachable: false }
+
+const decodeState = Schema.decodeUnknown(State)
 
 /** Where this deployment keeps the sender's state (the runtime's tables are keyed by subject prefix). */
 const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(AppleOutbound.name))
@@ -81,7 +94,7 @@ const load = (id: string) =>
         .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
     )
     const found = rows[0]
-    return found === undefined ? open : yield* Schema.decodeUnknown(State)(found.state)
+    return found === undefined ? open : yield* decodeState(found.state)
   })
 
 /** Written at once (the turn is not transactional); a replayed turn writes the same value again. */
@@ -117,26 +130,34 @@ const retryPolicy = (settings: SenderSettings): Schedule.Schedule<unknown, Apple
     honourRetryAfter
   )
 
-const send = (cell: Cell, message: typeof Send.Type, settings: SenderSettings) =>
+/** Whom an answer goes to. */
+interface Recipient {
+  readonly businessId: string
+  readonly customerId: string
+  readonly locale?: string | undefined
+}
+
+/** Sends one part; the cell after it (a 404 closes it) and whether Apple answered 200. */
+const sendPart = (cell: Cell, to: Recipient, part: Part, settings: SenderSettings) =>
   Effect.gen(function* () {
     const apple = yield* AppleClient
-    const conversation = conversationId(message.businessId, message.customerId)
-    const ids = { appleMessageId: message.appleMessageId, businessId: message.businessId }
+    const conversation = conversationId(to.businessId, to.customerId)
+    const ids = { appleMessageId: part.appleMessageId, businessId: to.businessId }
     if (cell.closed) {
       const reason = cell.unreachable ? "unreachable" : "closed"
       yield* Effect.logInfo(`send dropped: customer ${reason}`).pipe(Effect.annotateLogs(ids))
-      const dropped: Dropped = { ...ids, customerId: message.customerId, reason }
+      const dropped: Dropped = { ...ids, customerId: to.customerId, reason }
       yield* Turn.emit(droppedTopic, dropped)
-      return cell
+      return [cell, false] as const
     }
     const outcome = yield* apple
-      .send({ businessId: message.businessId, customerId: message.customerId }, message.content, {
-        id: message.appleMessageId,
-        autoReply: message.autoReply,
-        ...(message.locale !== undefined ? { locale: message.locale } : {})
+      .send({ businessId: to.businessId, customerId: to.customerId }, part.content, {
+        id: part.appleMessageId,
+        autoReply: part.autoReply,
+        ...(to.locale !== undefined ? { locale: to.locale } : {})
       })
       .pipe(Effect.retry(retryPolicy(settings)), Effect.either)
-    if (outcome._tag === "Right") return cell
+    if (outcome._tag === "Right") return [cell, true] as const
     const error = outcome.left
     yield* Effect.logWarning(`send not delivered: ${error._tag}`).pipe(Effect.annotateLogs(ids))
     switch (error._tag) {
@@ -144,9 +165,9 @@ const send = (cell: Cell, message: typeof Send.Type, settings: SenderSettings) =
         yield* Turn.tell(
           Conversation,
           conversation,
-          CustomerUnreachable.make({ appleMessageId: message.appleMessageId })
+          CustomerUnreachable.make({ appleMessageId: part.appleMessageId }, { disableValidation: true })
         )
-        return yield* transition(cell, { closed: true, unreachable: true })
+        return [yield* transition(cell, { closed: true, unreachable: true }), false] as const
       }
       case "ApplePermanent":
       case "AppleRetryable": {
@@ -157,22 +178,47 @@ const send = (cell: Cell, message: typeof Send.Type, settings: SenderSettings) =
         yield* Turn.tell(
           Conversation,
           conversation,
-          DeliveryFailed.make({ appleMessageId: message.appleMessageId, status, reason })
+          DeliveryFailed.make({ appleMessageId: part.appleMessageId, status, reason }, { disableValidation: true })
         )
-        return cell
+        return [cell, false] as const
       }
     }
+  })
+
+/**
+ * Sends the parts in order, each after Apple's answer for the one before. A part that fails is
+ * reported to the conversation and the next one still goes (holding them would hold every later
+ * message to this customer); once the customer is unreachable or closed the rest are dropped.
+ */
+const sendAll = (cell: Cell, to: Recipient, parts: ReadonlyArray<Part>, settings: SenderSettings) =>
+  Effect.gen(function* () {
+    const { seq } = yield* Turn.Turn
+    const delivered = cell.delivered
+    if (delivered.seq !== seq) {
+      delivered.seq = seq
+      delivered.ids.clear()
+    }
+    let current = cell
+    for (const part of parts) {
+      if (delivered.ids.has(part.appleMessageId)) continue
+      const [next, ok] = yield* sendPart(current, to, part, settings)
+      if (ok) delivered.ids.add(part.appleMessageId)
+      current = next
+    }
+    return current
   })
 
 /** The sender kind; `settings` mainly lets tests retry in milliseconds. */
 export const make = (settings: Partial<SenderSettings> = {}, options: Partial<Actor.Options> = {}) => {
   const resolved = { ...defaultSettings, ...settings }
   return Actor.make(AppleOutbound, {
-    activate: (id) => Effect.map(load(id), (state): Cell => ({ id, ...state })),
+    activate: (id) => Effect.map(load(id), (state): Cell => ({ id, ...state, delivered: { seq: 0, ids: new Set() } })),
     turn: (cell, message) => {
       switch (message._tag) {
         case "Send":
-          return send(cell, message, resolved)
+          return sendAll(cell, message, [message], resolved)
+        case "SendAll":
+          return sendAll(cell, message, message.parts, resolved)
         case "CustomerClosed":
           return transition(cell, { closed: true, unreachable: cell.unreachable })
         case "CustomerWrote":

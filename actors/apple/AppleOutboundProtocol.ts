@@ -19,13 +19,33 @@ export const Send = Schema.TaggedStruct("Send", {
   locale: Schema.optional(Schema.String)
 })
 
+/** One message of an answer; its `appleMessageId` is fixed by the caller, so a resend is the same message. */
+export const Part = Schema.Struct({
+  appleMessageId: Schema.UUID,
+  content: OutboundContent,
+  autoReply: Schema.Boolean
+})
+export type Part = typeof Part.Type
+
+/**
+ * Every part of one answer (a bot's or an agent's) as one message, so one turn: sent in order,
+ * each after Apple's 200 for the one before. One delivery, one fence check and one commit for the
+ * whole answer instead of one per part.
+ */
+export const SendAll = Schema.TaggedStruct("SendAll", {
+  businessId: Schema.String,
+  customerId: Schema.String,
+  parts: Schema.NonEmptyArray(Part),
+  locale: Schema.optional(Schema.String)
+})
+
 /** The customer closed the conversation: send nothing more until they write again. */
 export const CustomerClosed = Schema.TaggedStruct("CustomerClosed", {})
 
 /** The customer wrote again after a close: sending may resume. */
 export const CustomerWrote = Schema.TaggedStruct("CustomerWrote", {})
 
-export const Message = Schema.Union(Send, CustomerClosed, CustomerWrote)
+export const Message = Schema.Union(Send, SendAll, CustomerClosed, CustomerWrote)
 export type Message = typeof Message.Type
 
 export const AppleOutbound = Actor.protocol({ name: "apple_out", partitions: 64, message: Message })

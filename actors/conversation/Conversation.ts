@@ -8,8 +8,8 @@ import { hasAppleMessage } from "../../db/queries/messages.ts"
 import { closeWorkItem, openWorkItemOf, type PlaceInLine, placeInLine } from "../../db/queries/workItems.ts"
 import * as Actor from "../../runtime/Actor.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
-import * as Turn from "../../runtime/Turn.ts"
-import { AppleOutbound, CustomerClosed, CustomerWrote, senderId } from "../apple/AppleOutboundProtocol.ts"
+import type * as Turn from "../../runtime/Turn.ts"
+import { CustomerClosed, CustomerWrote } from "../apple/AppleOutboundProtocol.ts"
 import { PublicLinks } from "../PublicLinks.ts"
 import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
 import { handle } from "../virtual-agent/Answers.ts"
@@ -29,6 +29,7 @@ import * as Identification from "./Identification.ts"
 import { IdentityProvider } from "./IdentityProvider.ts"
 import * as LiveAgent from "./LiveAgent.ts"
 import * as LiveChat from "./LiveChat.ts"
+import * as Outgoing from "./Outgoing.ts"
 import { botAnswers, closedState } from "./Phase.ts"
 import * as Transcript from "./Transcript.ts"
 
@@ -91,8 +92,7 @@ const noLiveAgent = {
 
 /** A new interaction for the customer's first message (or the first after a close). */
 const open = Effect.fn("Conversation.open")(function* (cell: Cell, envelope: InboundEnvelope) {
-  if (cell.customerClosed)
-    yield* Turn.tell(AppleOutbound, senderId(cell.businessId, cell.opaqueId), CustomerWrote.make({}))
+  if (cell.customerClosed) yield* Outgoing.tellSender(cell, CustomerWrote.make({}))
   const customer = yield* Identification.identify(cell.businessId, cell.opaqueId)
   const interaction = yield* openInteraction({
     conversationId: cell.id,
@@ -193,7 +193,7 @@ const completeSignIn = Effect.fn("Conversation.completeSignIn")(function* (cell:
 })
 
 const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: Cell, envelope: InboundEnvelope) {
-  yield* Turn.tell(AppleOutbound, senderId(cell.businessId, cell.opaqueId), CustomerClosed.make({}))
+  yield* Outgoing.tellSender(cell, CustomerClosed.make({}))
   if (cell.interactionId !== undefined) {
     yield* Transcript.recordInbound(recipient(cell), envelope.messageId, "close", {})
     // Waiting work is withdrawn; work an agent holds stays theirs to wrap up and complete.
@@ -202,7 +202,6 @@ const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: C
     yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
     yield* LiveChat.customerLeft(cell, "closed")
   }
-  yield* Turn.emit(["conv", cell.id, "closed"], { interactionId: cell.interactionId })
   const next: Cell = {
     ...cell,
     phase: "closed",
@@ -221,7 +220,6 @@ const picksCallBack = (cell: Cell, input: Input) =>
 const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cell: Cell, envelope: InboundEnvelope) {
   const type = envelope.message.type
   if (type === "typing_start" || type === "typing_end") {
-    yield* Turn.emit(["conv", cell.id, "typing"], { typing: type === "typing_start" })
     yield* LiveChat.relayTyping(cell, type === "typing_start")
     return cell
   }
@@ -240,7 +238,6 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
     locale: envelope.locale ?? current.locale
   }
   const recorded = yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
-  yield* Turn.emit(["conv", cell.id, "message"], { interactionId: current.interactionId, kind: read.kind })
   if (recorded.inserted && recorded.message !== undefined) yield* LiveChat.relayLines(current, [recorded.message])
   if (read.problem !== undefined)
     yield* Transcript.note(recipient(current), "inboundProblem", { problem: read.problem })
@@ -298,71 +295,73 @@ const agentClose = Effect.fn("Conversation.agentClose")(function* (cell: Cell, m
   )
 })
 
+const turn = (cell: Cell, message: Message) =>
+  Effect.gen(function* () {
+    let next: Cell = cell
+    switch (message._tag) {
+      case "CustomerMessage":
+        next = yield* customerMessage(cell, message.envelope)
+        break
+      case "AuthorizationCode":
+        if (cell.signIn?.state !== message.state) return cell
+        next = { ...cell, signIn: { ...cell.signIn, code: message.code } }
+        if (cell.signIn.replied) next = yield* completeSignIn(next, undefined)
+        break
+      case "DeliveryFailed":
+        if (cell.interactionId !== undefined) yield* Transcript.note(recipient(cell), "deliveryFailed", { ...message })
+        break
+      case "CustomerUnreachable":
+        if (cell.interactionId !== undefined) yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
+        yield* LiveChat.customerLeft(cell, "unreachable")
+        next = {
+          ...cell,
+          phase: "closed",
+          interactionId: undefined,
+          customerClosed: true,
+          agent: initialAgent,
+          ...noLiveAgent
+        }
+        break
+      case "Accepted":
+        next = yield* LiveAgent.accepted(cell.id, cell, recipient(cell), message)
+        break
+      case "WaitExceeded":
+        next = yield* LiveAgent.waitExceeded(cell, recipient(cell), message)
+        break
+      case "AgentSend":
+        yield* LiveChat.send(cell, recipient(cell), message)
+        break
+      case "AgentTyping":
+        yield* LiveChat.typing(cell, recipient(cell), message)
+        break
+      case "AgentClose":
+        next = yield* agentClose(cell, message)
+        break
+      case "OfferCallBack":
+        next = yield* CallBack.offer(cell, recipient(cell), message)
+        break
+      case "LinkCustomer":
+        next = yield* LiveChat.linkCustomer(cell, recipient(cell), message)
+        break
+      case "CaseCreated":
+        yield* LiveChat.caseCreated(cell, recipient(cell), message)
+        break
+      case "Transferred":
+        next = yield* LiveChat.transferred(cell, recipient(cell), message)
+        break
+      case "CallBackDue":
+        yield* CallBack.due(message)
+        break
+    }
+    const { id: _id, businessId: _b, opaqueId: _o, ...state } = next
+    yield* save(cell.id, state)
+    return next
+  })
+
 export const kind = Actor.make(Conversation, {
   activate: (id) => Effect.map(load(id), (state): Cell => ({ ...state, id, ...parseId(id) })),
-  turn: (cell: Cell, message: Message) =>
-    Effect.gen(function* () {
-      let next: Cell = cell
-      switch (message._tag) {
-        case "CustomerMessage":
-          next = yield* customerMessage(cell, message.envelope)
-          break
-        case "AuthorizationCode":
-          if (cell.signIn?.state !== message.state) return cell
-          next = { ...cell, signIn: { ...cell.signIn, code: message.code } }
-          if (cell.signIn.replied) next = yield* completeSignIn(next, undefined)
-          break
-        case "DeliveryFailed":
-          if (cell.interactionId !== undefined)
-            yield* Transcript.note(recipient(cell), "deliveryFailed", { ...message })
-          break
-        case "CustomerUnreachable":
-          if (cell.interactionId !== undefined) yield* closeInteraction(cell.interactionId, closedState(cell.resolved))
-          yield* LiveChat.customerLeft(cell, "unreachable")
-          next = {
-            ...cell,
-            phase: "closed",
-            interactionId: undefined,
-            customerClosed: true,
-            agent: initialAgent,
-            ...noLiveAgent
-          }
-          break
-        case "Accepted":
-          next = yield* LiveAgent.accepted(cell.id, cell, recipient(cell), message)
-          break
-        case "WaitExceeded":
-          next = yield* LiveAgent.waitExceeded(cell, recipient(cell), message)
-          break
-        case "AgentSend":
-          yield* LiveChat.send(cell, recipient(cell), message)
-          break
-        case "AgentTyping":
-          yield* LiveChat.typing(cell, recipient(cell), message)
-          break
-        case "AgentClose":
-          next = yield* agentClose(cell, message)
-          break
-        case "OfferCallBack":
-          next = yield* CallBack.offer(cell, recipient(cell), message)
-          break
-        case "LinkCustomer":
-          next = yield* LiveChat.linkCustomer(cell, recipient(cell), message)
-          break
-        case "CaseCreated":
-          yield* LiveChat.caseCreated(cell, recipient(cell), message)
-          break
-        case "Transferred":
-          next = yield* LiveChat.transferred(cell, recipient(cell), message)
-          break
-        case "CallBackDue":
-          yield* CallBack.due(message)
-          break
-      }
-      const { id: _id, businessId: _b, opaqueId: _o, ...state } = next
-      yield* save(cell.id, state)
-      return next
-    }),
+  // Every part the turn sends reaches the customer's Apple sender as one message.
+  turn: (cell: Cell, message: Message) => Outgoing.collect(turn(cell, message)),
   options: { idleTimeout: "2 minutes" }
 })
 

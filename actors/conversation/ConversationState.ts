@@ -70,6 +70,10 @@ export const initial: ConversationState = {
 /** The deployment's snapshot kind (runtime tables are keyed by subject prefix, so test runs never meet). */
 const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(Conversation.name))
 
+// Built once: a Schema's parser is not free to build, and these run on every turn.
+const decodeState = Schema.decodeUnknown(ConversationState)
+const encodeState = Schema.encode(ConversationState)
+
 export const load = Effect.fn("Conversation.load")(function* (id: string) {
   const kind = yield* tableKind
   const db = yield* Db
@@ -80,13 +84,13 @@ export const load = Effect.fn("Conversation.load")(function* (id: string) {
       .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
   )
   const found = rows[0]
-  return found === undefined ? initial : yield* Schema.decodeUnknown(ConversationState)(found.state)
+  return found === undefined ? initial : yield* decodeState(found.state)
 })
 
 export const save = Effect.fn("Conversation.save")(function* (id: string, state: ConversationState) {
   const kind = yield* tableKind
   const db = yield* Db
-  const value = yield* Schema.encode(ConversationState)(state)
+  const value = yield* encodeState(state)
   yield* db.use("conv.save", (d) =>
     d
       .insert(actorSnapshots)

@@ -2,7 +2,6 @@ import { Effect } from "effect"
 import { text } from "../../apple/OutboundMessage.ts"
 import { assignInteraction, closeInteraction, findInteraction } from "../../db/queries/interactions.ts"
 import { cancelWaitingWorkItem } from "../../db/queries/routing.ts"
-import * as Turn from "../../runtime/Turn.ts"
 import * as AgentEvents from "../agent/AgentEvents.ts"
 import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
 import type { Accepted, WaitExceeded } from "./ConversationProtocol.ts"
@@ -71,7 +70,6 @@ export const accepted = Effect.fn("Conversation.accepted")(function* <S extends 
   const here: Transcript.Recipient = { ...to, interactionId: message.interactionId }
   yield* assignInteraction(message.interactionId, message.agentId)
   yield* Transcript.sendBot(here, text(lead), "text")
-  yield* Turn.emit(["conv", conversationId, "live"], { interactionId: message.interactionId, agentId: message.agentId })
   const next: S = {
     ...current,
     phase: "live",

@@ -6,8 +6,7 @@ import { type OutboundContent, typingEnd, typingStart } from "../../apple/Outbou
 import { splitLinks } from "../../apple/RichLink.ts"
 import { appendMessage } from "../../db/queries/messages.ts"
 import type { Message } from "../../db/schema/interactions.ts"
-import * as Turn from "../../runtime/Turn.ts"
-import { AppleOutbound, Send, senderId } from "../apple/AppleOutboundProtocol.ts"
+import * as Outgoing from "./Outgoing.ts"
 
 /** Whom a conversation writes to and what their device can show. */
 export interface Recipient {
@@ -81,19 +80,9 @@ export const sendBot = Effect.fn("Transcript.sendBot")(function* (
   return lines
 })
 
+/** Gathered with the rest of the turn's answer (`Outgoing`), which reaches the sender as one message. */
 const toApple = (to: Recipient, appleMessageId: string, content: OutboundContent, autoReply: boolean) =>
-  Turn.tell(
-    AppleOutbound,
-    senderId(to.businessId, to.opaqueId),
-    Send.make({
-      appleMessageId,
-      businessId: to.businessId,
-      customerId: to.opaqueId,
-      content,
-      autoReply,
-      ...(to.locale !== undefined ? { locale: to.locale } : {})
-    })
-  )
+  Outgoing.send(to, { appleMessageId, content, autoReply })
 
 const featureKind: Record<Feature, string> = {
   listPicker: "listPicker",

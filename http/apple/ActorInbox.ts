@@ -29,7 +29,8 @@ export const layer = (options: Partial<ActorInboxOptions> = {}): Layer.Layer<App
           .tell(
             Conversation,
             conversationId(envelope.destinationId, envelope.sourceId),
-            CustomerMessage.make({ envelope }),
+            // The envelope was decoded by the webhook; the tell encodes (and so checks) it again.
+            CustomerMessage.make({ envelope }, { disableValidation: true }),
             { msgId: envelope.messageId, lane: "in", timeout: settings.publishTimeout }
           )
           .pipe(

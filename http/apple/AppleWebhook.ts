@@ -1,6 +1,6 @@
 import { Clock, Data, DateTime, Duration, Effect, Option, ParseResult, Runtime, Schema } from "effect"
 import { Hono } from "hono"
-import { AppleConfig, secretKey } from "../../apple/AppleConfig.ts"
+import { AppleConfig, verificationKey } from "../../apple/AppleConfig.ts"
 import { bearerToken, verify } from "../../apple/AppleJwt.ts"
 import { Header, InboundHeaders, parseCapabilities } from "../../apple/Headers.ts"
 import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
@@ -51,7 +51,7 @@ export const handle = Effect.fn("AppleWebhook.handle")(function* (request: Reque
     )
     const nowMillis = yield* Clock.currentTimeMillis
     yield* verify(token, {
-      key: secretKey(config),
+      key: verificationKey(config),
       audience: config.mspId,
       nowSeconds: Math.floor(nowMillis / 1000),
       skewSeconds: Math.floor(Duration.toSeconds(config.jwtSkew))

@@ -183,15 +183,11 @@ export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effec
             yield* exit.value.value.apply
             yield* Metric.increment(metrics.handled)
           }
-          // The next turn need not wait for the server's ack reply: a lost ack means a redelivery,
-          // which the stored sequence skips.
-          yield* delivery.ack.pipe(
-            Effect.catchAll((e) =>
-              e._tag === "ConsumerGone"
-                ? env.lose("consumer gone")
-                : Effect.logWarning("ack failed; the redelivery will be skipped", e)
-            ),
-            Effect.forkIn(env.scope)
+          // No confirmation awaited (no request, no fiber): the sequence is stored with the turn's
+          // effects, so a lost ack means a redelivery, which that sequence skips; a consumer that
+          // is gone ends the partition's pull.
+          yield* delivery.ackNoWait.pipe(
+            Effect.catchAll((e) => Effect.logWarning("ack failed; the redelivery will be skipped", e))
           )
           if (Option.isSome(exit.value) && exit.value.value.sent.length > 0)
             yield* relay(env.bus, exit.value.value.sent).pipe(Effect.provideService(Db, db))

@@ -74,6 +74,10 @@ const delivery = (consumer: ConsumerState, message: StoredMessage, count: number
       ? Effect.fail(new ConsumerGone({ stream: consumer.stream.spec.name, consumer: consumer.spec.name }))
       : settle(consumer, message.seq, () => finish(consumer, message.seq))
   ),
+  // In process there is no round trip to save; a deleted consumer is reported by its pull.
+  ackNoWait: Effect.suspend(() =>
+    consumer.deleted ? Effect.void : settle(consumer, message.seq, () => finish(consumer, message.seq))
+  ),
   working: settle(consumer, message.seq, (now) => {
     const pending = consumer.pending.get(message.seq)
     if (pending !== undefined) pending.deadline = now + millis(consumer.spec.ackWait)

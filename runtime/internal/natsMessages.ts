@@ -48,6 +48,7 @@ export const toDelivery = (msg: JsMsg, stream: string, consumer: string): Delive
     deliveryCount: msg.info.deliveryCount,
     // `ackAck` returns false when this message was already acked: nothing left to do then.
     ack: Effect.asVoid(tryNats({ ...context, operation: "ack" }, () => msg.ackAck(), ["ConsumerGone"])),
+    ackNoWait: tryNatsSync({ ...context, operation: "ack" }, () => msg.ack()),
     working: tryNatsSync({ ...context, operation: "working" }, () => msg.working()),
     // nats-server 2.9 only recognises a bare "+TERM" (a reason suffix, 2.10+, is silently ignored
     // and the message keeps coming back), so the reason stays with the caller's dead letter.

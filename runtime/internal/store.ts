@@ -64,6 +64,7 @@ const rowsOf = (result: unknown): ReadonlyArray<unknown> =>
       : []
 
 const Claimed = Schema.Struct({ epoch: Schema.NullOr(Schema.Number), fresh: Schema.Boolean })
+const decodeClaimed = Schema.decodeUnknown(Claimed)
 
 /**
  * First statement of a transactional turn, one round trip: checks the fence (share-locking it
@@ -89,7 +90,7 @@ export const claimTurn = (kind: string, partition: number, epoch: number, actorI
         )
         select (select epoch from fence)::float8 as epoch, exists (select 1 from bumped) as fresh`)
     )
-    const row = yield* Schema.decodeUnknown(Claimed)(rowsOf(result)[0]).pipe(
+    const row = yield* decodeClaimed(rowsOf(result)[0]).pipe(
       Effect.orElseFail(() => new FenceLost({ kind, partition, epoch }))
     )
     if (row.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })

@@ -1,6 +1,14 @@
+import { createSecretKey } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import { bearerToken, signInbound, signOutbound, verify } from "../../apple/AppleJwt.ts"
+import {
+  bearerToken,
+  outboundReuseSeconds,
+  outboundSigner,
+  signInbound,
+  signOutbound,
+  verify
+} from "../../apple/AppleJwt.ts"
 
 // The vectors of docs/apple.md, "Test vectors": secret Base64 of ASCII "test-secret-for-amb-simulator-01".
 const secret = "dGVzdC1zZWNyZXQtZm9yLWFtYi1zaW11bGF0b3ItMDE="
@@ -13,6 +21,32 @@ const inbound =
 const base64TextKeyed = `${outbound.split(".").slice(0, 2).join(".")}.o_6DG8j5ixHeTQHKdHY5GEq_H8KQOHBjBKy7k_ZP1Pc`
 
 describe("AppleJwt", () => {
+  it.effect("reuses an outbound token while it is younger than the reuse window, then signs a new one", () =>
+    Effect.gen(function* () {
+      const sign = outboundSigner(key, mspId)
+      const first = yield* sign(1_700_000_000)
+      assert.strictEqual(first, outbound)
+      assert.strictEqual(yield* sign(1_700_000_000 + outboundReuseSeconds - 1), outbound)
+      const later = yield* sign(1_700_000_000 + outboundReuseSeconds)
+      assert.strictEqual(later, yield* signOutbound(key, mspId, 1_700_000_000 + outboundReuseSeconds))
+      // A clock that steps back never gets a token from its future.
+      assert.strictEqual(yield* sign(1_700_000_000), outbound)
+    })
+  )
+
+  it.effect("verifies with a key imported once as with the raw bytes", () =>
+    Effect.gen(function* () {
+      const imported = createSecretKey(key)
+      const claims = yield* verify(inbound, {
+        key: imported,
+        audience: mspId,
+        nowSeconds: 1_700_000_100,
+        skewSeconds: 300
+      })
+      assert.strictEqual(claims.iat, 1_700_000_000)
+    })
+  )
+
   it.effect("signs the published vectors byte for byte", () =>
     Effect.gen(function* () {
       assert.strictEqual(yield* signOutbound(key, mspId, 1_700_000_000), outbound)

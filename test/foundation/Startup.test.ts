@@ -85,4 +85,19 @@ describe("npm start", () => {
       .filter((l) => l.includes("STREAM_REPLICAS"))
     assert.deepEqual(lines, ["parley: invalid configuration: STREAM_REPLICAS: must be 1, 3 or 5"])
   }, 60_000)
+
+  it("stops with one line naming a bad LOG_LEVEL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
+    dirs.push(dir)
+    const env = { ...embeddedEnv(0, dir), LOG_LEVEL: "chatty" }
+    const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
+    children.push(child)
+    const errors: Array<string> = []
+    child.stderr?.on("data", (d: Buffer) => errors.push(d.toString()))
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)))
+    assert.notStrictEqual(code, 0)
+    const lines = errors.join("").trim().split("\n")
+    assert.strictEqual(lines.length, 1, errors.join(""))
+    assert.match(lines[0] ?? "", /^parley: invalid configuration: LOG_LEVEL: expected one of .*, got "chatty"$/)
+  }, 60_000)
 })

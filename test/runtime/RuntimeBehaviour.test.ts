@@ -23,14 +23,16 @@ const losingFirstAcks = Layer.effect(
       ...bus,
       consume: (stream, consumer, options) =>
         bus.consume(stream, consumer, options).pipe(
-          Stream.map((delivery) => ({
-            ...delivery,
-            ack: acked.has(delivery.seq)
-              ? delivery.ack
-              : Effect.sync(() => acked.add(delivery.seq)).pipe(
-                  Effect.zipRight(Effect.fail(new BusError({ operation: "ack", message: "connection lost" })))
-                )
-          }))
+          Stream.map((delivery) => {
+            const lose = Effect.sync(() => acked.add(delivery.seq)).pipe(
+              Effect.zipRight(Effect.fail(new BusError({ operation: "ack", message: "connection lost" })))
+            )
+            return {
+              ...delivery,
+              ack: acked.has(delivery.seq) ? delivery.ack : lose,
+              ackNoWait: acked.has(delivery.seq) ? delivery.ackNoWait : lose
+            }
+          })
         )
     }
   })

@@ -1,5 +1,5 @@
 import { assert, it } from "@effect/vitest"
-import { Deferred, Effect, type Layer, Queue, Schedule, type Scope } from "effect"
+import { Deferred, Effect, type Layer, Metric, Queue, Schedule, type Scope } from "effect"
 import type { Dropped } from "../../../actors/apple/AppleOutbound.ts"
 import { droppedTopic } from "../../../actors/apple/AppleOutbound.ts"
 import { AppleOutbound, CustomerClosed, CustomerWrote, senderId } from "../../../actors/apple/AppleOutboundProtocol.ts"
@@ -7,11 +7,22 @@ import { conversationId } from "../../../actors/conversation/ConversationProtoco
 import type { Db } from "../../../db/Db.ts"
 import { ActorSystem } from "../../../runtime/ActorSystem.ts"
 import type { Bus } from "../../../runtime/Bus.ts"
+import * as M from "../../../runtime/Metrics.ts"
 import type { RuntimeConfig } from "../../../runtime/RuntimeConfig.ts"
 import type { SimCustomer } from "../../../sim/SimCustomer.ts"
 import * as Simulator from "../../../sim/Simulator.ts"
 import { makeIdentity } from "../support.ts"
-import { appleLayer, cleanup, crashingAfterSend, infra, makeRecorder, node, type Recorder, send } from "./support.ts"
+import {
+  appleLayer,
+  cleanup,
+  crashingAfterSend,
+  infra,
+  makeRecorder,
+  node,
+  type Recorder,
+  send,
+  sendAll
+} from "./support.ts"
 
 export interface OutboundSuiteOptions {
   readonly label: string
@@ -97,6 +108,43 @@ export const outboundSuite = (options: OutboundSuiteOptions) => {
           const stored = [...acks].sort((a, b) => a.ack.seq - b.ack.seq).map((a) => a.message.appleMessageId)
           yield* receivedCount(customer, 100)
           assert.deepStrictEqual(received(customer), stored)
+        })
+      ),
+    timeout
+  )
+
+  it.live(
+    `${options.label}: an answer's parts go in one turn, in order, and a refused part does not hold the rest`,
+    () =>
+      onNode(({ sim, customer, sender, conversation, recorder }) =>
+        Effect.gen(function* () {
+          const sys = yield* ActorSystem
+          const handled = Metric.tagged(M.messagesHandled, "kind", AppleOutbound.name)
+          const before = (yield* Metric.value(handled)).count
+          const answer = sendAll(business, customer.id, ["one", "two", "three", "four"])
+          yield* sys.tell(AppleOutbound, sender, answer)
+          yield* receivedCount(customer, 4)
+          assert.deepStrictEqual(
+            received(customer),
+            answer.parts.map((p) => p.appleMessageId)
+          )
+          const refused = sendAll(business, customer.id, ["refused", "after it"])
+          sim.failNext("message", 400, 1)
+          yield* sys.tell(AppleOutbound, sender, refused)
+          yield* receivedCount(customer, 5)
+          yield* recordedCount(recorder, 1)
+          assert.deepStrictEqual(received(customer).slice(4), [refused.parts[1]?.appleMessageId])
+          assert.deepStrictEqual(
+            recorder.received.map((r) => [r.conversation, r.message._tag, "status" in r.message && r.message.status]),
+            [[conversation, "DeliveryFailed", 400]]
+          )
+          // Two answers, two turns: not one per part.
+          yield* eventually(
+            Effect.map(Metric.value(handled), (h) => h.count - before),
+            (turns) => turns >= 2,
+            "two sender turns"
+          )
+          assert.strictEqual((yield* Metric.value(handled)).count - before, 2)
         })
       ),
     timeout

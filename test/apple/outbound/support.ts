@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { Duration, Effect, Layer } from "effect"
 import * as Sender from "../../../actors/apple/AppleOutbound.ts"
-import { AppleOutbound, Send } from "../../../actors/apple/AppleOutboundProtocol.ts"
+import { AppleOutbound, type Part, Send, SendAll } from "../../../actors/apple/AppleOutboundProtocol.ts"
 import { Conversation } from "../../../actors/conversation/ConversationProtocol.ts"
 import { AppleClient, layer as clientLayer } from "../../../apple/AppleClient.ts"
 import * as AppleConfig from "../../../apple/AppleConfig.ts"
@@ -75,6 +75,15 @@ export const send = (businessId: string, customerId: string, body: string) =>
     content: text(body),
     autoReply: false
   })
+
+const part = (body: string): Part => ({ appleMessageId: randomUUID(), content: text(body), autoReply: true })
+
+/** One answer of several parts, as a conversation turn hands it to the sender. */
+export const sendAll = (
+  businessId: string,
+  customerId: string,
+  [first, ...rest]: readonly [string, ...Array<string>]
+) => SendAll.make({ businessId, customerId, parts: [part(first), ...rest.map(part)] })
 
 /**
  * An Apple client that, for one message id, lets the real send reach Apple and then hangs before
