@@ -1,9 +1,9 @@
 import { JSONSchema, Schema } from "effect"
-import { AgentEvent } from "../../actors/agent/AgentEvents.ts"
+import { AgentEvent } from "../../actors/agent/AgentEvent.ts"
 import { Channel, PresenceState } from "../../actors/agent/AgentProtocol.ts"
 import { CustomerRef } from "../../db/queries/CustomerRef.ts"
 import { Principal } from "../auth/Principal.ts"
-import { AgentContent } from "./Content.ts"
+import { AgentContent } from "./AgentContent.ts"
 
 /**
  * The Agent Workspace socket's protocol, version 1: JSON frames, each a Schema-described object
