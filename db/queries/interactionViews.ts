@@ -2,8 +2,10 @@ import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm"
 import type { Effect } from "effect"
 import type { Db } from "../Db.ts"
 import type { DbError } from "../DbError.ts"
+import { consumers, contacts } from "../schema/customers.ts"
 import { type Interaction, type InteractionState, interactions } from "../schema/interactions.ts"
 import { queues } from "../schema/queues.ts"
+import { users } from "../schema/users.ts"
 import { type CustomerRef, isCustomer } from "./CustomerRef.ts"
 import { first, query } from "./internal/query.ts"
 
@@ -38,6 +40,10 @@ export interface InteractionListFilter {
 
 export interface InteractionView extends Interaction {
   readonly queueName: string | null
+  /** The linked contact's or consumer's name; null while the customer is not identified. */
+  readonly customerName: string | null
+  /** The assigned agent's display name. */
+  readonly agentName: string | null
   /** `openedAt` in microseconds as PostgreSQL keeps it, for the next page's cursor. */
   readonly cursor: InteractionCursor
 }
@@ -60,15 +66,29 @@ const visible = (visibility: Visibility): SQL | undefined => {
 
 const openedAtText = sql<string>`to_char(${interactions.openedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
-const viewColumns = { interaction: interactions, queueName: queues.name, openedAtText }
+const customerName = sql<
+  string | null
+>`coalesce(${contacts.firstName} || ' ' || ${contacts.lastName}, ${consumers.firstName} || ' ' || ${consumers.lastName})`
+
+const viewColumns = {
+  interaction: interactions,
+  queueName: queues.name,
+  customerName,
+  agentName: users.displayName,
+  openedAtText
+}
 
 const toView = (row: {
   readonly interaction: Interaction
   readonly queueName: string | null
+  readonly customerName: string | null
+  readonly agentName: string | null
   readonly openedAtText: string
 }): InteractionView => ({
   ...row.interaction,
   queueName: row.queueName,
+  customerName: row.customerName,
+  agentName: row.agentName,
   cursor: { openedAt: row.openedAtText, id: row.interaction.id }
 })
 
@@ -101,6 +121,9 @@ export const listInteractionViews = (
       .select(viewColumns)
       .from(interactions)
       .leftJoin(queues, eq(queues.id, interactions.queueId))
+      .leftJoin(contacts, eq(contacts.id, interactions.contactId))
+      .leftJoin(consumers, eq(consumers.id, interactions.consumerId))
+      .leftJoin(users, eq(users.id, interactions.assignedTo))
       .where(and(...conditions))
       .orderBy(desc(interactions.openedAt), desc(interactions.id))
       .limit(filter.limit + 1)
@@ -120,6 +143,12 @@ export const findInteractionView = (
         .select(viewColumns)
         .from(interactions)
         .leftJoin(queues, eq(queues.id, interactions.queueId))
+        .leftJoin(contacts, eq(contacts.id, interactions.contactId))
+        .leftJoin(consumers, eq(consumers.id, interactions.consumerId))
+        .leftJoin(users, eq(users.id, interactions.assignedTo))
+        .leftJoin(contacts, eq(contacts.id, interactions.contactId))
+        .leftJoin(consumers, eq(consumers.id, interactions.consumerId))
+        .leftJoin(users, eq(users.id, interactions.assignedTo))
         .where(and(eq(interactions.id, id), visible(visibility)))
     )
     return row === undefined ? undefined : toView(row)

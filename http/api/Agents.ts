@@ -28,8 +28,9 @@ export const routes: ReadonlyArray<Route> = [
     method: "get",
     path: "/agents",
     tag: "agents",
-    access: ["manager"],
-    summary: "Every agent's presence and capacity per channel and current load (managers)",
+    // Agents see their colleagues too: the workspace's transfer dialog lists who is available and how busy.
+    access: ["agent"],
+    summary: "Every agent's presence and capacity per channel and current load (agents and managers)",
     response: AgentList,
     handler: () =>
       Effect.map(agentBoard(), (agents) => ({

@@ -2,7 +2,7 @@ import { Schema } from "effect"
 import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
 import type { DbError } from "../../db/DbError.ts"
-import type { Forbidden, Unauthenticated } from "../auth/AuthError.ts"
+import { type Forbidden, type Unauthenticated, wrongLogin } from "../auth/AuthError.ts"
 import type { Conflict, InvalidRequest, NotFound } from "./ApiFailure.ts"
 
 /**
@@ -64,7 +64,11 @@ export const describe = (failure: ApiFailure): Described => {
     case "InvalidRequest":
       return { code: "invalid_request", message: failure.message }
     case "Unauthenticated":
-      return { code: "unauthenticated", message: "sign in first: a valid bearer token is needed" }
+      // A wrong password at sign-in is said as such; a token's trouble (expired, forged) stays unsaid.
+      return {
+        code: "unauthenticated",
+        message: failure.reason === wrongLogin ? wrongLogin : "sign in first: a valid bearer token is needed"
+      }
     case "Forbidden":
       return { code: "forbidden", message: failure.reason }
     case "NotFound":

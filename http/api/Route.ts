@@ -1,9 +1,10 @@
-import { Effect, ParseResult, Schema, type SchemaAST } from "effect"
+import { Effect, Schema, type SchemaAST } from "effect"
 import type { Db } from "../../db/Db.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
 import type { Authenticator } from "../auth/Authenticator.ts"
 import type { Principal } from "../auth/Principal.ts"
 import type { HttpConfig } from "../HttpConfig.ts"
+import { oneLine } from "../InputError.ts"
 import type { Site } from "../Site.ts"
 import type { ApiFailure, ErrorCode } from "./ApiError.ts"
 import { InvalidRequest } from "./ApiFailure.ts"
@@ -78,9 +79,7 @@ const decode = <A, I>(where: string, schema: Schema.Schema<A, I> | undefined, va
   schema === undefined
     ? Effect.succeed(undefined as A)
     : Effect.suspend(() => Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(value)).pipe(
-        Effect.mapError(
-          (e) => new InvalidRequest({ message: `${where}: ${ParseResult.TreeFormatter.formatErrorSync(e)}` })
-        ),
+        Effect.mapError((e) => new InvalidRequest({ message: oneLine(e, { where }) })),
         // Effect's union decoding throws on a value whose own toString is not a function: bad input all the same.
         Effect.catchAllDefect(() => Effect.fail(new InvalidRequest({ message: `${where}: could not be read` })))
       )

@@ -5,6 +5,9 @@ export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unau
   reason: Schema.String
 }) {}
 
+/** The sign-in's reason when the login or password is wrong: the one the client is told as it is. */
+export const wrongLogin = "wrong login or password"
+
 /** Valid credentials, but the caller's roles do not allow this. 403. */
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   reason: Schema.String

@@ -3,7 +3,7 @@ import { Context, Effect, Layer } from "effect"
 import type { Db } from "../../db/Db.ts"
 import type { DbError } from "../../db/DbError.ts"
 import { findUser, findUserByApiToken, findUserByLogin } from "../../db/queries/users.ts"
-import { Unauthenticated } from "./AuthError.ts"
+import { Unauthenticated, wrongLogin } from "./AuthError.ts"
 import { fromUser, type Principal } from "./Principal.ts"
 import { type Session, SessionTokens } from "./SessionTokens.ts"
 
@@ -25,7 +25,7 @@ export interface AuthenticatorShape {
 
 export class Authenticator extends Context.Tag("parley/http/auth/Authenticator")<Authenticator, AuthenticatorShape>() {}
 
-const wrong = new Unauthenticated({ reason: "wrong login or password" })
+const wrong = new Unauthenticated({ reason: wrongLogin })
 const looksLikeJwt = (s: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(s)
 
 export const layer: Layer.Layer<Authenticator, never, Db | SessionTokens> = Layer.effect(

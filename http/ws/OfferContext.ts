@@ -38,6 +38,8 @@ export const offerContext = Effect.fn("AgentSocket.offerContext")(function* (int
       botIntent: interaction.botIntent,
       botOutcome: interaction.botOutcome,
       capabilities: interaction.capabilities,
+      /** Apple's device agent header (iPhone, iPad, Mac and OS), when the device sent one. */
+      deviceAgent: interaction.deviceAgent,
       openedAt: interaction.openedAt.toISOString()
     },
     handOff: {

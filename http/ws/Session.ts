@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto"
-import { Clock, Deferred, Effect, Either, Option, ParseResult, Queue, Schema, type Scope } from "effect"
+import { Clock, Deferred, Effect, Either, Option, Queue, Schema, type Scope } from "effect"
 import { Agent, AgentStatus, SocketClosed, SocketOpened } from "../../actors/agent/AgentProtocol.ts"
 import type { Db } from "../../db/Db.ts"
 import { ActorSystem } from "../../runtime/ActorSystem.ts"
 import { Authenticator } from "../auth/Authenticator.ts"
 import { isAgent, type Principal } from "../auth/Principal.ts"
+import { oneLine } from "../InputError.ts"
 import { type CommandRefused, forbidden } from "./CommandRefused.ts"
 import { execute } from "./Commands.ts"
 import type { Connection } from "./Connection.ts"
 import * as Delivery from "./Delivery.ts"
-import { Command, closeCodes, type ErrorCode, version } from "./Protocol.ts"
+import { Command, type CommandType, closeCodes, commandTypes, type ErrorCode, version } from "./Protocol.ts"
 import type { SocketSettings } from "./SocketSettings.ts"
 
 export type SessionServices = Authenticator | Db | ActorSystem
@@ -17,33 +18,48 @@ export type SessionServices = Authenticator | Db | ActorSystem
 /** Frames larger than this are refused without decoding: no command comes near it. */
 const maxFrameChars = 256 * 1024
 
-const decodeCommand = Schema.decodeUnknownEither(Schema.parseJson(Command), { errors: "first" })
+const decodeCommand = Schema.decodeUnknownEither(Command, { errors: "all" })
 
-/** The client's `ref`, if the frame is JSON with one, so even a refused frame can be matched up. */
-const refOf = (frame: string): string | undefined => {
-  try {
-    const json: unknown = JSON.parse(frame)
-    if (typeof json === "object" && json !== null && "ref" in json && typeof json.ref === "string") return json.ref
-  } catch {
-    // Not JSON: no ref to echo.
-  }
-  return undefined
-}
+const isCommandType = (type: unknown): type is CommandType =>
+  typeof type === "string" && (commandTypes as ReadonlyArray<string>).includes(type)
 
-const parse = (
-  frame: string
-): Either.Either<Command, { readonly ref: string | undefined; readonly reason: string }> => {
+type Refused = { readonly ref: string | undefined; readonly reason: string }
+
+/**
+ * A frame as a command, or why not in one line naming the field. The `type` is checked first, so
+ * a known command's mistake is told against that command alone, not against every alternative.
+ */
+export const parse = (frame: string): Either.Either<Command, Refused> => {
   if (frame.length > maxFrameChars)
     return Either.left({ ref: undefined, reason: `frame over ${maxFrameChars} characters` })
+  let json: unknown
   try {
-    return Either.mapLeft(decodeCommand(frame), (e) => ({
-      ref: refOf(frame),
-      reason: ParseResult.TreeFormatter.formatErrorSync(e).slice(0, 1000)
+    json = JSON.parse(frame)
+  } catch {
+    return Either.left({ ref: undefined, reason: "the frame is not JSON" })
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    return Either.left({ ref: undefined, reason: "a command is a JSON object with v, type and ref" })
+  const ref = "ref" in json && typeof json.ref === "string" ? json.ref : undefined
+  const type = "type" in json ? json.type : undefined
+  if (!isCommandType(type))
+    return Either.left({
+      ref,
+      reason:
+        type === undefined
+          ? "type is missing"
+          : `type: unknown command ${JSON.stringify(type)}; expected one of ${commandTypes.join(", ")}`
+    })
+  try {
+    return Either.mapLeft(decodeCommand(json), (e) => ({
+      ref,
+      // The other commands' complaints about `type` say nothing about this one.
+      reason: oneLine(e, { skip: (issue) => issue.path.length === 1 && issue.path[0] === "type" })
     }))
   } catch {
     // Effect's union decoding throws on a discriminator whose own toString is not a function
     // (`{"type":{"toString":{}}}`); that is a malformed frame like any other.
-    return Either.left({ ref: undefined, reason: "frame could not be read" })
+    return Either.left({ ref, reason: "the frame could not be read" })
   }
 }
 

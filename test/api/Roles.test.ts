@@ -187,9 +187,9 @@ const rows: ReadonlyArray<Row> = [
   },
   {
     route: "GET /agents",
-    case: "only managers see the agents",
+    case: "agents and managers see the agents (the workspace's transfer dialog)",
     request: () => ({ method: "GET", path: "/agents" }),
-    expect: managers
+    expect: staff
   },
   {
     route: "GET /feedback",

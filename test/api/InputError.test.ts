@@ -1,0 +1,121 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Context, Effect, Either, Layer, Option, Runtime } from "effect"
+import { Db } from "../../db/Db.ts"
+import { DbError } from "../../db/DbError.ts"
+import * as Api from "../../http/api/Api.ts"
+import { describe as describeFailure } from "../../http/api/ApiError.ts"
+import * as AuthConfig from "../../http/auth/AuthConfig.ts"
+import { Unauthenticated, wrongLogin } from "../../http/auth/AuthError.ts"
+import * as Authenticator from "../../http/auth/Authenticator.ts"
+import * as SessionTokens from "../../http/auth/SessionTokens.ts"
+import * as HttpConfig from "../../http/HttpConfig.ts"
+import * as Site from "../../http/Site.ts"
+import { parse } from "../../http/ws/Session.ts"
+import type { ActorSystem } from "../../runtime/ActorSystem.ts"
+
+const refusal = (frame: Record<string, unknown> | string) => {
+  const parsed = parse(typeof frame === "string" ? frame : JSON.stringify({ v: 1, ref: "r1", ...frame }))
+  assert.isTrue(Either.isLeft(parsed), "refused")
+  return Either.isLeft(parsed) ? parsed.left : { ref: undefined, reason: "" }
+}
+
+const uuid = "6f1c1f38-3c5e-4a57-9a8a-3c5e4a579a8a"
+
+describe("a bad socket command is told in one line naming the field", () => {
+  it("for each kind of mistake", () => {
+    const cases: ReadonlyArray<readonly [Record<string, unknown> | string, string]> = [
+      ["not json", "the frame is not JSON"],
+      ["[1]", "a command is a JSON object with v, type and ref"],
+      [{ offerId: uuid }, "type is missing"],
+      [{ type: "nope" }, 'type: unknown command "nope"; expected one of hello, setPresence,'],
+      [{ type: "accept", offerId: "x" }, 'offerId: expected a Universally Unique Identifier, got "x"'],
+      [{ type: "setPresence", channel: "apple_messages" }, "state is missing"],
+      [
+        { type: "setPresence", channel: "apple_messages", state: "busy" },
+        'state: expected one of "available", "away", "offline", got "busy"'
+      ],
+      [
+        { type: "send", interactionId: uuid, clientMessageId: "c1", content: { kind: "text", body: "" } },
+        "content.body: expected a string at least 1 character(s) long"
+      ],
+      [{ type: "transfer", interactionId: uuid }, "toQueue is missing"]
+    ]
+    for (const [frame, expected] of cases) {
+      const { reason } = refusal(frame)
+      assert.include(reason, expected, JSON.stringify(frame))
+      assert.notInclude(reason, "\n")
+      assert.isAtMost(reason.length, 300)
+    }
+    assert.strictEqual(refusal({ type: "accept", offerId: "x" }).ref, "r1", "the ref is echoed")
+  })
+})
+
+/** A database that refuses every connection: the routes tried here fail before they need it. */
+const downDb = Layer.succeed(Db, {
+  describe: "down",
+  kind: "postgres",
+  use: (operation) => Effect.fail(new DbError({ operation, message: "down" })),
+  transaction: (effect) => effect,
+  ping: Effect.fail(new DbError({ operation: "ping", message: "down" }))
+})
+
+describe("a bad REST request is told in one line naming the field", () => {
+  it.scoped("body, query and path", () =>
+    Effect.gen(function* () {
+      const services = Layer.mergeAll(Authenticator.layer, HttpConfig.layer(), Site.layer(Option.none())).pipe(
+        Layer.provideMerge(SessionTokens.layer),
+        Layer.provideMerge(downDb),
+        Layer.provide(AuthConfig.layer())
+      )
+      const runtime = yield* Layer.toRuntime(services)
+      const app = Api.routes(
+        Runtime.make({
+          context: Context.merge(Context.unsafeMake<ActorSystem>(new Map()), runtime.context),
+          runtimeFlags: runtime.runtimeFlags,
+          fiberRefs: runtime.fiberRefs
+        })
+      )
+      const { token } = yield* SessionTokens.SessionTokens.pipe(
+        Effect.flatMap((tokens) =>
+          tokens.issue({
+            userId: crypto.randomUUID(),
+            login: "sam.manager",
+            displayName: "Sam",
+            roles: ["sn_customerservice_manager"]
+          })
+        ),
+        Effect.provide(runtime)
+      )
+      const auth = { authorization: `Bearer ${token}` }
+      const json = { "content-type": "application/json" }
+      const cases = [
+        [
+          "/login",
+          { method: "POST", headers: json, body: JSON.stringify({ login: "ava.agent" }) },
+          "body.password is missing"
+        ],
+        [
+          "/login",
+          { method: "POST", headers: json, body: JSON.stringify({ login: "ava.agent", password: "x", extra: 1 }) },
+          "body.extra is not a known field"
+        ],
+        ["/interactions?limit=abc", { headers: auth }, 'query.limit: unable to decode "abc" into a number'],
+        ["/interactions?state=open", { headers: auth }, "query.state: expected"],
+        ["/interactions/42", { headers: auth }, 'path.id: expected a Universally Unique Identifier, got "42"']
+      ] as const
+      for (const [path, init, expected] of cases) {
+        const response = yield* Effect.promise(async () => app.request(path, init))
+        const body = (yield* Effect.promise(() => response.json())) as { error: { code: string; message: string } }
+        assert.strictEqual(response.status, 400, path)
+        assert.strictEqual(body.error.code, "invalid_request")
+        assert.include(body.error.message, expected, path)
+        assert.notInclude(body.error.message, "\n", path)
+      }
+    })
+  )
+
+  it("a wrong password says so; a bad token still says to sign in", () => {
+    assert.strictEqual(describeFailure(new Unauthenticated({ reason: wrongLogin })).message, "wrong login or password")
+    assert.match(describeFailure(new Unauthenticated({ reason: "expired" })).message, /^sign in first/)
+  })
+})
