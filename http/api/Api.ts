@@ -4,6 +4,7 @@ import * as About from "./About.ts"
 import * as Agents from "./Agents.ts"
 import * as Cases from "./Cases.ts"
 import * as Cluster from "./Cluster.ts"
+import * as Customers from "./Customers.ts"
 import * as Feedback from "./Feedback.ts"
 import * as Interactions from "./Interactions.ts"
 import * as Knowledge from "./Knowledge.ts"
@@ -22,6 +23,7 @@ export const table: ReadonlyArray<Route> = [
   ...Session.routes,
   ...Interactions.routes,
   ...Cases.routes,
+  ...Customers.routes,
   ...Queues.routes,
   ...Agents.routes,
   ...Feedback.routes,

@@ -234,6 +234,18 @@ const rows: ReadonlyArray<Row> = [
     }
   },
   {
+    route: "GET /about",
+    case: "what the deployment is, public (the pages' sign-in reads it)",
+    request: () => ({ method: "GET", path: "/about" }),
+    expect: everyone
+  },
+  {
+    route: "GET /customers/lookup",
+    case: "agents and managers find a customer by email to link a chat",
+    request: () => ({ method: "GET", path: "/customers/lookup?email=jane.doe%40example.com" }),
+    expect: staff
+  },
+  {
     route: "GET /knowledge",
     case: "knowledge search is public, like the pages it links to",
     request: () => ({ method: "GET", path: "/knowledge?q=replacement%20card" }),

@@ -1,3 +1,5 @@
+import "../shared/theme.css"
+import "./workspace.css"
 import { mount } from "../shared/mount.tsx"
 import { App } from "./App.tsx"
 
