@@ -2,6 +2,7 @@ import type { Runtime } from "effect"
 import { Hono } from "hono"
 import * as About from "./About.ts"
 import * as Agents from "./Agents.ts"
+import * as AsyncApi from "./AsyncApi.ts"
 import * as Cases from "./Cases.ts"
 import * as Cluster from "./Cluster.ts"
 import * as Customers from "./Customers.ts"
@@ -30,6 +31,7 @@ export const table: ReadonlyArray<Route> = [
   ...Reports.routes,
   ...Knowledge.routes,
   ...Cluster.routes,
+  ...AsyncApi.routes,
   OpenApi.route(() => table)
 ]
 

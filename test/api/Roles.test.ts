@@ -234,6 +234,12 @@ const rows: ReadonlyArray<Row> = [
     }
   },
   {
+    route: "GET /asyncapi.json",
+    case: "the socket's description is public, like the REST API's",
+    request: () => ({ method: "GET", path: "/asyncapi.json" }),
+    expect: everyone
+  },
+  {
     route: "GET /about",
     case: "what the deployment is, public (the pages' sign-in reads it)",
     request: () => ({ method: "GET", path: "/about" }),

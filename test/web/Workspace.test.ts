@@ -159,6 +159,6 @@ describe("the Agent Workspace and the manager console in Chromium", () => {
           yield* screenshot(manager, "manager.png")
         })
       ),
-    240_000
+    420_000
   )
 })
