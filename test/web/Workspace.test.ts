@@ -145,7 +145,7 @@ describe("the Agent Workspace and the manager console in Chromium", () => {
           assert.notMatch(rowText, /[0-9a-f]{8}-[0-9a-f]{4}-/, "names, never ids")
           yield* step(() => row.click())
           const drawer = manager.getByRole("dialog", { name: /Interaction IMS/ })
-          yield* step(() => drawer.getByRole("log").getByText("Chose: Home loan").waitFor())
+          yield* step(() => drawer.getByRole("log").getByText("Chose: Home loan").first().waitFor())
           const read = yield* text(drawer)
           assert.include(read, "Hi Jane, I'm Ava.")
           assert.include(read, "4 of 5")
