@@ -3,6 +3,7 @@ import * as AppleConfig from "./apple/AppleConfig.ts"
 import * as DbConfig from "./db/DbConfig.ts"
 import * as PgliteDb from "./db/PgliteDb.ts"
 import * as PostgresDb from "./db/PostgresDb.ts"
+import { seedDemoData } from "./db/seed/SeedSetting.ts"
 import * as AuthConfig from "./http/auth/AuthConfig.ts"
 import * as HttpConfig from "./http/HttpConfig.ts"
 import * as Demo from "./node/Demo.ts"
@@ -33,6 +34,12 @@ const program = Effect.gen(function* () {
     onSome: (url) => PostgresDb.layer(url, config.db.poolSize)
   })
   const apple = yield* Demo.appleConfig
+  // A generated secret would make every node sign its own tokens, and die with the process.
+  if (!apple.demo && config.auth.generated)
+    return yield* Effect.fail(
+      ConfigError.MissingData(["SESSION_SECRET"], "required outside demo mode (the same 32+ characters on every node)")
+    )
+  const seed = yield* seedDemoData(apple.demo)
   const infra = Layer.mergeAll(
     bus,
     db,
@@ -47,7 +54,7 @@ const program = Effect.gen(function* () {
     streamMaxBytes: config.runtime.streamMaxBytes,
     streamHighWater: config.runtime.streamHighWater
   }
-  return yield* Layer.launch(Node.layer({ ...apple.nodeOptions, runtime }).pipe(Layer.provide(infra)))
+  return yield* Layer.launch(Node.layer({ ...apple.nodeOptions, runtime, seed }).pipe(Layer.provide(infra)))
 })
 
 const logLevel = LogLevel.fromLiteral(

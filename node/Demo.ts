@@ -8,6 +8,8 @@ import type { NodeOptions } from "./Node.ts"
 
 export interface AppleSetup {
   readonly config: AppleConfig.AppleConfigShape
+  /** No Apple settings: generated identity and the in-process simulator. */
+  readonly demo: boolean
   readonly nodeOptions: Partial<NodeOptions>
 }
 
@@ -18,7 +20,7 @@ export interface AppleSetup {
  */
 export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = Effect.gen(function* () {
   const configured = yield* AppleConfig.configuredIdentity
-  if (Option.isSome(configured)) return { config: configured.value, nodeOptions: {} }
+  if (Option.isSome(configured)) return { config: configured.value, demo: false, nodeOptions: {} }
   const identity = yield* AppleConfig.demo()
   const tuning = yield* AppleConfig.tuning
   let app: Option.Option<Hono> = Option.none()
@@ -39,6 +41,7 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
     `demo mode: Apple simulator at ${sim.origin}; APPLE_MSP_ID=${identity.mspId} APPLE_BUSINESS_ID=${demoBusinessId} (secret generated, not printed)`
   )
   return {
+    demo: true,
     config: { ...tuning, ...identity, businessIds: [demoBusinessId], apiBase: sim.url },
     nodeOptions: {
       onApp: (hono) => {

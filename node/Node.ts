@@ -15,6 +15,7 @@ import * as AppleWebhook from "../http/apple/AppleWebhook.ts"
 import type { AuthConfig } from "../http/auth/AuthConfig.ts"
 import * as Authenticator from "../http/auth/Authenticator.ts"
 import * as SessionTokens from "../http/auth/SessionTokens.ts"
+import * as SignInThrottle from "../http/auth/SignInThrottle.ts"
 import * as Health from "../http/Health.ts"
 import { HttpConfig } from "../http/HttpConfig.ts"
 import { type Listening, listen } from "../http/HttpServer.ts"
@@ -27,7 +28,7 @@ import { Bus } from "../runtime/Bus.ts"
 import { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
 
 export interface NodeOptions {
-  /** Load the demo data into an empty database (default true). */
+  /** Load the demo data (default false: only demo mode, `SEED_DEMO_DATA` or a test asks for it). */
   readonly seed: boolean
   readonly runtime: Partial<SystemSettings>
   /** Called with the app before it serves (demo mode hands it to the in-process simulator). */
@@ -44,6 +45,7 @@ type EdgeServices =
   | HttpConfig
   | RuntimeConfig
   | Authenticator.Authenticator
+  | SignInThrottle.SignInThrottle
 
 const edge = (options: Partial<NodeOptions>) =>
   Layer.scopedDiscard(
@@ -116,8 +118,9 @@ export const layer = (
   edge(options).pipe(
     Layer.provide(ActorInbox.layer()),
     Layer.provide(Authenticator.layer.pipe(Layer.provide(SessionTokens.layer))),
+    Layer.provide(SignInThrottle.layer),
     Layer.provideMerge(actorSystemLayer(kinds, options.runtime ?? {})),
     Layer.provideMerge(AppleClient.layer),
-    Layer.provideMerge(seeded(options.seed ?? true)),
+    Layer.provideMerge(seeded(options.seed ?? false)),
     Layer.provide(publicLinks)
   )

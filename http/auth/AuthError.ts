@@ -9,3 +9,9 @@ export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unau
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   reason: Schema.String
 }) {}
+
+/** Too many recent attempts from this account or address; try again after `retryAfterSeconds`. 429. */
+export class Throttled extends Schema.TaggedError<Throttled>()("Throttled", {
+  reason: Schema.String,
+  retryAfterSeconds: Schema.Int
+}) {}

@@ -1,5 +1,4 @@
-import type { Context } from "effect"
-import { Effect, Layer, Option, Redacted, type Scope } from "effect"
+import { Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
 import type { AppleClient } from "../../apple/AppleClient.ts"
 import * as AppleConfig from "../../apple/AppleConfig.ts"
 import type { Db } from "../../db/Db.ts"
@@ -96,3 +95,8 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     const url = yield* Effect.fromNullable(Option.getOrUndefined(nodeUrl))
     return { url, sim, businessId: demoBusinessId, context }
   })
+
+/** The node a test file shares (one start-up per file). */
+export class Current extends Context.Tag("test/support/TestNode/Current")<Current, TestNode>() {}
+
+export const layer = (options: TestNodeOptions): Layer.Layer<Current, unknown> => Layer.scoped(Current, start(options))
