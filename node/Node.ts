@@ -2,6 +2,7 @@ import { createNodeWebSocket } from "@hono/node-ws"
 import { Effect, Layer } from "effect"
 import { Hono } from "hono"
 import * as SessionReaper from "../actors/agent/SessionReaper.ts"
+import * as SignInState from "../actors/conversation/SignInState.ts"
 import { type ActorServices, kinds } from "../actors/Kinds.ts"
 import { PublicLinks } from "../actors/PublicLinks.ts"
 import * as AppleClient from "../apple/AppleClient.ts"
@@ -17,11 +18,13 @@ import * as Authenticator from "../http/auth/Authenticator.ts"
 import * as SessionTokens from "../http/auth/SessionTokens.ts"
 import * as SignInThrottle from "../http/auth/SignInThrottle.ts"
 import * as Health from "../http/Health.ts"
-import { HttpConfig } from "../http/HttpConfig.ts"
+import { HttpConfig, originOf } from "../http/HttpConfig.ts"
 import { type Listening, listen } from "../http/HttpServer.ts"
 import * as Metrics from "../http/Metrics.ts"
+import * as CallbackGuard from "../http/pages/CallbackGuard.ts"
 import * as Pages from "../http/pages/Pages.ts"
 import * as AgentSocket from "../http/ws/AgentSocket.ts"
+import { maxFrameBytes } from "../http/ws/Protocol.ts"
 import * as SocketSettings from "../http/ws/SocketSettings.ts"
 import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
@@ -63,10 +66,21 @@ const edge = (options: Partial<NodeOptions>) =>
       app.route("/", Health.routes(rt))
       app.route("/", Metrics.routes())
       app.route("/", AppleWebhook.fromRuntime(rt))
-      app.route("/", Pages.routes(rt))
+      const callbackGuard = yield* CallbackGuard.make(bus, {
+        prefix: runtime.subjectPrefix,
+        replicas: runtime.streamReplicas,
+        perMinute: 30,
+        stateTtlMs: SignInState.lifetimeMs
+      })
+      app.route("/", Pages.routes(rt, callbackGuard, http.trustedProxyHops))
       app.route("/api", Api.routes(rt))
       const sockets = createNodeWebSocket({ app })
-      const agentSocket = AgentSocket.make(rt, sockets.upgradeWebSocket)
+      // `ws` buffers frames of up to 100 MiB by default; nothing in the protocol needs more than its limit.
+      sockets.wss.options.maxPayload = maxFrameBytes
+      const agentSocket = AgentSocket.make(rt, sockets.upgradeWebSocket, {
+        allowedOrigins: [originOf(http.publicUrl), ...http.allowedOrigins],
+        trustedProxyHops: http.trustedProxyHops
+      })
       app.route("/", agentSocket.app)
       options.onApp?.(app)
       yield* SessionReaper.start({

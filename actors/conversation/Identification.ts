@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto"
-import { Data, Effect, Schedule, Schema } from "effect"
+import { Clock, Data, Effect, Schedule, Schema } from "effect"
 import { AppleConfig } from "../../apple/AppleConfig.ts"
 import { decryptAuthToken, generateAuthKeyPair } from "../../apple/AppleCrypto.ts"
 import * as Authentication from "../../apple/Authentication.ts"
@@ -9,6 +8,7 @@ import { findCustomer, findCustomerByEmail } from "../../db/queries/customers.ts
 import { findIdentity, linkIdentity } from "../../db/queries/identities.ts"
 import { PublicLinks } from "../PublicLinks.ts"
 import type { SignIn } from "./ConversationState.ts"
+import * as SignInState from "./SignInState.ts"
 
 /**
  * Who the customer is: the opaque id linked to a contact or consumer, or an Apple sign-in (the
@@ -29,17 +29,6 @@ export const canSignIn = (capabilities: ReadonlyArray<string>) =>
 /** The redirect URI of AUTH2 sign-ins (served by `http/pages`). */
 export const callbackPath = "/auth/apple/callback"
 
-/** The nonce carries the conversation id, so the redirect knows where to deliver the code without a lookup. */
-export const nonceFor = (conversationId: string): string =>
-  `${Buffer.from(conversationId).toString("base64url")}.${randomBytes(18).toString("base64url")}`
-
-export const conversationOfNonce = (state: string): string | undefined => {
-  const head = state.split(".")[0]
-  if (head === undefined || head === "") return undefined
-  const decoded = Buffer.from(head, "base64url").toString("utf8")
-  return decoded.includes("|") ? decoded : undefined
-}
-
 /** The sign-in request to send (AUTH2 preferred, as Apple requires; legacy AUTH otherwise). */
 export const signInRequest = Effect.fn("Conversation.signInRequest")(function* (
   conversationId: string,
@@ -47,7 +36,7 @@ export const signInRequest = Effect.fn("Conversation.signInRequest")(function* (
   topic: string | undefined
 ) {
   const links = yield* PublicLinks
-  const state = nonceFor(conversationId)
+  const state = yield* SignInState.sign(conversationId, yield* Clock.currentTimeMillis)
   const common = { title: "Sign in to Parley", replyTitle: "You Signed In", scope: ["openid", "email"], state }
   if (capabilities.includes("AUTH2")) {
     const built = Authentication.make({ ...common, redirectURI: `${links.baseUrl}${callbackPath}` })

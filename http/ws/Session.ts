@@ -9,13 +9,13 @@ import { type CommandRefused, forbidden } from "./CommandRefused.ts"
 import { execute } from "./Commands.ts"
 import type { Connection } from "./Connection.ts"
 import * as Delivery from "./Delivery.ts"
-import { Command, closeCodes, type ErrorCode, version } from "./Protocol.ts"
+import { Command, closeCodes, type ErrorCode, maxFrameBytes, version } from "./Protocol.ts"
 import type { SocketSettings } from "./SocketSettings.ts"
 
 export type SessionServices = Authenticator | Db | ActorSystem
 
-/** Frames larger than this are refused without decoding: no command comes near it. */
-const maxFrameChars = 256 * 1024
+/** Frames larger than this are refused without decoding (the socket's `maxPayload` stops bigger ones first). */
+const maxFrameChars = maxFrameBytes
 
 const decodeCommand = Schema.decodeUnknownEither(Schema.parseJson(Command), { errors: "first" })
 
@@ -122,7 +122,8 @@ export const run = (
   connection: Connection,
   header: string | undefined,
   queryLastEventId: number | undefined,
-  settings: SocketSettings
+  settings: SocketSettings,
+  authenticated: Effect.Effect<void> = Effect.void
 ): Effect.Effect<void, never, SessionServices | Scope.Scope> =>
   Effect.gen(function* () {
     const sys = yield* ActorSystem
@@ -134,6 +135,7 @@ export const run = (
       yield* connection.close(closeCodes.unauthenticated, "unauthenticated")
       return
     }
+    yield* authenticated
     const { principal, lastEventId, seen } = who.value
     const sessionId = randomUUID()
     const agent = isAgent(principal)

@@ -36,7 +36,7 @@ export interface TestNode {
   readonly sim: Simulator.Simulator
   readonly businessId: string
   /** The node's services, for assertions (`Db`) and direct tells (`ActorSystem`). */
-  readonly context: Context.Context<ActorSystem | AppleClient | Db | Bus>
+  readonly context: Context.Context<ActorSystem | AppleClient | Db | Bus | AppleConfig.AppleConfig>
 }
 
 const fast: Partial<SystemSettings> = {
