@@ -4,6 +4,7 @@ import * as AppleConfig from "./apple/AppleConfig.ts"
 import * as DbConfig from "./db/DbConfig.ts"
 import * as PgliteDb from "./db/PgliteDb.ts"
 import * as PostgresDb from "./db/PostgresDb.ts"
+import { seedDemoData } from "./db/seed/SeedSetting.ts"
 import * as AuthConfig from "./http/auth/AuthConfig.ts"
 import * as HttpConfig from "./http/HttpConfig.ts"
 import * as Demo from "./node/Demo.ts"
@@ -35,6 +36,12 @@ const node = Effect.gen(function* () {
     onSome: (url) => PostgresDb.layer(url, config.db.poolSize)
   })
   const apple = yield* Demo.appleConfig
+  // A generated secret would make every node sign its own tokens, and die with the process.
+  if (!apple.demo && config.auth.generated)
+    return yield* Effect.fail(
+      ConfigError.MissingData(["SESSION_SECRET"], "required outside demo mode (the same 32+ characters on every node)")
+    )
+  const seed = yield* seedDemoData(apple.demo)
   const infra = Layer.mergeAll(
     bus,
     db,
@@ -50,7 +57,7 @@ const node = Effect.gen(function* () {
     streamMaxBytes: config.runtime.streamMaxBytes,
     streamHighWater: config.runtime.streamHighWater
   }
-  return yield* Layer.launch(Node.layer({ ...apple.nodeOptions, runtime }).pipe(Layer.provide(infra)))
+  return yield* Layer.launch(Node.layer({ ...apple.nodeOptions, runtime, seed }).pipe(Layer.provide(infra)))
 })
 
 /** The log settings first, so every later line (a bad setting's included) is logged as asked. */

@@ -15,6 +15,8 @@ const demoPassword = Config.string("PARLEY_DEMO_PASSWORD").pipe(Config.withDefau
 export interface AppleSetup {
   readonly config: AppleConfig.AppleConfigShape
   readonly identityProvider: Option.Option<IdentityProvider.IdentityProviderShape>
+  /** No Apple settings: generated identity and the in-process simulator. */
+  readonly demo: boolean
   readonly nodeOptions: Partial<NodeOptions>
 }
 
@@ -57,7 +59,8 @@ export const demoIdentityProvider: Effect.Effect<DemoIdentityProvider, never, Sc
 export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = Effect.gen(function* () {
   const configured = yield* AppleConfig.configuredIdentity
   const provider = yield* IdentityProvider.configured
-  if (Option.isSome(configured)) return { config: configured.value, identityProvider: provider, nodeOptions: {} }
+  if (Option.isSome(configured))
+    return { config: configured.value, identityProvider: provider, demo: false, nodeOptions: {} }
   const identity = yield* AppleConfig.demo()
   const tuning = yield* AppleConfig.tuning
   const idp = Option.isSome(provider) ? undefined : yield* demoIdentityProvider
@@ -81,6 +84,7 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
   )
   if (idp !== undefined) yield* Effect.logInfo(`demo mode: identity provider at ${idp.registered.authorizeUrl}`)
   return {
+    demo: true,
     config: { ...tuning, ...identity, businessIds: [demoBusinessId], apiBase: sim.url },
     identityProvider: idp !== undefined ? Option.some(idp.provider) : provider,
     nodeOptions: {

@@ -2,6 +2,7 @@ import { createNodeWebSocket } from "@hono/node-ws"
 import { Effect, Layer, Option } from "effect"
 import { Hono } from "hono"
 import * as SessionReaper from "../actors/agent/SessionReaper.ts"
+import * as SignInState from "../actors/conversation/SignInState.ts"
 import { type ActorServices, kinds } from "../actors/Kinds.ts"
 import { PublicLinks } from "../actors/PublicLinks.ts"
 import * as AppleClient from "../apple/AppleClient.ts"
@@ -15,21 +16,24 @@ import * as AppleWebhook from "../http/apple/AppleWebhook.ts"
 import type { AuthConfig } from "../http/auth/AuthConfig.ts"
 import * as Authenticator from "../http/auth/Authenticator.ts"
 import * as SessionTokens from "../http/auth/SessionTokens.ts"
+import * as SignInThrottle from "../http/auth/SignInThrottle.ts"
 import * as Health from "../http/Health.ts"
-import { HttpConfig } from "../http/HttpConfig.ts"
+import { HttpConfig, originOf } from "../http/HttpConfig.ts"
 import { type Listening, listen } from "../http/HttpServer.ts"
 import * as Metrics from "../http/Metrics.ts"
+import * as CallbackGuard from "../http/pages/CallbackGuard.ts"
 import * as Pages from "../http/pages/Pages.ts"
 import * as WebPages from "../http/pages/WebPages.ts"
 import * as Site from "../http/Site.ts"
 import * as AgentSocket from "../http/ws/AgentSocket.ts"
+import { maxFrameBytes } from "../http/ws/Protocol.ts"
 import * as SocketSettings from "../http/ws/SocketSettings.ts"
 import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
 import { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
 
 export interface NodeOptions {
-  /** Load the demo data into an empty database (default true). */
+  /** Load the demo data (default false: only demo mode, `SEED_DEMO_DATA` or a test asks for it). */
   readonly seed: boolean
   readonly runtime: Partial<SystemSettings>
   /** Called with the app before it serves (demo mode hands it to the in-process simulator). */
@@ -49,6 +53,7 @@ type EdgeServices =
   | RuntimeConfig
   | Authenticator.Authenticator
   | Site.Site
+  | SignInThrottle.SignInThrottle
 
 const edge = (options: Partial<NodeOptions>) =>
   Layer.scopedDiscard(
@@ -66,11 +71,22 @@ const edge = (options: Partial<NodeOptions>) =>
       app.route("/", Health.routes(rt))
       app.route("/", Metrics.routes())
       app.route("/", AppleWebhook.fromRuntime(rt))
-      app.route("/", Pages.routes(rt))
+      const callbackGuard = yield* CallbackGuard.make(bus, {
+        prefix: runtime.subjectPrefix,
+        replicas: runtime.streamReplicas,
+        perMinute: 30,
+        stateTtlMs: SignInState.lifetimeMs
+      })
+      app.route("/", Pages.routes(rt, callbackGuard, http.trustedProxyHops))
       app.route("/api", Api.routes(rt))
       app.route("/", WebPages.routes())
       const sockets = createNodeWebSocket({ app })
-      const agentSocket = AgentSocket.make(rt, sockets.upgradeWebSocket)
+      // `ws` buffers frames of up to 100 MiB by default; nothing in the protocol needs more than its limit.
+      sockets.wss.options.maxPayload = maxFrameBytes
+      const agentSocket = AgentSocket.make(rt, sockets.upgradeWebSocket, {
+        allowedOrigins: [originOf(http.publicUrl), ...http.allowedOrigins],
+        trustedProxyHops: http.trustedProxyHops
+      })
       app.route("/", agentSocket.app)
       options.onApp?.(app)
       yield* SessionReaper.start({
@@ -92,10 +108,11 @@ const publicLinks = Layer.effect(
   Effect.map(HttpConfig, (http) => ({ baseUrl: http.publicUrl }))
 )
 
-const seeded = (enabled: boolean) =>
+/** Demo users get the password the pages show (`PARLEY_DEMO_PASSWORD`) when this is a demo node. */
+const seeded = (enabled: boolean, demo: Site.DemoSite | undefined) =>
   Layer.effectDiscard(
     enabled
-      ? Effect.flatMap(Db, () => seedIfEmpty()).pipe(
+      ? Effect.flatMap(Db, () => seedIfEmpty(demo === undefined ? {} : { demoPassword: demo.password })).pipe(
           Effect.tap((report) => Effect.logInfo("demo data", report)),
           Effect.orDie
         )
@@ -122,9 +139,10 @@ export const layer = (
   edge(options).pipe(
     Layer.provide(ActorInbox.layer()),
     Layer.provide(Authenticator.layer.pipe(Layer.provide(SessionTokens.layer))),
+    Layer.provide(SignInThrottle.layer),
     Layer.provideMerge(actorSystemLayer(kinds, options.runtime ?? {})),
     Layer.provideMerge(AppleClient.layer),
-    Layer.provideMerge(seeded(options.seed ?? true)),
+    Layer.provideMerge(seeded(options.seed ?? false, options.demo)),
     Layer.provide(publicLinks),
     Layer.provide(Site.layer(Option.fromNullable(options.demo)))
   )

@@ -95,6 +95,7 @@ const program = Effect.gen(function* () {
     STREAM_REPLICAS: "3",
     SUBJECT_PREFIX: `demo${randomBytes(3).toString("hex")}`,
     SESSION_SECRET: randomBytes(32).toString("base64url"),
+    SEED_DEMO_DATA: "true",
     PUBLIC_URL: door
   }
   yield* spawn({

@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto"
-import { Data, Effect, Option, Redacted, Schedule, Schema } from "effect"
+import { Clock, Data, Effect, Option, Redacted, Schedule, Schema } from "effect"
 import { decryptAuthToken, generateAuthKeyPair } from "../../apple/AppleCrypto.ts"
 import * as Authentication from "../../apple/Authentication.ts"
 import { interactive } from "../../apple/OutboundMessage.ts"
@@ -9,6 +8,7 @@ import { findIdentity, linkIdentity } from "../../db/queries/identities.ts"
 import { PublicLinks } from "../PublicLinks.ts"
 import type { SignIn } from "./ConversationState.ts"
 import { defaultScopes, IdentityProvider } from "./IdentityProvider.ts"
+import * as SignInState from "./SignInState.ts"
 
 /**
  * Who the customer is: the opaque id linked to a contact or consumer, or an Apple sign-in (the
@@ -30,17 +30,6 @@ export const canSignIn = (capabilities: ReadonlyArray<string>, providerConfigure
 /** The redirect URI of AUTH2 sign-ins (served by `http/pages`). */
 export const callbackPath = "/auth/apple/callback"
 
-/** The nonce carries the conversation id, so the redirect knows where to deliver the code without a lookup. */
-export const nonceFor = (conversationId: string): string =>
-  `${Buffer.from(conversationId).toString("base64url")}.${randomBytes(18).toString("base64url")}`
-
-export const conversationOfNonce = (state: string): string | undefined => {
-  const head = state.split(".")[0]
-  if (head === undefined || head === "") return undefined
-  const decoded = Buffer.from(head, "base64url").toString("utf8")
-  return decoded.includes("|") ? decoded : undefined
-}
-
 /** The sign-in request to send (AUTH2 preferred, as Apple requires; legacy AUTH otherwise). */
 export const signInRequest = Effect.fn("Conversation.signInRequest")(function* (
   conversationId: string,
@@ -50,7 +39,7 @@ export const signInRequest = Effect.fn("Conversation.signInRequest")(function* (
   const links = yield* PublicLinks
   const provider = yield* IdentityProvider
   const scope = Option.match(provider, { onNone: () => defaultScopes, onSome: (p) => p.scopes })
-  const state = nonceFor(conversationId)
+  const state = yield* SignInState.sign(conversationId, yield* Clock.currentTimeMillis)
   const common = { title: "Sign in to Parley", replyTitle: "You Signed In", scope, state }
   if (capabilities.includes("AUTH2")) {
     const built = Authentication.make({ ...common, redirectURI: `${links.baseUrl}${callbackPath}` })

@@ -5,6 +5,7 @@ import type { Db } from "../Db.ts"
 import type { DbError } from "../DbError.ts"
 import { setCapacity } from "../queries/agents.ts"
 import { createAsset } from "../queries/assets.ts"
+import { audit, auditOf } from "../queries/audit.ts"
 import { type CustomerRef, consumerRef, contactRef } from "../queries/CustomerRef.ts"
 import { createCatalogItem, findCatalogItem } from "../queries/catalog.ts"
 import {
@@ -33,6 +34,9 @@ export interface SeedOptions {
   readonly demoPassword: string
 }
 
+/** The audit entity that remembers which demo logins were ever created. */
+const seededUser = "demo_user"
+
 export const defaultSeedOptions: SeedOptions = { businessIds: [demoBusinessId], demoPassword: demoPasswordDefault }
 
 /** How many records of each kind this run added; all zero when the demo data was already there. */
@@ -41,7 +45,8 @@ export type SeedReport = Readonly<Record<string, number>>
 /**
  * Adds the demo data that is missing, matched by natural keys (account name, e-mail, login, opaque id,
  * article number, post and catalog slug, queue and skill name), in one transaction. Running it again
- * adds nothing; records an operator changed are left as they are. A transaction-scoped advisory lock
+ * adds nothing; records an operator changed are left as they are, and a demo user is created once
+ * only (the audit log remembers it), so one deleted since is never re-created. A transaction-scoped advisory lock
  * keeps two nodes starting at once from seeding side by side.
  */
 export const seedIfEmpty = (options: Partial<SeedOptions> = {}): Effect.Effect<SeedReport, DbError, Db> => {
@@ -80,6 +85,8 @@ export const seedIfEmpty = (options: Partial<SeedOptions> = {}): Effect.Effect<S
         }
       }
       for (const user of demoUsers) {
+        // Seeded once, ever: an operator who deleted or renamed a demo user does not get it back.
+        if ((yield* auditOf(seededUser, user.login, 1)).length > 0) continue
         if ((yield* findUserByLogin(user.login)) !== undefined) continue
         const customer = user.customerEmail === undefined ? undefined : yield* findCustomerByEmail(user.customerEmail)
         const passwordHash = yield* Effect.promise(() => hash(demoPassword))
@@ -96,6 +103,12 @@ export const seedIfEmpty = (options: Partial<SeedOptions> = {}): Effect.Effect<S
           if (skill !== undefined) yield* grantSkill(created.id, skill.id)
         }
         if (user.capacity !== undefined) yield* setCapacity(created.id, "apple_messages", user.capacity)
+        yield* audit({
+          action: "seed.create",
+          entity: seededUser,
+          entityId: user.login,
+          details: { userId: created.id }
+        })
         count("users")
       }
       for (const article of [...mortgageArticles, ...cardArticles]) {

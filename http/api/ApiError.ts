@@ -2,7 +2,7 @@ import { Schema } from "effect"
 import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
 import type { DbError } from "../../db/DbError.ts"
-import { type Forbidden, type Unauthenticated, wrongLogin } from "../auth/AuthError.ts"
+import { type Forbidden, type Throttled, type Unauthenticated, wrongLogin } from "../auth/AuthError.ts"
 import type { Conflict, InvalidRequest, NotFound } from "./ApiFailure.ts"
 
 /**
@@ -16,6 +16,7 @@ export const ErrorCode = Schema.Literal(
   "not_found",
   "conflict",
   "payload_too_large",
+  "too_many_requests",
   "unavailable",
   "internal"
 )
@@ -34,6 +35,7 @@ export const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500
 }
@@ -44,7 +46,7 @@ export const apiError = (c: Context, status: ContentfulStatusCode, code: ErrorCo
   c.json(encodeError({ error: { code, message } }), status)
 
 /** Everything a handler may fail with. */
-export type ApiFailure = InvalidRequest | NotFound | Conflict | Forbidden | Unauthenticated | DbError
+export type ApiFailure = InvalidRequest | NotFound | Conflict | Forbidden | Unauthenticated | Throttled | DbError
 
 /** SQLSTATE classes that mean "not now" rather than "never": connection, resources, shutdown, serialization. */
 const retryable = /^(08|53|57|40)/
@@ -71,6 +73,8 @@ export const describe = (failure: ApiFailure): Described => {
       }
     case "Forbidden":
       return { code: "forbidden", message: failure.reason }
+    case "Throttled":
+      return { code: "too_many_requests", message: `${failure.reason}; retry after ${failure.retryAfterSeconds} s` }
     case "NotFound":
       return { code: "not_found", message: `no such ${failure.entity}` }
     case "Conflict":

@@ -3,6 +3,7 @@ import type { Db } from "../../db/Db.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
 import type { Authenticator } from "../auth/Authenticator.ts"
 import type { Principal } from "../auth/Principal.ts"
+import type { SignInThrottle } from "../auth/SignInThrottle.ts"
 import type { HttpConfig } from "../HttpConfig.ts"
 import { oneLine } from "../InputError.ts"
 import type { Site } from "../Site.ts"
@@ -10,7 +11,7 @@ import type { ApiFailure, ErrorCode } from "./ApiError.ts"
 import { InvalidRequest } from "./ApiFailure.ts"
 
 /** What REST handlers run with. */
-export type ApiServices = Authenticator | Db | ActorSystem | HttpConfig | Site
+export type ApiServices = Authenticator | SignInThrottle | Db | ActorSystem | HttpConfig | Site
 
 export type Method = "get" | "post" | "patch"
 
@@ -25,6 +26,8 @@ export interface RawRequest {
   readonly params: Readonly<Record<string, string>>
   readonly query: Readonly<Record<string, string>>
   readonly body: unknown
+  /** The caller's address (`ClientAddress`), for per-address limits. */
+  readonly client: string
 }
 
 /**
@@ -59,6 +62,7 @@ export interface Input<Who, P, Q, B> {
   readonly params: P
   readonly query: Q
   readonly body: B
+  readonly client: string
 }
 
 interface Spec<Who, P, PI, Q, QI, B, BI, R, RI> {
@@ -107,7 +111,7 @@ const make = <Who, P, PI, Q, QI, B, BI, R, RI>(
       const params = yield* decode("path", spec.params, request.params)
       const query = yield* decode("query", spec.query, request.query)
       const body = yield* decode("body", spec.body, request.body)
-      const result = yield* spec.handler({ principal: who(principal), params, query, body })
+      const result = yield* spec.handler({ principal: who(principal), params, query, body, client: request.client })
       // A handler returning what its own Schema rejects is a bug: a defect (500), not the client's fault.
       return yield* Schema.encode(spec.response)(result).pipe(Effect.orDie)
     })

@@ -4,6 +4,8 @@ import { bodyLimit } from "hono/body-limit"
 import { Forbidden, Unauthenticated } from "../auth/AuthError.ts"
 import { Authenticator, bearerOf } from "../auth/Authenticator.ts"
 import type { Principal } from "../auth/Principal.ts"
+import { clientAddress } from "../ClientAddress.ts"
+import { HttpConfig } from "../HttpConfig.ts"
 import { allows } from "./Access.ts"
 import { apiError, describe, statusOf } from "./ApiError.ts"
 import { InvalidRequest } from "./ApiFailure.ts"
@@ -52,7 +54,8 @@ export const mount = (app: Hono, table: ReadonlyArray<Route>, runtime: Runtime.R
       const handled = Effect.gen(function* () {
         const principal: Principal | undefined = yield* principalOf(route, c.req.header("authorization"))
         const body = yield* bodyOf(route, c)
-        return yield* route.run({ params: c.req.param(), query: c.req.query(), body }, principal)
+        const client = clientAddress(c, (yield* HttpConfig).trustedProxyHops)
+        return yield* route.run({ params: c.req.param(), query: c.req.query(), body, client }, principal)
       }).pipe(
         Effect.withSpan(`api ${route.method.toUpperCase()} ${route.path}`),
         Effect.tapErrorCause((cause) =>
@@ -72,6 +75,7 @@ export const mount = (app: Hono, table: ReadonlyArray<Route>, runtime: Runtime.R
         return apiError(c, 503, "unavailable", "the server is stopping, retry shortly")
       }
       const { code, message } = describe(failure.value)
+      if (failure.value._tag === "Throttled") c.header("Retry-After", String(failure.value.retryAfterSeconds))
       if (code === "unauthenticated") c.header("WWW-Authenticate", 'Bearer realm="parley"')
       if (code === "unavailable") c.header("Retry-After", "5")
       return apiError(c, statusOf[code], code, message)

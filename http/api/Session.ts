@@ -1,6 +1,7 @@
 import { Effect, Schema } from "effect"
 import { Authenticator } from "../auth/Authenticator.ts"
 import { Principal } from "../auth/Principal.ts"
+import { SignInThrottle } from "../auth/SignInThrottle.ts"
 import { Timestamp } from "./Fields.ts"
 import { publicRoute, type Route, route } from "./Route.ts"
 
@@ -24,14 +25,21 @@ export const routes: ReadonlyArray<Route> = [
     method: "post",
     path: "/login",
     tag,
-    summary: "Sign in with login and password; returns a short-lived bearer token",
-    errors: ["unauthenticated"],
+    summary:
+      "Sign in with login and password; returns a short-lived bearer token. Failed attempts are limited per account and per client address (429 with Retry-After)",
+    errors: ["unauthenticated", "too_many_requests"],
     body: LoginBody,
     response: SignedIn,
-    handler: ({ body }) =>
-      Effect.flatMap(Authenticator, (auth) => auth.login(body.login, body.password)).pipe(
-        Effect.map(({ token, expiresAt, principal }) => ({ token, expiresAt, user: principal }))
-      )
+    handler: ({ body, client }) =>
+      Effect.gen(function* () {
+        const auth = yield* Authenticator
+        const throttle = yield* SignInThrottle
+        const { token, expiresAt, principal } = yield* throttle.guard(
+          { login: body.login, address: client },
+          auth.login(body.login, body.password)
+        )
+        return { token, expiresAt, user: principal }
+      })
   }),
   route({
     method: "post",

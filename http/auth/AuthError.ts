@@ -12,3 +12,9 @@ export const wrongLogin = "wrong login or password"
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   reason: Schema.String
 }) {}
+
+/** Too many recent attempts from this account or address; try again after `retryAfterSeconds`. 429. */
+export class Throttled extends Schema.TaggedError<Throttled>()("Throttled", {
+  reason: Schema.String,
+  retryAfterSeconds: Schema.Int
+}) {}

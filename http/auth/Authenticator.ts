@@ -1,4 +1,5 @@
-import { verify as verifyPassword } from "@node-rs/argon2"
+import { randomBytes } from "node:crypto"
+import { hash as hashPassword, verify as verifyPassword } from "@node-rs/argon2"
 import { Context, Effect, Layer } from "effect"
 import type { Db } from "../../db/Db.ts"
 import type { DbError } from "../../db/DbError.ts"
@@ -26,6 +27,12 @@ export interface AuthenticatorShape {
 export class Authenticator extends Context.Tag("parley/http/auth/Authenticator")<Authenticator, AuthenticatorShape>() {}
 
 const wrong = new Unauthenticated({ reason: wrongLogin })
+
+/**
+ * Verified against when the login is unknown (or has no password), so an unknown login costs the
+ * same argon2 work as a known one and the answer's timing does not tell who has an account.
+ */
+const dummyHash = hashPassword(randomBytes(24).toString("base64url"))
 const looksLikeJwt = (s: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(s)
 
 export const layer: Layer.Layer<Authenticator, never, Db | SessionTokens> = Layer.effect(
@@ -41,10 +48,10 @@ export const layer: Layer.Layer<Authenticator, never, Db | SessionTokens> = Laye
       login: (login, password) =>
         Effect.gen(function* () {
           const user = yield* withDb(findUserByLogin(login)).pipe(Effect.catchTag("DbError", dbDown))
-          if (user === undefined || !user.active || user.passwordHash === null) return yield* wrong
-          const hash = user.passwordHash
+          const stored = user?.active === true ? user.passwordHash : null
+          const hash = stored ?? (yield* Effect.promise(() => dummyHash))
           const ok = yield* Effect.promise(() => verifyPassword(hash, password).catch(() => false))
-          if (!ok) return yield* wrong
+          if (!ok || stored === null || user === undefined) return yield* wrong
           const principal = fromUser(user)
           const session = yield* tokens.issue(principal)
           yield* Effect.logInfo("auth: signed in").pipe(Effect.annotateLogs({ login }))

@@ -1,11 +1,40 @@
-import { Effect, type Runtime } from "effect"
-import { Hono } from "hono"
+import { Clock, Effect, type Runtime } from "effect"
+import { type Context, Hono } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import { secureHeaders } from "hono/secure-headers"
 import { AuthorizationCode, Conversation } from "../../actors/conversation/ConversationProtocol.ts"
-import { callbackPath, conversationOfNonce } from "../../actors/conversation/Identification.ts"
+import { callbackPath } from "../../actors/conversation/Identification.ts"
+import * as SignInState from "../../actors/conversation/SignInState.ts"
+import type { AppleConfig } from "../../apple/AppleConfig.ts"
 import type { Db } from "../../db/Db.ts"
 import { findArticle, findPost } from "../../db/queries/knowledge.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
 import { ActorSystem as System } from "../../runtime/ActorSystem.ts"
+import { clientAddress } from "../ClientAddress.ts"
+import type { CallbackGuard } from "./CallbackGuard.ts"
+
+/** A redirect carries a code and a state, a few hundred bytes; nothing bigger is read. */
+const maxCallbackBytes = 4 * 1024
+
+/**
+ * Pages are plain server-rendered HTML with no scripts; the policy also fits the Agent Workspace
+ * (a Vite-built React app served by the same node): own scripts, own styles plus React's inline
+ * ones, its socket, and pictures from https.
+ */
+export const pageHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    connectSrc: ["'self'", "ws:", "wss:"],
+    imgSrc: ["'self'", "data:", "https:"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"]
+  },
+  xFrameOptions: "DENY",
+  referrerPolicy: "no-referrer"
+})
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c)
@@ -23,10 +52,17 @@ const paragraphs = (text: string) =>
  * Public pages the bot links to (knowledge articles, community posts: every URL it sends is a rich
  * link) and the redirect URI of Apple sign-in (AUTH2), which hands the code to the conversation.
  */
-export const routes = (runtime: Runtime.Runtime<Db | ActorSystem>): Hono => {
+export const routes = (
+  runtime: Runtime.Runtime<Db | ActorSystem | AppleConfig>,
+  guard: CallbackGuard,
+  trustedProxyHops: number
+): Hono => {
   const app = new Hono()
-  const run = <A>(effect: Effect.Effect<A, unknown, Db | ActorSystem>) =>
+  const run = <A>(effect: Effect.Effect<A, unknown, Db | ActorSystem | AppleConfig>) =>
     Effect.runPromise(Effect.provide(effect, runtime))
+  app.use("/kb/*", pageHeaders)
+  app.use("/community/*", pageHeaders)
+  app.use(callbackPath, pageHeaders)
 
   app.get("/kb/:ref", async (c) => {
     const article = await run(findArticle(c.req.param("ref")))
@@ -44,21 +80,33 @@ export const routes = (runtime: Runtime.Runtime<Db | ActorSystem>): Hono => {
     )
   })
 
-  app.post(callbackPath, async (c) => {
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
-    const code = typeof form.code === "string" ? form.code : undefined
-    const state = typeof form.state === "string" ? form.state : undefined
-    const conversation = state === undefined ? undefined : conversationOfNonce(state)
-    if (code === undefined || state === undefined || conversation === undefined)
-      return c.html(page("Sign-in failed", "<p>This sign-in link is not valid.</p>"), 400)
-    // Acknowledged only once durable, so the device's "signed in" reply (sent after this answer) comes after it.
-    await run(
-      Effect.flatMap(System, (system) =>
-        system.tell(Conversation, conversation, AuthorizationCode.make({ state, code }))
+  const invalid = (c: Context) => c.html(page("Sign-in failed", "<p>This sign-in link is not valid.</p>"), 400)
+
+  app.post(
+    callbackPath,
+    bodyLimit({ maxSize: maxCallbackBytes, onError: (c) => c.html(page("Sign-in failed", "<p>Too large.</p>"), 413) }),
+    async (c) => {
+      const address = clientAddress(c, trustedProxyHops)
+      if (!(await run(guard.allow(address)))) {
+        await run(Effect.logWarning("callback: throttled").pipe(Effect.annotateLogs({ address })))
+        return c.html(page("Try again later", "<p>Too many attempts.</p>"), 429, { "retry-after": "60" })
+      }
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+      const code = typeof form.code === "string" && form.code.length <= 2048 ? form.code : undefined
+      const state = typeof form.state === "string" ? form.state : undefined
+      if (code === undefined || state === undefined) return invalid(c)
+      // Only a state this deployment signed, unexpired and unused, names a conversation with a sign-in pending.
+      const conversation = await run(Effect.flatMap(Clock.currentTimeMillis, (now) => SignInState.verify(state, now)))
+      if (conversation === undefined || !(await run(guard.firstUse(state)))) return invalid(c)
+      // Acknowledged only once durable, so the device's "signed in" reply (sent after this answer) comes after it.
+      await run(
+        Effect.flatMap(System, (system) =>
+          system.tell(Conversation, conversation, AuthorizationCode.make({ state, code }))
+        )
       )
-    )
-    return c.html(page("Signed in", "<p>You can return to Messages.</p>"))
-  })
+      return c.html(page("Signed in", "<p>You can return to Messages.</p>"))
+    }
+  )
 
   // Before iOS 15 the provider's redirect carried the code in the query (docs/apple.md, "Sign-in"):
   // the same checks and hand-over as the POST, reached with the query as its form body.

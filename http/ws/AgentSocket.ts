@@ -1,10 +1,12 @@
-import { Deferred, Effect, Fiber, Queue, Runtime } from "effect"
+import { Deferred, Effect, Fiber, Runtime } from "effect"
 import { Hono } from "hono"
 import type { UpgradeWebSocket } from "hono/ws"
 import type { WebSocket } from "ws"
 import { bearerOf } from "../auth/Authenticator.ts"
+import { clientAddress } from "../ClientAddress.ts"
 import * as Connection from "./Connection.ts"
 import * as Session from "./Session.ts"
+import * as SocketAdmission from "./SocketAdmission.ts"
 import * as SocketSettings from "./SocketSettings.ts"
 
 export type SocketServices = Session.SessionServices
@@ -28,29 +30,40 @@ const routes = (
   const settings = SocketSettings.load(overrides)
   const app = new Hono()
   const fork = Runtime.runFork(runtime)
+  const runSync = Runtime.runSync(runtime)
   const open = new Map<Connection.Connection, Fiber.RuntimeFiber<void>>()
+  const admission = SocketAdmission.make(settings)
   app.get(
     "/ws",
+    admission.middleware,
     upgrade((c) => {
       const header = bearerOf(c.req.header("authorization"))
       const lastEventId = lastEventIdOf(c.req.query("lastEventId"))
+      const address = clientAddress(c, settings.trustedProxyHops)
       let connection: Connection.Connection | undefined
+      let release = () => {}
       return {
         onOpen: (_event, ws) => {
           const raw = ws.raw
           if (raw === undefined) return
+          release = admission.hold(address)
           const opened = Effect.runSync(Connection.make(raw, settings))
           connection = opened
-          const fiber = fork(Effect.scoped(Session.run(opened, header, lastEventId, settings)))
+          const authenticated = Effect.sync(() => release())
+          const fiber = fork(Effect.scoped(Session.run(opened, header, lastEventId, settings, authenticated)))
           open.set(opened, fiber)
-          fiber.addObserver(() => open.delete(opened))
+          fiber.addObserver(() => {
+            release()
+            open.delete(opened)
+          })
         },
         onMessage: (event) => {
           if (connection === undefined) return
           const data = typeof event.data === "string" ? event.data : "\u0000binary"
-          Queue.unsafeOffer(connection.frames, data)
+          runSync(connection.receive(data))
         },
         onClose: (event) => {
+          release()
           if (connection !== undefined) Deferred.unsafeDone(connection.closed, Effect.succeed(event.code))
         }
       }

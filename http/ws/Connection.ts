@@ -1,6 +1,7 @@
 import { Deferred, Effect, Queue, Schedule } from "effect"
 import type { WebSocket } from "ws"
 import { closeCodes, type ServerMessage } from "./Protocol.ts"
+import * as TokenBucket from "./TokenBucket.ts"
 
 /**
  * One open socket as the session sees it: frames in (a queue filled by the socket's callbacks),
@@ -11,6 +12,12 @@ import { closeCodes, type ServerMessage } from "./Protocol.ts"
  */
 export interface Connection {
   readonly frames: Queue.Queue<string>
+  /**
+   * A frame from the client, queued for the session. Over the socket's rate (token bucket) or its
+   * queue bound the socket is closed with 1008: a client that floods cannot grow this node's memory
+   * or crowd out other sockets' commands, and well-behaved clients never come near either limit.
+   */
+  readonly receive: (frame: string) => Effect.Effect<void>
   /** Completes with the close code when the socket closes, whoever closed it. */
   readonly closed: Deferred.Deferred<number>
   /** `false` once the socket is closing or was dropped for not reading. */
@@ -20,12 +27,18 @@ export interface Connection {
 
 const terminateAfterMs = 5_000
 
-export const make = (
-  raw: WebSocket,
-  limits: { readonly maxBufferedBytes: number; readonly drainTimeoutMs: number }
-): Effect.Effect<Connection> =>
+export interface ConnectionLimits {
+  readonly maxBufferedBytes: number
+  readonly drainTimeoutMs: number
+  readonly framesPerSecond: number
+  readonly frameBurst: number
+  readonly maxQueuedFrames: number
+}
+
+export const make = (raw: WebSocket, limits: ConnectionLimits): Effect.Effect<Connection> =>
   Effect.gen(function* () {
-    const frames = yield* Queue.unbounded<string>()
+    const frames = yield* Queue.dropping<string>(limits.maxQueuedFrames)
+    const bucket = TokenBucket.make({ perSecond: limits.framesPerSecond, burst: limits.frameBurst }, Date.now())
     const closed = yield* Deferred.make<number>()
     let dropping = false
     const close = (code: number, reason: string) =>
@@ -54,5 +67,19 @@ export const make = (
         yield* close(closeCodes.slowConsumer, "too far behind; reconnect and resume")
         return false
       })
-    return { frames, closed, send, close }
+    // Reading stops at once: what the flood already put on the wire stays in TCP's buffers, not ours.
+    const refuse = (reason: string) =>
+      Effect.logWarning(`ws: ${reason}; closing the socket`).pipe(
+        Effect.zipRight(close(closeCodes.policyViolation, reason)),
+        Effect.zipRight(Effect.sync(() => raw.pause()))
+      )
+    const receive = (frame: string) =>
+      Effect.suspend(() => {
+        if (dropping) return Effect.void
+        if (!bucket.take(Date.now())) return refuse("frames over the rate limit")
+        return Effect.flatMap(Queue.offer(frames, frame), (queued) =>
+          queued ? Effect.void : refuse("too many frames waiting")
+        )
+      })
+    return { frames, receive, closed, send, close }
   })

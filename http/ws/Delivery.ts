@@ -5,7 +5,7 @@ import type { Db } from "../../db/Db.ts"
 import { agentEventsSince } from "../../db/queries/agentEvents.ts"
 import { ActorSystem } from "../../runtime/ActorSystem.ts"
 import type { Connection } from "./Connection.ts"
-import { offerContext } from "./OfferContext.ts"
+import { offerContext, stillHis } from "./OfferContext.ts"
 import { closeCodes, version } from "./Protocol.ts"
 
 /**
@@ -49,13 +49,24 @@ export const start = (
       }
     }
 
-    /** Offers go out with the customer's context; if the database cannot say, the offer still goes. */
+    /**
+     * Offers go out with the customer's context while the offer is still this agent's (pending, or
+     * accepted and the chat still theirs); a replayed offer he rejected, or that went to someone
+     * else, carries none, so a resume never shows lines written after it stopped being his. If the
+     * database cannot say, the offer still goes, without context.
+     */
     const framed = (event: AgentEvent) => {
       const interactionId = event.body.interactionId
+      const offerId = event.body.offerId
       if (event.type !== "offer" || typeof interactionId !== "string") return Effect.succeed(event)
-      return offerContext(interactionId).pipe(
+      return stillHis(agentId, typeof offerId === "string" ? offerId : undefined, interactionId).pipe(
+        Effect.flatMap((his) => (his ? offerContext(interactionId) : Effect.succeed(undefined))),
         Effect.map((context) => ({ ...event, body: { ...event.body, context: context ?? null } })),
-        Effect.catchAll((e) => Effect.logWarning("ws: offer context unavailable", e).pipe(Effect.as(event))),
+        Effect.catchAll((e) =>
+          Effect.logWarning("ws: offer context unavailable", e).pipe(
+            Effect.as({ ...event, body: { ...event.body, context: null } })
+          )
+        ),
         Effect.provide(context)
       )
     }

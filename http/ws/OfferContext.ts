@@ -7,15 +7,33 @@ import { openCasesOf } from "../../db/queries/cases.ts"
 import { findCustomer } from "../../db/queries/customers.ts"
 import { findInteraction } from "../../db/queries/interactions.ts"
 import { transcript } from "../../db/queries/messages.ts"
+import { findOffer } from "../../db/queries/workspace.ts"
 
 /** Transcript lines an offer carries; the rest of a long bot chat is one REST call away. */
 const transcriptLines = 200
 
 /**
- * What the agent sees with an offer, read when it goes to the socket (so a replayed offer shows
- * the customer as they are now): the interaction, who the customer is (linked contact or
- * consumer), their cards and open cases, the chat with the bot so far, and why it came to a
- * person: the bot's topic, how the customer asked, and the hand-off reason.
+ * Whether an offer's context may still go to `agentId`: the offer is his and pending, or he accepted
+ * it and the chat is still assigned to him (then REST shows him the same transcript).
+ */
+export const stillHis = Effect.fn("AgentSocket.offerStillHis")(function* (
+  agentId: string,
+  offerId: string | undefined,
+  interactionId: string
+) {
+  if (offerId === undefined) return false
+  const offer = yield* findOffer(offerId)
+  if (offer === undefined || offer.agentId !== agentId) return false
+  if (offer.state === "offered") return true
+  if (offer.state !== "accepted") return false
+  return (yield* findInteraction(interactionId))?.assignedTo === agentId
+})
+
+/**
+ * What the agent sees with an offer, read when it goes to the socket, and only while `stillHis`
+ * holds (so a replayed offer never shows the chat after it stopped being his): the interaction, who the
+ * customer is (linked contact or consumer), their cards and open cases, the chat with the bot so
+ * far, and why it came to a person: the bot's topic, how the customer asked, and the hand-off reason.
  */
 export const offerContext = Effect.fn("AgentSocket.offerContext")(function* (interactionId: string) {
   const interaction = yield* findInteraction(interactionId)

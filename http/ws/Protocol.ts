@@ -146,8 +146,15 @@ export const ErrorFrame = Schema.Struct({
 export const ServerMessage = Schema.Union(Welcome, EventFrame, Ack, ErrorFrame)
 export type ServerMessage = typeof ServerMessage.Type
 
-/** Close codes: 4401 no or bad credentials; 1013 the client did not read fast enough (reconnect and resume). */
-export const closeCodes = { unauthenticated: 4401, slowConsumer: 1013 } as const
+/**
+ * Close codes: 4401 no or bad credentials; 1013 the client did not read fast enough (reconnect and
+ * resume); 1008 the client sent faster than its rate or queued more than its bound; 1009 a frame
+ * over `maxFrameBytes`.
+ */
+export const closeCodes = { unauthenticated: 4401, slowConsumer: 1013, policyViolation: 1008, tooBig: 1009 } as const
+
+/** The largest frame a client may send; no command comes near it. The socket refuses larger ones unread (1009). */
+export const maxFrameBytes = 256 * 1024
 
 /** The protocol as JSON Schema, for the REST API's documentation and for clients. */
 export const describe = () => ({
@@ -155,6 +162,7 @@ export const describe = () => ({
   path: "/ws",
   auth: "Authorization: Bearer <token> on the upgrade request, or a first `hello` frame carrying `token`",
   closeCodes,
+  maxFrameBytes,
   clientToServer: JSONSchema.make(Command),
   serverToClient: JSONSchema.make(ServerMessage)
 })

@@ -10,13 +10,21 @@ import { type CommandRefused, forbidden } from "./CommandRefused.ts"
 import { execute } from "./Commands.ts"
 import type { Connection } from "./Connection.ts"
 import * as Delivery from "./Delivery.ts"
-import { Command, type CommandType, closeCodes, commandTypes, type ErrorCode, version } from "./Protocol.ts"
+import {
+  Command,
+  type CommandType,
+  closeCodes,
+  commandTypes,
+  type ErrorCode,
+  maxFrameBytes,
+  version
+} from "./Protocol.ts"
 import type { SocketSettings } from "./SocketSettings.ts"
 
 export type SessionServices = Authenticator | Db | ActorSystem
 
-/** Frames larger than this are refused without decoding: no command comes near it. */
-const maxFrameChars = 256 * 1024
+/** Frames larger than this are refused without decoding (the socket's `maxPayload` stops bigger ones first). */
+const maxFrameChars = maxFrameBytes
 
 const decodeCommand = Schema.decodeUnknownEither(Command, { errors: "all" })
 
@@ -138,7 +146,8 @@ export const run = (
   connection: Connection,
   header: string | undefined,
   queryLastEventId: number | undefined,
-  settings: SocketSettings
+  settings: SocketSettings,
+  authenticated: Effect.Effect<void> = Effect.void
 ): Effect.Effect<void, never, SessionServices | Scope.Scope> =>
   Effect.gen(function* () {
     const sys = yield* ActorSystem
@@ -150,6 +159,7 @@ export const run = (
       yield* connection.close(closeCodes.unauthenticated, "unauthenticated")
       return
     }
+    yield* authenticated
     const { principal, lastEventId, seen } = who.value
     const sessionId = randomUUID()
     const agent = isAgent(principal)

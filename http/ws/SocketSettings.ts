@@ -11,6 +11,20 @@ export interface SocketSettings {
   readonly helloTimeoutMs: number
   /** Events replayed at most on resume; a client further behind reloads its view. */
   readonly resumeLimit: number
+  /** Frames a socket may send per second on average, and in one burst; past it the socket is closed (1008). */
+  readonly framesPerSecond: number
+  readonly frameBurst: number
+  /** Frames received and not yet handled (commands run one at a time); past it the socket is closed (1008). */
+  readonly maxQueuedFrames: number
+  /** Sockets per client address that have not yet authenticated; more are refused (429). */
+  readonly maxUnauthenticatedPerAddress: number
+  /**
+   * Browser origins allowed besides the node's own (`Origin` equal to the request's `Host`);
+   * requests without `Origin` (programs, not browsers) are allowed.
+   */
+  readonly allowedOrigins: ReadonlyArray<string>
+  /** As `HttpConfig.trustedProxyHops`: how the client address is read. */
+  readonly trustedProxyHops: number
 }
 
 export const defaults: SocketSettings = {
@@ -18,8 +32,21 @@ export const defaults: SocketSettings = {
   maxBufferedBytes: 1024 * 1024,
   drainTimeoutMs: 5_000,
   helloTimeoutMs: 10_000,
-  resumeLimit: 5_000
+  resumeLimit: 5_000,
+  framesPerSecond: 20,
+  frameBurst: 60,
+  maxQueuedFrames: 100,
+  maxUnauthenticatedPerAddress: 10,
+  allowedOrigins: [],
+  trustedProxyHops: 0
 }
+
+const between = (name: string, min: number, max: number, fallback: number, description: string) =>
+  Config.integer(name).pipe(
+    Config.validate({ message: `must be between ${min} and ${max}`, validation: (n) => n >= min && n <= max }),
+    Config.withDefault(fallback),
+    Config.withDescription(description)
+  )
 
 export const config: Config.Config<SocketSettings> = Config.all({
   offlineAfterMs: Config.integer("AGENT_OFFLINE_AFTER_MS").pipe(
@@ -37,8 +64,38 @@ export const config: Config.Config<SocketSettings> = Config.all({
     Config.withDefault(defaults.drainTimeoutMs),
     Config.withDescription("How long a socket's full send buffer may take to drain before it is dropped")
   ),
-  helloTimeoutMs: Config.succeed(defaults.helloTimeoutMs),
-  resumeLimit: Config.succeed(defaults.resumeLimit)
+  helloTimeoutMs: between(
+    "WS_HELLO_TIMEOUT_MS",
+    1_000,
+    60_000,
+    defaults.helloTimeoutMs,
+    "How long a socket may stay unauthenticated before it is closed (4401)"
+  ),
+  resumeLimit: Config.succeed(defaults.resumeLimit),
+  framesPerSecond: between(
+    "WS_FRAMES_PER_SECOND",
+    1,
+    10_000,
+    defaults.framesPerSecond,
+    "Average frames per second one agent socket may send; past it (and the burst) it is closed with 1008"
+  ),
+  frameBurst: between("WS_FRAME_BURST", 1, 100_000, defaults.frameBurst, "Frames one agent socket may send at once"),
+  maxQueuedFrames: between(
+    "WS_MAX_QUEUED_FRAMES",
+    1,
+    100_000,
+    defaults.maxQueuedFrames,
+    "Frames waiting to be handled per socket; past it the socket is closed with 1008"
+  ),
+  maxUnauthenticatedPerAddress: between(
+    "WS_MAX_UNAUTHENTICATED_PER_ADDRESS",
+    1,
+    100_000,
+    defaults.maxUnauthenticatedPerAddress,
+    "Sockets one client address may hold open before authenticating"
+  ),
+  allowedOrigins: Config.succeed(defaults.allowedOrigins),
+  trustedProxyHops: Config.succeed(defaults.trustedProxyHops)
 })
 
 /** From the environment (with defaults), then `overrides`; a bad value stops start-up naming the variable. */

@@ -9,9 +9,12 @@ import * as AuthConfig from "../../http/auth/AuthConfig.ts"
 import { Forbidden, Unauthenticated } from "../../http/auth/AuthError.ts"
 import * as Authenticator from "../../http/auth/Authenticator.ts"
 import * as SessionTokens from "../../http/auth/SessionTokens.ts"
+import * as SignInThrottle from "../../http/auth/SignInThrottle.ts"
 import * as HttpConfig from "../../http/HttpConfig.ts"
 import * as Site from "../../http/Site.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
+import * as MemoryBus from "../../runtime/MemoryBus.ts"
+import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
 
 const dbError = (code?: string) =>
   new DbError({ operation: "test", message: "boom", ...(code === undefined ? {} : { code }) })
@@ -63,8 +66,15 @@ const downDb = Layer.succeed(Db, {
 describe("the router over a database that is down", () => {
   it.scoped("answers 503 unavailable with Retry-After, not a 500 with a stack", () =>
     Effect.gen(function* () {
-      const services = Layer.mergeAll(Authenticator.layer, HttpConfig.layer(), Site.layer(Option.none())).pipe(
+      const services = Layer.mergeAll(
+        Authenticator.layer,
+        SignInThrottle.layer,
+        HttpConfig.layer(),
+        Site.layer(Option.none())
+      ).pipe(
         Layer.provideMerge(SessionTokens.layer),
+        Layer.provide(MemoryBus.layer),
+        Layer.provide(RuntimeConfig.layer()),
         Layer.provideMerge(downDb),
         Layer.provide(AuthConfig.layer())
       )

@@ -8,6 +8,7 @@ import * as AuthConfig from "../../http/auth/AuthConfig.ts"
 import { Unauthenticated, wrongLogin } from "../../http/auth/AuthError.ts"
 import * as Authenticator from "../../http/auth/Authenticator.ts"
 import * as SessionTokens from "../../http/auth/SessionTokens.ts"
+import * as SignInThrottle from "../../http/auth/SignInThrottle.ts"
 import * as HttpConfig from "../../http/HttpConfig.ts"
 import * as Site from "../../http/Site.ts"
 import { parse } from "../../http/ws/Session.ts"
@@ -62,11 +63,12 @@ const downDb = Layer.succeed(Db, {
 describe("a bad REST request is told in one line naming the field", () => {
   it.scoped("body, query and path", () =>
     Effect.gen(function* () {
-      const services = Layer.mergeAll(Authenticator.layer, HttpConfig.layer(), Site.layer(Option.none())).pipe(
-        Layer.provideMerge(SessionTokens.layer),
-        Layer.provideMerge(downDb),
-        Layer.provide(AuthConfig.layer())
-      )
+      const services = Layer.mergeAll(
+        Authenticator.layer,
+        SignInThrottle.layer,
+        HttpConfig.layer(),
+        Site.layer(Option.none())
+      ).pipe(Layer.provideMerge(SessionTokens.layer), Layer.provideMerge(downDb), Layer.provide(AuthConfig.layer()))
       const runtime = yield* Layer.toRuntime(services)
       const app = Api.routes(
         Runtime.make({

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto"
 import { assert, layer } from "@effect/vitest"
 import { verify } from "@node-rs/argon2"
+import { eq } from "drizzle-orm"
 import { Effect, Layer, Redacted } from "effect"
 import postgres from "postgres"
-import type { Db } from "../../db/Db.ts"
+import { Db } from "../../db/Db.ts"
 import type { DbError } from "../../db/DbError.ts"
 import * as PgliteDb from "../../db/PgliteDb.ts"
 import * as PostgresDb from "../../db/PostgresDb.ts"
@@ -14,6 +15,7 @@ import { findIdentity } from "../../db/queries/identities.ts"
 import { searchKnowledge } from "../../db/queries/knowledge.ts"
 import { findQueueByName, skillsOf } from "../../db/queries/queues.ts"
 import { findUserByLogin } from "../../db/queries/users.ts"
+import { users } from "../../db/schema/users.ts"
 import { demoBusinessId } from "../../db/seed/customers.ts"
 import { seedIfEmpty } from "../../db/seed/seed.ts"
 import { demoPasswordDefault } from "../../db/seed/staff.ts"
@@ -56,6 +58,20 @@ for (const [name, dbLayer] of layers) {
         const jane = yield* findCustomerByEmail("jane.doe@example.com")
         assert.isDefined(jane)
         if (jane !== undefined) assert.lengthOf(yield* assetsOf(jane), 3)
+      })
+    )
+
+    it.effect("never re-creates a demo user an operator deleted", () =>
+      Effect.gen(function* () {
+        yield* seedIfEmpty()
+        const leo = yield* findUserByLogin("leo.agent")
+        assert.isDefined(leo)
+        yield* Effect.flatMap(Db, (db) =>
+          db.use("test.deleteUser", (d) => d.delete(users).where(eq(users.id, leo?.id ?? "")))
+        )
+        const again = yield* seedIfEmpty()
+        assert.isUndefined(again.users)
+        assert.isUndefined(yield* findUserByLogin("leo.agent"))
       })
     )
 

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process"
+import { randomBytes, randomUUID } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -100,4 +101,59 @@ describe("npm start", () => {
     assert.strictEqual(lines.length, 1, errors.join(""))
     assert.match(lines[0] ?? "", /^parley: invalid configuration: LOG_LEVEL: expected one of .*, got "chatty"$/)
   }, 60_000)
+
+  /** Real Apple settings (production mode); the gateway is never called before a customer writes. */
+  const productionEnv = (port: number, dir: string): NodeJS.ProcessEnv => ({
+    ...embeddedEnv(port, dir),
+    APPLE_MSP_ID: randomUUID(),
+    APPLE_MSP_SECRET: randomBytes(32).toString("base64"),
+    APPLE_BUSINESS_ID: randomUUID(),
+    APPLE_API_BASE: "http://127.0.0.1:9/v1"
+  })
+
+  it("outside demo mode refuses to start without SESSION_SECRET, in one line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
+    dirs.push(dir)
+    const env = productionEnv(await Effect.runPromise(freePort), dir)
+    delete env.SESSION_SECRET
+    const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
+    children.push(child)
+    const errors: Array<string> = []
+    child.stderr?.on("data", (d: Buffer) => errors.push(d.toString()))
+    const code = await new Promise<number | null>((resolve) => child.once("close", (c) => resolve(c)))
+    assert.notStrictEqual(code, 0, errors.join(""))
+    const lines = errors
+      .join("")
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("SESSION_SECRET"))
+    assert.deepEqual(
+      lines,
+      [
+        "parley: invalid configuration: SESSION_SECRET: required outside demo mode (the same 32+ characters on every node)"
+      ],
+      errors.join("")
+    )
+  }, 60_000)
+
+  it("outside demo mode has no demo accounts: the demo manager's login answers 401", async () => {
+    const port = await Effect.runPromise(freePort)
+    const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
+    dirs.push(dir)
+    const env = { ...productionEnv(port, dir), SESSION_SECRET: randomBytes(32).toString("base64url") }
+    const output: Array<string> = []
+    const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
+    children.push(child)
+    child.stdout?.on("data", (d: Buffer) => output.push(d.toString()))
+    child.stderr?.on("data", (d: Buffer) => output.push(d.toString()))
+    await waitFor(`http://127.0.0.1:${port}/readyz`, 200, Date.now() + 90_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n${output.join("")}`)
+    })
+    const response = await fetch(`http://127.0.0.1:${port}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ login: "sam.manager", password: "parley-demo" })
+    })
+    assert.strictEqual(response.status, 401)
+  }, 120_000)
 })

@@ -99,6 +99,7 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
       APPLE_MSP_SECRET: secret,
       APPLE_BUSINESS_ID: demoBusinessId,
       APPLE_API_BASE: sim.url,
+      SEED_DEMO_DATA: "true",
       // CLUSTER_LOG_LEVEL=info shows partition moves and leases when a scenario fails.
       LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? "warning",
       ...options.env

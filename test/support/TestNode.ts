@@ -1,5 +1,4 @@
-import type { Context } from "effect"
-import { Effect, Layer, Option, Redacted, type Scope } from "effect"
+import { Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
 import * as IdentityProvider from "../../actors/conversation/IdentityProvider.ts"
 import type { AppleClient } from "../../apple/AppleClient.ts"
 import * as AppleConfig from "../../apple/AppleConfig.ts"
@@ -46,7 +45,7 @@ export interface TestNode {
   readonly idp: SimIdp
 
   /** The node's services, for assertions (`Db`) and direct tells (`ActorSystem`). */
-  readonly context: Context.Context<ActorSystem | AppleClient | Db | Bus>
+  readonly context: Context.Context<ActorSystem | AppleClient | Db | Bus | AppleConfig.AppleConfig>
 }
 
 const fast: Partial<SystemSettings> = {
@@ -109,3 +108,8 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     const url = yield* Effect.fromNullable(Option.getOrUndefined(nodeUrl))
     return { url, sim, businessId: demoBusinessId, context, idp: idp.server }
   })
+
+/** The node a test file shares (one start-up per file). */
+export class Current extends Context.Tag("test/support/TestNode/Current")<Current, TestNode>() {}
+
+export const layer = (options: TestNodeOptions): Layer.Layer<Current, unknown> => Layer.scoped(Current, start(options))
