@@ -19,6 +19,7 @@ import * as Health from "../http/Health.ts"
 import { HttpConfig } from "../http/HttpConfig.ts"
 import { type Listening, listen } from "../http/HttpServer.ts"
 import * as Metrics from "../http/Metrics.ts"
+import * as DeviceProxy from "../http/pages/DeviceProxy.ts"
 import * as Pages from "../http/pages/Pages.ts"
 import * as WebPages from "../http/pages/WebPages.ts"
 import * as Site from "../http/Site.ts"
@@ -68,6 +69,8 @@ const edge = (options: Partial<NodeOptions>) =>
       app.route("/", AppleWebhook.fromRuntime(rt))
       app.route("/", Pages.routes(rt))
       app.route("/api", Api.routes(rt))
+      // Before the pages: `/device/*` is the device page's HTML, `/device/api/*` its way to the simulator.
+      if (options.demo?.simulator !== undefined) app.route("/", DeviceProxy.routes(options.demo.simulator))
       app.route("/", WebPages.routes())
       const sockets = createNodeWebSocket({ app })
       const agentSocket = AgentSocket.make(rt, sockets.upgradeWebSocket)
