@@ -13,7 +13,7 @@ import type {
   WireRichLink,
   WireThread
 } from "./SimControlWire.ts"
-import type { CustomerOptions, LogEntry, NotDelivered, Received, SimCustomer } from "./SimCustomer.ts"
+import { type CustomerOptions, type LogEntry, NotDelivered, type Received, type SimCustomer } from "./SimCustomer.ts"
 import { deviceOf, profileOf, profiles } from "./SimDeviceProfiles.ts"
 import * as SimDevices from "./SimDevices.ts"
 import * as SimReplies from "./SimReplies.ts"
@@ -192,7 +192,12 @@ export const routes = (app: Hono, customers: ControlCustomers, state: SimState):
     closed: customer.closed
   })
   const sent = (c: Context, effect: Effect.Effect<string, NotDelivered>, after?: (id: string) => void) =>
-    Effect.runPromise(Effect.either(effect)).then((result) => {
+    // A delivery that throws (the MSP reset the connection) is "Not Delivered" too, not a crash.
+    Effect.runPromise(
+      Effect.either(
+        effect.pipe(Effect.catchAllDefect((defect) => new NotDelivered({ status: 599, body: String(defect) })))
+      )
+    ).then((result) => {
       if (result._tag === "Left")
         return c.json({ error: "not delivered", status: result.left.status, body: result.left.body }, 502)
       after?.(result.right)

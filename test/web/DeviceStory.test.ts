@@ -4,7 +4,7 @@ import type { Page } from "playwright-core"
 import { launchChromium } from "../support/Browser.ts"
 import * as TestNode from "../support/TestNode.ts"
 
-const wait = { timeout: 30_000 }
+const wait = { timeout: 60_000 }
 
 /** Sends a text from the compose bar, as a person types it. */
 const write = async (page: Page, text: string) => {
@@ -124,7 +124,7 @@ describe("the customer device page", () => {
           assert.match(String(sent[3]), /^\d{4}-\d{2}-\d{2}T/)
         })
       ),
-    { timeout: 180_000 }
+    { timeout: 300_000 }
   )
 
   it.live(
@@ -167,6 +167,6 @@ describe("the customer device page", () => {
           assert.deepStrictEqual(node.sim.violations(), [])
         })
       ),
-    { timeout: 120_000 }
+    { timeout: 180_000 }
   )
 })
