@@ -98,7 +98,9 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     )
     const node = Node.layer({
       seed: options.seed ?? true,
-      ...(options.demo === true ? { demo: { simulatorUrl: sim.origin, password: demoPasswordDefault, simulator: sim.fetch } } : {}),
+      ...(options.demo === true
+        ? { demo: { simulatorUrl: sim.origin, password: demoPasswordDefault, simulator: sim.fetch } }
+        : {}),
       runtime: { ...fast, ...options.runtime },
       onListening: (listening) =>
         Effect.sync(() => {
