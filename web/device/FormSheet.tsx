@@ -201,7 +201,13 @@ export const FormSheet = ({
             {path.map((p) => (
               <div key={p.pageIdentifier}>
                 <dt>{p.title}</dt>
-                <dd>{(answers[p.pageIdentifier] ?? []).join(", ") || p.options?.placeholder || "—"}</dd>
+                <dd>
+                  {(answers[p.pageIdentifier] ?? [])
+                    .map((v) => p.pageItems?.find((item) => (item.value ?? item.title) === v)?.title ?? v)
+                    .join(", ") ||
+                    p.options?.placeholder ||
+                    "—"}
+                </dd>
               </div>
             ))}
           </dl>
