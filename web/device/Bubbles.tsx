@@ -47,12 +47,17 @@ export const RichLink = ({ entry }: { readonly entry: WireReceived }) => {
   if (link === undefined) return null
   const image = link.assets?.image
   return (
-    <a className="rich-link" href={link.url} target="_blank" rel="noreferrer">
+    <a
+      className={image === undefined ? "rich-link compact" : "rich-link"}
+      href={link.url}
+      target="_blank"
+      rel="noreferrer"
+    >
       {image !== undefined ? (
         <img className="rich-link-image" src={`data:${image.mimeType};base64,${image.data}`} alt="" />
       ) : (
-        <span className="rich-link-placeholder" aria-hidden="true">
-          🔗
+        <span className="rich-link-icon" aria-hidden="true">
+          {hostOf(link.url).charAt(0).toUpperCase()}
         </span>
       )}
       <span className="rich-link-caption">
