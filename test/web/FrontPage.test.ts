@@ -8,7 +8,8 @@ const front = (browser: Browser, url: string) =>
   Effect.promise(async () => {
     const page = await browser.newPage()
     await page.goto(`${url}/`)
-    await page.getByText("Ready").waitFor({ timeout: 30_000 })
+    // The page asks /api/about, then shows (or leaves out) the demo part.
+    await page.locator('main[aria-busy="false"]').waitFor({ timeout: 30_000 })
     const shown = {
       links: await page.getByRole("link").evaluateAll((all) => all.map((a) => a.getAttribute("href") ?? "")),
       text: (await page.locator("body").textContent()) ?? "",

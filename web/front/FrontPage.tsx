@@ -65,7 +65,7 @@ export const FrontPage = () => {
           <span className="dot" aria-hidden="true" /> {healthText[health]}
         </a>
       </header>
-      <main className="front-main">
+      <main className="front-main" aria-busy={about === undefined}>
         <section className="front-hero">
           <h1>Customer service over Apple Messages for Business</h1>
           <p>
