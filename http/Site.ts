@@ -6,6 +6,8 @@ export interface DemoSite {
   readonly simulatorUrl: string
   /** The password every demo identity signs in with (`PARLEY_DEMO_PASSWORD`). */
   readonly password: string
+  /** The simulator's control routes in process, behind the device page's `/device/api` (`http/pages/DeviceProxy.ts`). */
+  readonly simulator?: (request: Request) => Promise<Response>
 }
 
 /**

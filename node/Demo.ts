@@ -6,11 +6,19 @@ import * as IdentityProvider from "../actors/conversation/IdentityProvider.ts"
 import * as AppleConfig from "../apple/AppleConfig.ts"
 import { demoBusinessId, demoCustomers } from "../db/seed/customers.ts"
 import { demoPasswordDefault } from "../db/seed/staff.ts"
+import * as HttpConfig from "../http/HttpConfig.ts"
 import * as SimIdp from "../sim/SimIdp.ts"
 import * as Simulator from "../sim/Simulator.ts"
 import type { NodeOptions } from "./Node.ts"
 
 const demoPassword = Config.string("PARLEY_DEMO_PASSWORD").pipe(Config.withDefault(demoPasswordDefault))
+
+/** The simulator's loopback port in demo mode, fixed so its URL can be written down (0 picks a free one). */
+export const simPortDefault = 4010
+const simPort = Config.integer("SIM_PORT").pipe(
+  Config.validate({ message: "must be a port number (0 to 65535)", validation: (n) => n >= 0 && n <= 65_535 }),
+  Config.withDefault(simPortDefault)
+)
 
 export interface AppleSetup {
   readonly config: AppleConfig.AppleConfigShape
@@ -64,12 +72,14 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
   const identity = yield* AppleConfig.demo()
   const tuning = yield* AppleConfig.tuning
   const idp = Option.isSome(provider) ? undefined : yield* demoIdentityProvider
+  const http = yield* HttpConfig.config
   let app: Option.Option<Hono> = Option.none()
   const sim = yield* Simulator.make({
     ...(idp !== undefined ? { identityProvider: idp.registered } : {}),
     mspId: identity.mspId,
     secret: Redacted.value(identity.secret),
     businessIds: [demoBusinessId],
+    port: yield* simPort,
     mspFetch: (request) =>
       Option.match(app, {
         onNone: () => Promise.resolve(new Response("starting", { status: 503 })),
@@ -80,7 +90,7 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
     if (customer.opaqueId !== undefined) sim.customers.add({ id: customer.opaqueId, businessId: demoBusinessId })
   }
   yield* Effect.logInfo(
-    `demo mode: Apple simulator at ${sim.origin}; APPLE_MSP_ID=${identity.mspId} APPLE_BUSINESS_ID=${demoBusinessId} (secret generated, not printed)`
+    `demo mode: Apple simulator at ${sim.origin} (SIM_PORT; control routes under /sim); APPLE_MSP_ID=${identity.mspId} APPLE_BUSINESS_ID=${demoBusinessId} (secret generated, not printed)`
   )
   if (idp !== undefined) yield* Effect.logInfo(`demo mode: identity provider at ${idp.registered.authorizeUrl}`)
   return {
@@ -88,7 +98,11 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
     config: { ...tuning, ...identity, businessIds: [demoBusinessId], apiBase: sim.url },
     identityProvider: idp !== undefined ? Option.some(idp.provider) : provider,
     nodeOptions: {
-      demo: { simulatorUrl: sim.origin, password: yield* demoPassword },
+      demo: { simulatorUrl: sim.origin, password: yield* demoPassword, simulator: sim.fetch },
+      onListening: () =>
+        Effect.logInfo(
+          `demo mode: try it as a customer at ${http.publicUrl}/device (or npm run customer -- --as jane); start page ${http.publicUrl}/`
+        ),
       onApp: (hono) => {
         app = Option.some(hono)
       }

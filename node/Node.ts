@@ -22,6 +22,7 @@ import { HttpConfig, originOf } from "../http/HttpConfig.ts"
 import { type Listening, listen } from "../http/HttpServer.ts"
 import * as Metrics from "../http/Metrics.ts"
 import * as CallbackGuard from "../http/pages/CallbackGuard.ts"
+import * as DeviceProxy from "../http/pages/DeviceProxy.ts"
 import * as Pages from "../http/pages/Pages.ts"
 import * as WebPages from "../http/pages/WebPages.ts"
 import * as Site from "../http/Site.ts"
@@ -79,6 +80,8 @@ const edge = (options: Partial<NodeOptions>) =>
       })
       app.route("/", Pages.routes(rt, callbackGuard, http.trustedProxyHops))
       app.route("/api", Api.routes(rt))
+      // Before the pages: `/device/*` is the device page's HTML, `/device/api/*` its way to the simulator.
+      if (options.demo?.simulator !== undefined) app.route("/", DeviceProxy.routes(options.demo.simulator))
       app.route("/", WebPages.routes())
       const sockets = createNodeWebSocket({ app })
       // `ws` buffers frames of up to 100 MiB by default; nothing in the protocol needs more than its limit.

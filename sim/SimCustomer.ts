@@ -59,17 +59,43 @@ export interface Delivery {
 
 export type Deliver = (request: Request) => Promise<Response>
 
+/**
+ * One step of the conversation as the device saw it, in order: a business message received, or
+ * something the customer sent (kept with the MSP's answer). `rev` grows whenever an entry is added
+ * or changes, so a page can ask for what changed since it last looked.
+ */
+export type LogEntry =
+  | { readonly direction: "in"; readonly seq: number; rev: number; readonly at: string; readonly received: Received }
+  | {
+      readonly direction: "out"
+      readonly seq: number
+      rev: number
+      readonly at: string
+      readonly id: string
+      readonly fields: Record<string, unknown>
+      /** The reply bubble's title, for interactive answers. */
+      readonly summary?: string
+      /** The business message this answers, once known. */
+      replyTo?: string
+      /** The MSP's status; 0 while the delivery is on its way. */
+      status: number
+    }
+
 /** A fake device: sends signed, gzipped webhooks to the MSP and keeps what the business sends it. */
 export class SimCustomer {
   readonly id: string
   readonly businessId: string
-  readonly deviceAgent: string
-  readonly capabilities: ReadonlyArray<string>
-  readonly device: DeviceProfile
-  readonly email: string
+  /** The device can change (the demo device page switches between iPhone, iPad and Mac). */
+  deviceAgent: string
+  capabilities: ReadonlyArray<string>
+  device: DeviceProfile
+  email: string
   /** Every webhook attempt's answer, resends included (tests read it). */
   readonly attempts: Array<{ readonly id: string; readonly status: number }> = []
   readonly received: Array<Received> = []
+  /** Everything received and sent, in order (the control routes' thread). */
+  readonly log: Array<LogEntry> = []
+  private revision = 0
   /** Set by `close()`, cleared when the customer writes again. */
   closed = false
   private started = false
@@ -97,7 +123,27 @@ export class SimCustomer {
   /** Called by the fake gateway when a business message reaches this device. */
   receive(received: Received): void {
     this.received.push(received)
+    const rev = this.bump()
+    this.log.push({ direction: "in", seq: this.log.length, rev, at: new Date().toISOString(), received })
     this.inbox.unsafeOffer(received)
+  }
+
+  /** The latest revision of the log. */
+  get rev(): number {
+    return this.revision
+  }
+
+  private bump(): number {
+    this.revision += 1
+    return this.revision
+  }
+
+  /** Records which business message a sent answer replied to. */
+  markReply(sentId: string, replyTo: string): void {
+    const entry = this.log.find((e) => e.direction === "out" && e.id === sentId)
+    if (entry === undefined || entry.direction !== "out") return
+    entry.replyTo = replyTo
+    entry.rev = this.bump()
   }
 
   /** The next message the business sends (waits for it). */
@@ -160,9 +206,25 @@ export class SimCustomer {
     })
 
   /** Sends one message of this customer (common fields added); fails when the MSP refuses it. */
-  readonly send = (fields: Record<string, unknown>): Effect.Effect<string, NotDelivered> =>
+  readonly send = (fields: Record<string, unknown>, summary?: string): Effect.Effect<string, NotDelivered> =>
     Effect.gen(this, function* () {
       const id = randomUUID()
+      // Typing is not a step of the conversation; the rest takes its place before it is posted,
+      // so a business answer that arrives before the MSP's 200 still comes after it.
+      const entry =
+        fields.type === "typing_start" || fields.type === "typing_end"
+          ? undefined
+          : {
+              direction: "out" as const,
+              seq: this.log.length,
+              rev: this.bump(),
+              at: new Date().toISOString(),
+              id,
+              fields,
+              ...(summary !== undefined ? { summary } : {}),
+              status: 0
+            }
+      if (entry !== undefined) this.log.push(entry)
       const first = this.started
         ? {}
         : {
@@ -178,6 +240,10 @@ export class SimCustomer {
         ...first,
         ...fields
       })
+      if (entry !== undefined) {
+        entry.status = delivery.status
+        entry.rev = this.bump()
+      }
       if (delivery.status < 200 || delivery.status > 299) return yield* new NotDelivered(delivery)
       if (fields.type !== "typing_start" && fields.type !== "typing_end") this.started = true
       if (fields.type === "text" || fields.type === "interactive") this.closed = false
@@ -221,23 +287,27 @@ export class SimCustomer {
 
   /** Sends an interactive reply, by reference when it is over 10 KB (as Apple does). */
   readonly replyInteractive = (interactiveData: Record<string, unknown>): Effect.Effect<string, NotDelivered> => {
-    if (jsonSize(interactiveData) <= IDR_THRESHOLD) return this.send({ type: "interactive", interactiveData })
+    const summary = (interactiveData.replyMessage as { readonly title?: string } | undefined)?.title
+    if (jsonSize(interactiveData) <= IDR_THRESHOLD) return this.send({ type: "interactive", interactiveData }, summary)
     const encrypted = encrypt(gzipSync(JSON.stringify(interactiveData)))
     const stored = this.state.store(encrypted.ciphertext)
     const title = (interactiveData.receivedMessage as { readonly title?: string } | undefined)?.title
-    return this.send({
-      type: "interactive",
-      interactiveDataRef: {
-        bid: interactiveData.bid,
-        url: stored.url,
-        owner: stored.owner,
-        key: encrypted.key,
-        size: encrypted.ciphertext.length,
-        signature: Buffer.from(stored.checksum, "base64").toString("hex").toUpperCase(),
-        "signature-base64": stored.checksum,
-        ...(title !== undefined ? { title } : {})
-      }
-    })
+    return this.send(
+      {
+        type: "interactive",
+        interactiveDataRef: {
+          bid: interactiveData.bid,
+          url: stored.url,
+          owner: stored.owner,
+          key: encrypted.key,
+          size: encrypted.ciphertext.length,
+          signature: Buffer.from(stored.checksum, "base64").toString("hex").toUpperCase(),
+          "signature-base64": stored.checksum,
+          ...(title !== undefined ? { title } : {})
+        }
+      },
+      summary
+    )
   }
 
   /** Forgets what was received (between test steps). */

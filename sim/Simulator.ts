@@ -39,6 +39,8 @@ export interface Simulator {
   /** Answer `status` to every send to this customer (`undefined` restores normal service). */
   readonly setCustomerStatus: (customerId: string, status: number | undefined) => void
   readonly state: SimState
+  /** Answers a request to the simulator in process (demo mode's device page goes through it). */
+  readonly fetch: (request: Request) => Promise<Response>
   /** Stops serving (also done when the surrounding scope closes). */
   readonly close: Effect.Effect<void>
 }
@@ -91,7 +93,7 @@ export const make = (options: SimulatorOptions): Effect.Effect<Simulator, never,
       get: (id: string) => customers.get(id),
       all: () => Array.from(customers.values())
     }
-    SimControl.routes(app, customersApi)
+    SimControl.routes(app, customersApi, state)
     return {
       url: `${server.url}/v1`,
       origin: server.url,
@@ -113,6 +115,7 @@ export const make = (options: SimulatorOptions): Effect.Effect<Simulator, never,
         else state.customerStatus.set(customerId, status)
       },
       state,
+      fetch: (request) => Promise.resolve(app.fetch(request)),
       close: Scope.close(scope, Exit.void)
     } satisfies Simulator
   })

@@ -13,6 +13,8 @@ import * as HttpConfig from "../../http/HttpConfig.ts"
 import * as Site from "../../http/Site.ts"
 import { parse } from "../../http/ws/Session.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
+import * as MemoryBus from "../../runtime/MemoryBus.ts"
+import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
 
 const refusal = (frame: Record<string, unknown> | string) => {
   const parsed = parse(typeof frame === "string" ? frame : JSON.stringify({ v: 1, ref: "r1", ...frame }))
@@ -68,7 +70,13 @@ describe("a bad REST request is told in one line naming the field", () => {
         SignInThrottle.layer,
         HttpConfig.layer(),
         Site.layer(Option.none())
-      ).pipe(Layer.provideMerge(SessionTokens.layer), Layer.provideMerge(downDb), Layer.provide(AuthConfig.layer()))
+      ).pipe(
+        Layer.provideMerge(SessionTokens.layer),
+        Layer.provide(MemoryBus.layer),
+        Layer.provide(RuntimeConfig.layer()),
+        Layer.provideMerge(downDb),
+        Layer.provide(AuthConfig.layer())
+      )
       const runtime = yield* Layer.toRuntime(services)
       const app = Api.routes(
         Runtime.make({

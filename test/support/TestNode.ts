@@ -97,7 +97,9 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     )
     const node = Node.layer({
       seed: options.seed ?? true,
-      ...(options.demo === true ? { demo: { simulatorUrl: sim.origin, password: demoPasswordDefault } } : {}),
+      ...(options.demo === true
+        ? { demo: { simulatorUrl: sim.origin, password: demoPasswordDefault, simulator: sim.fetch } }
+        : {}),
       runtime: { ...fast, ...options.runtime },
       onListening: (listening) =>
         Effect.sync(() => {
