@@ -12,7 +12,10 @@ const webDir = fileURLToPath(new URL("../web", import.meta.url))
 const distDir = join(webDir, "dist")
 const stamp = join(distDir, "index.html")
 // The pages import the wire Schemas from the server's folders, so those count as sources too.
-const sourceDirs = [webDir, fileURLToPath(new URL("../http", import.meta.url))]
+const sourceDirs = [
+  webDir,
+  ...["http", "actors", "apple", "db"].map((d) => fileURLToPath(new URL(`../${d}`, import.meta.url)))
+]
 
 const newest = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
