@@ -136,7 +136,14 @@ export const Form = Schema.Struct({
   version: Schema.optional(Schema.String),
   template: Schema.optional(Schema.String),
   data: Schema.Struct({
-    splash: Schema.optional(Schema.Struct({ imageIdentifier: Schema.optional(Schema.String) })),
+    splash: Schema.optional(
+      Schema.Struct({
+        header: Schema.optional(Schema.String),
+        text: Schema.optional(Schema.String),
+        buttonTitle: Schema.optional(Schema.String),
+        imageIdentifier: Schema.optional(Schema.String)
+      })
+    ),
     startPageIdentifier: Schema.String,
     showSummary: Schema.optional(Schema.Boolean),
     pages: Schema.Array(
@@ -148,7 +155,12 @@ export const Form = Schema.Struct({
         nextPageIdentifier: Schema.optional(Schema.String),
         submitForm: Schema.optional(Schema.Boolean),
         multipleSelection: Schema.optional(Schema.Boolean),
-        pageItems: Schema.optional(Schema.Array(PageItem))
+        pageItems: Schema.optional(Schema.Array(PageItem)),
+        /**
+         * A page's input options (placeholder, required, inputType, keyboardType, dateFormat, …):
+         * the device shows them, so they are kept whole rather than narrowed to the keys we know.
+         */
+        options: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
       })
     )
   })
