@@ -3,6 +3,7 @@ import { Context, Effect, Runtime } from "effect"
 import * as Api from "../../http/api/Api.ts"
 import { openApiPath } from "../../http/api/OpenApi.ts"
 import type { ApiServices } from "../../http/api/Route.ts"
+import * as HttpConfig from "../../http/HttpConfig.ts"
 
 interface Operation {
   readonly parameters: ReadonlyArray<{ readonly name: string; readonly in: string }>
@@ -26,11 +27,12 @@ const refsIn = (value: unknown): ReadonlyArray<string> => {
 
 /**
  * The API mounted on its own, answering in-process (`app.request`). The routes used here (the
- * document, and listing what is mounted) touch no service, so the runtime carries none.
+ * document, and listing what is mounted) touch no service, so the runtime carries only the HTTP
+ * settings the router reads for every request (the client's address).
  */
 const app = Api.routes(
   Runtime.make({
-    context: Context.unsafeMake<ApiServices>(new Map()),
+    context: Context.add(Context.unsafeMake<ApiServices>(new Map()), HttpConfig.HttpConfig, HttpConfig.defaults),
     runtimeFlags: Runtime.defaultRuntime.runtimeFlags,
     fiberRefs: Runtime.defaultRuntime.fiberRefs
   })
