@@ -18,6 +18,7 @@ import * as SessionTokens from "../http/auth/SessionTokens.ts"
 import * as Health from "../http/Health.ts"
 import { HttpConfig } from "../http/HttpConfig.ts"
 import { type Listening, listen } from "../http/HttpServer.ts"
+import { shedWhenBusy } from "../http/LoadShedding.ts"
 import * as Metrics from "../http/Metrics.ts"
 import * as Pages from "../http/pages/Pages.ts"
 import * as WebPages from "../http/pages/WebPages.ts"
@@ -26,6 +27,7 @@ import * as AgentSocket from "../http/ws/AgentSocket.ts"
 import * as SocketSettings from "../http/ws/SocketSettings.ts"
 import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
+import * as NodeLoad from "../runtime/NodeLoad.ts"
 import { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
 
 export interface NodeOptions {
@@ -49,6 +51,7 @@ type EdgeServices =
   | RuntimeConfig
   | Authenticator.Authenticator
   | Site.Site
+  | NodeLoad.NodeLoad
 
 const edge = (options: Partial<NodeOptions>) =>
   Layer.scopedDiscard(
@@ -58,6 +61,7 @@ const edge = (options: Partial<NodeOptions>) =>
       const http = yield* HttpConfig
       const runtime = yield* RuntimeConfig
       const apple = yield* AppleConfig
+      const load = yield* NodeLoad.NodeLoad
       yield* Effect.logInfo(`bus: ${bus.describe}`)
       yield* Effect.logInfo(`database: ${db.describe}`)
       yield* Effect.logInfo(`apple: ${apple.apiBase} for business ${apple.businessIds.join(", ")}`)
@@ -65,6 +69,8 @@ const edge = (options: Partial<NodeOptions>) =>
       const app = new Hono()
       app.route("/", Health.routes(rt))
       app.route("/", Metrics.routes())
+      // Before the webhook's own checks: a busy node refuses at the cost of a header write.
+      app.post("/message", shedWhenBusy(load, "webhook"))
       app.route("/", AppleWebhook.fromRuntime(rt))
       app.route("/", Pages.routes(rt))
       app.route("/api", Api.routes(rt))
@@ -109,7 +115,7 @@ const seeded = (enabled: boolean) =>
 export const layer = (
   options: Partial<NodeOptions> = {}
 ): Layer.Layer<
-  ActorSystem | AppleClient.AppleClient,
+  ActorSystem | AppleClient.AppleClient | NodeLoad.NodeLoad,
   unknown,
   | Bus
   | Db
@@ -126,5 +132,12 @@ export const layer = (
     Layer.provideMerge(AppleClient.layer),
     Layer.provideMerge(seeded(options.seed ?? true)),
     Layer.provide(publicLinks),
-    Layer.provide(Site.layer(Option.fromNullable(options.demo)))
+    Layer.provide(Site.layer(Option.fromNullable(options.demo))),
+    Layer.provideMerge(
+      Layer.unwrapEffect(
+        Effect.map(RuntimeConfig, (config) =>
+          NodeLoad.layer({ ...NodeLoad.defaults, shedAbove: config.shedLoopDelayMs })
+        )
+      )
+    )
   )
