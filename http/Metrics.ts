@@ -1,4 +1,5 @@
-import { Effect, Metric, MetricState } from "effect"
+import { createHash, timingSafeEqual } from "node:crypto"
+import { Effect, Metric, MetricState, Option, Redacted } from "effect"
 import { Hono } from "hono"
 
 const escapeLabel = (value: string): string => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
@@ -40,11 +41,21 @@ export const render: Effect.Effect<string> = Effect.map(Metric.snapshot, (pairs)
   return `${lines.join("\n")}\n`
 })
 
-/** `GET /metrics` for Prometheus scrapes. */
-export const routes = (): Hono => {
+/**
+ * `GET /metrics` for Prometheus scrapes. With a token (`METRICS_TOKEN`) a scrape must send it as
+ * the bearer; the comparison takes the same time whatever the token given.
+ */
+export const routes = (token: Option.Option<Redacted.Redacted> = Option.none()): Hono => {
   const app = new Hono()
-  app.get("/metrics", async (c) =>
-    c.text(await Effect.runPromise(render), 200, { "content-type": "text/plain; version=0.0.4" })
-  )
+  const expected = Option.map(token, (t) => createHash("sha256").update(Redacted.value(t)).digest())
+  app.get("/metrics", async (c) => {
+    if (Option.isSome(expected)) {
+      const given = createHash("sha256")
+        .update(c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "")
+        .digest()
+      if (!timingSafeEqual(given, expected.value)) return c.text("metrics need the METRICS_TOKEN bearer\n", 401)
+    }
+    return c.text(await Effect.runPromise(render), 200, { "content-type": "text/plain; version=0.0.4" })
+  })
   return app
 }

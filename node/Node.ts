@@ -70,7 +70,7 @@ const edge = (options: Partial<NodeOptions>) =>
       const rt = yield* Effect.runtime<EdgeServices>()
       const app = new Hono()
       app.route("/", Health.routes(rt))
-      app.route("/", Metrics.routes())
+      app.route("/", Metrics.routes(http.metricsToken))
       app.route("/", AppleWebhook.fromRuntime(rt))
       const callbackGuard = yield* CallbackGuard.make(bus, {
         prefix: runtime.subjectPrefix,
