@@ -78,9 +78,6 @@ export const FrontPage = () => {
         <section className="front-cards" aria-label="Where to go">
           {demo ? (
             <a className="front-card" href="/device">
-              <span className="front-card-icon" aria-hidden="true">
-                💬
-              </span>
               <span className="front-card-title">Customer device</span>
               <span className="front-card-text">
                 Chat as Jane, Raj, Maria or a new guest on an iPhone, iPad or Mac, through the Apple simulator.
@@ -88,16 +85,10 @@ export const FrontPage = () => {
             </a>
           ) : null}
           <a className="front-card" href="/workspace">
-            <span className="front-card-icon" aria-hidden="true">
-              🎧
-            </span>
             <span className="front-card-title">Agent Workspace</span>
             <span className="front-card-text">Go Available, accept chats, answer with text, pickers and forms.</span>
           </a>
           <a className="front-card" href="/manager">
-            <span className="front-card-icon" aria-hidden="true">
-              📊
-            </span>
             <span className="front-card-title">Manager console</span>
             <span className="front-card-text">Queues, agents, interactions, feedback and the cluster.</span>
           </a>
