@@ -1,20 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Layer, Option, Runtime } from "effect"
-import { Db } from "../../db/Db.ts"
+import { Effect } from "effect"
 import { DbError } from "../../db/DbError.ts"
-import * as Api from "../../http/api/Api.ts"
 import { describe as describeFailure, statusOf } from "../../http/api/ApiError.ts"
 import { Conflict, InvalidRequest, NotFound } from "../../http/api/ApiFailure.ts"
-import * as AuthConfig from "../../http/auth/AuthConfig.ts"
 import { Forbidden, Unauthenticated } from "../../http/auth/AuthError.ts"
-import * as Authenticator from "../../http/auth/Authenticator.ts"
-import * as SessionTokens from "../../http/auth/SessionTokens.ts"
-import * as SignInThrottle from "../../http/auth/SignInThrottle.ts"
-import * as HttpConfig from "../../http/HttpConfig.ts"
-import * as Site from "../../http/Site.ts"
-import type { ActorSystem } from "../../runtime/ActorSystem.ts"
-import * as MemoryBus from "../../runtime/MemoryBus.ts"
-import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
+import { apiOverDownDb } from "./DownDbApi.ts"
 
 const dbError = (code?: string) =>
   new DbError({ operation: "test", message: "boom", ...(code === undefined ? {} : { code }) })
@@ -54,50 +44,10 @@ describe("failures as the client sees them", () => {
   })
 })
 
-/** A database that refuses every connection, as during a PostgreSQL restart. */
-const downDb = Layer.succeed(Db, {
-  describe: "down",
-  kind: "postgres",
-  use: (operation) => Effect.fail(new DbError({ operation, message: "connect ECONNREFUSED 127.0.0.1:5432" })),
-  transaction: (effect) => effect,
-  ping: Effect.fail(new DbError({ operation: "ping", message: "connect ECONNREFUSED 127.0.0.1:5432" }))
-})
-
 describe("the router over a database that is down", () => {
   it.scoped("answers 503 unavailable with Retry-After, not a 500 with a stack", () =>
     Effect.gen(function* () {
-      const services = Layer.mergeAll(
-        Authenticator.layer,
-        SignInThrottle.layer,
-        HttpConfig.layer(),
-        Site.layer(Option.none())
-      ).pipe(
-        Layer.provideMerge(SessionTokens.layer),
-        Layer.provide(MemoryBus.layer),
-        Layer.provide(RuntimeConfig.layer()),
-        Layer.provideMerge(downDb),
-        Layer.provide(AuthConfig.layer())
-      )
-      const runtime = yield* Layer.toRuntime(services)
-      // The routes called here never reach the actor system, so the runtime carries none.
-      const app = Api.routes(
-        Runtime.make({
-          context: Context.merge(Context.unsafeMake<ActorSystem>(new Map()), runtime.context),
-          runtimeFlags: runtime.runtimeFlags,
-          fiberRefs: runtime.fiberRefs
-        })
-      )
-      const { token } = yield* SessionTokens.SessionTokens.pipe(
-        Effect.flatMap((tokens) =>
-          tokens.issue({
-            userId: crypto.randomUUID(),
-            login: "sam.manager",
-            displayName: "Sam",
-            roles: ["sn_customerservice_manager", "agent_workspace_user"]
-          })
-        ),
-        Effect.provide(runtime)
-      )
+      const { app, token } = yield* apiOverDownDb(["sn_customerservice_manager", "agent_workspace_user"])
       for (const path of ["/queues", "/agents", "/interactions", "/feedback/summary", "/knowledge?q=card"]) {
         const response = yield* Effect.promise(async () =>
           app.request(path, { headers: { authorization: `Bearer ${token}` } })

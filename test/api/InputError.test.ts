@@ -1,20 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Either, Layer, Option, Runtime } from "effect"
-import { Db } from "../../db/Db.ts"
-import { DbError } from "../../db/DbError.ts"
-import * as Api from "../../http/api/Api.ts"
+import { Effect, Either } from "effect"
 import { describe as describeFailure } from "../../http/api/ApiError.ts"
-import * as AuthConfig from "../../http/auth/AuthConfig.ts"
 import { Unauthenticated, wrongLogin } from "../../http/auth/AuthError.ts"
-import * as Authenticator from "../../http/auth/Authenticator.ts"
-import * as SessionTokens from "../../http/auth/SessionTokens.ts"
-import * as SignInThrottle from "../../http/auth/SignInThrottle.ts"
-import * as HttpConfig from "../../http/HttpConfig.ts"
-import * as Site from "../../http/Site.ts"
 import { parse } from "../../http/ws/Session.ts"
-import type { ActorSystem } from "../../runtime/ActorSystem.ts"
-import * as MemoryBus from "../../runtime/MemoryBus.ts"
-import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
+import { apiOverDownDb } from "./DownDbApi.ts"
 
 const refusal = (frame: Record<string, unknown> | string) => {
   const parsed = parse(typeof frame === "string" ? frame : JSON.stringify({ v: 1, ref: "r1", ...frame }))
@@ -53,49 +42,10 @@ describe("a bad socket command is told in one line naming the field", () => {
   })
 })
 
-/** A database that refuses every connection: the routes tried here fail before they need it. */
-const downDb = Layer.succeed(Db, {
-  describe: "down",
-  kind: "postgres",
-  use: (operation) => Effect.fail(new DbError({ operation, message: "down" })),
-  transaction: (effect) => effect,
-  ping: Effect.fail(new DbError({ operation: "ping", message: "down" }))
-})
-
 describe("a bad REST request is told in one line naming the field", () => {
   it.scoped("body, query and path", () =>
     Effect.gen(function* () {
-      const services = Layer.mergeAll(
-        Authenticator.layer,
-        SignInThrottle.layer,
-        HttpConfig.layer(),
-        Site.layer(Option.none())
-      ).pipe(
-        Layer.provideMerge(SessionTokens.layer),
-        Layer.provide(MemoryBus.layer),
-        Layer.provide(RuntimeConfig.layer()),
-        Layer.provideMerge(downDb),
-        Layer.provide(AuthConfig.layer())
-      )
-      const runtime = yield* Layer.toRuntime(services)
-      const app = Api.routes(
-        Runtime.make({
-          context: Context.merge(Context.unsafeMake<ActorSystem>(new Map()), runtime.context),
-          runtimeFlags: runtime.runtimeFlags,
-          fiberRefs: runtime.fiberRefs
-        })
-      )
-      const { token } = yield* SessionTokens.SessionTokens.pipe(
-        Effect.flatMap((tokens) =>
-          tokens.issue({
-            userId: crypto.randomUUID(),
-            login: "sam.manager",
-            displayName: "Sam",
-            roles: ["sn_customerservice_manager"]
-          })
-        ),
-        Effect.provide(runtime)
-      )
+      const { app, token } = yield* apiOverDownDb(["sn_customerservice_manager"])
       const auth = { authorization: `Bearer ${token}` }
       const json = { "content-type": "application/json" }
       const cases = [
