@@ -20,6 +20,7 @@ import * as SignInThrottle from "../http/auth/SignInThrottle.ts"
 import * as Health from "../http/Health.ts"
 import { HttpConfig, originOf } from "../http/HttpConfig.ts"
 import { type Listening, listen } from "../http/HttpServer.ts"
+import { shedWhenBusy } from "../http/LoadShedding.ts"
 import * as Metrics from "../http/Metrics.ts"
 import * as CallbackGuard from "../http/pages/CallbackGuard.ts"
 import * as DeviceProxy from "../http/pages/DeviceProxy.ts"
@@ -31,6 +32,7 @@ import { maxFrameBytes } from "../http/ws/Protocol.ts"
 import * as SocketSettings from "../http/ws/SocketSettings.ts"
 import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
+import * as NodeLoad from "../runtime/NodeLoad.ts"
 import { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
 
 export interface NodeOptions {
@@ -55,6 +57,7 @@ type EdgeServices =
   | Authenticator.Authenticator
   | Site.Site
   | SignInThrottle.SignInThrottle
+  | NodeLoad.NodeLoad
 
 const edge = (options: Partial<NodeOptions>) =>
   Layer.scopedDiscard(
@@ -64,6 +67,7 @@ const edge = (options: Partial<NodeOptions>) =>
       const http = yield* HttpConfig
       const runtime = yield* RuntimeConfig
       const apple = yield* AppleConfig
+      const load = yield* NodeLoad.NodeLoad
       yield* Effect.logInfo(`bus: ${bus.describe}`)
       yield* Effect.logInfo(`database: ${db.describe}`)
       yield* Effect.logInfo(`apple: ${apple.apiBase} for business ${apple.businessIds.join(", ")}`)
@@ -71,6 +75,8 @@ const edge = (options: Partial<NodeOptions>) =>
       const app = new Hono()
       app.route("/", Health.routes(rt))
       app.route("/", Metrics.routes(http.metricsToken))
+      // Before the webhook's own checks: a busy node refuses at the cost of a header write.
+      app.post("/message", shedWhenBusy(load, "webhook"))
       app.route("/", AppleWebhook.fromRuntime(rt))
       const callbackGuard = yield* CallbackGuard.make(bus, {
         prefix: runtime.subjectPrefix,
@@ -129,7 +135,7 @@ const seeded = (enabled: boolean, demo: Site.DemoSite | undefined) =>
 export const layer = (
   options: Partial<NodeOptions> = {}
 ): Layer.Layer<
-  ActorSystem | AppleClient.AppleClient,
+  ActorSystem | AppleClient.AppleClient | NodeLoad.NodeLoad,
   unknown,
   | Bus
   | Db
@@ -147,5 +153,12 @@ export const layer = (
     Layer.provideMerge(AppleClient.layer),
     Layer.provideMerge(seeded(options.seed ?? false, options.demo)),
     Layer.provide(publicLinks),
-    Layer.provide(Site.layer(Option.fromNullable(options.demo)))
+    Layer.provide(Site.layer(Option.fromNullable(options.demo))),
+    Layer.provideMerge(
+      Layer.unwrapEffect(
+        Effect.map(RuntimeConfig, (config) =>
+          NodeLoad.layer({ ...NodeLoad.defaults, shedAbove: config.shedLoopDelayMs })
+        )
+      )
+    )
   )

@@ -17,6 +17,7 @@ import { Bus, type BusError, type BusMessage, type BusTimeout, type NoResponders
 import type { ErasedKind } from "./ErasedKind.ts"
 import { withHighWater } from "./internal/admission.ts"
 import { millis } from "./internal/busDurations.ts"
+import * as LeaseRenewer from "./internal/leaseRenewer.ts"
 import { LiveActors } from "./internal/liveActors.ts"
 import * as Sweeps from "./internal/sweeps.ts"
 import * as Membership from "./Membership.ts"
@@ -115,8 +116,12 @@ export const defaultSettings: SystemSettings = {
   sweepInterval: "2 seconds",
   askTimeout: "5 seconds",
   audit: false,
-  leaseTtl: "15 seconds",
-  lease: { renewEvery: 5_000, selfFenceAfter: 10_000, retryAcquireEvery: 2_000 },
+  // A dead node's partitions wait for its leases to lapse: 6 s + takeover keeps the longest wait
+  // for a reply after `kill -9` under 10 s. A renewal every 1.5 s that may fail for 4.5 s before the
+  // holder fences itself rides out a 3 s stall of the event loop; shedding starts at 1 s
+  // (docs/cluster.md, "Leases, and why busy is not dead").
+  leaseTtl: "6 seconds",
+  lease: { renewEvery: 1_500, selfFenceAfter: 4_500, retryAcquireEvery: 2_000, hungAfter: 15_000 },
   streamMaxBytes: runtimeDefaults.streamMaxBytes,
   streamMaxMsgs: runtimeDefaults.streamMaxMsgs,
   streamHighWater: runtimeDefaults.streamHighWater
@@ -210,6 +215,12 @@ export const layer = <R>(
       const membership = yield* Membership.join({ kv: nodeKv, self: config.nodeId, settings: membershipSettings }).pipe(
         whileStarting
       )
+      // Renewals from a thread of their own where the bus has one (NATS): a busy event loop does not
+      // delay them. In-process, the node's one timer renews them.
+      const renewer =
+        bus.leaseRenewer === undefined
+          ? yield* LeaseRenewer.make(leases, settings.lease)
+          : yield* bus.leaseRenewer(leases.bucket, settings.lease).pipe(whileStarting)
       const owned = new Map<string, Owned>()
       const live = new LiveActors(config.maxLiveActors)
       for (const kind of kinds) {
@@ -229,6 +240,7 @@ export const layer = <R>(
             node: config.nodeId,
             names,
             leases,
+            renewer,
             options,
             settings: { ...settings, audit: settings.audit || config.auditTurns },
             lease: settings.lease,

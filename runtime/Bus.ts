@@ -1,4 +1,4 @@
-import type { Duration, Effect, Option, Scope, Stream } from "effect"
+import type { Deferred, Duration, Effect, Option, Scope, Stream } from "effect"
 import { Context, Data } from "effect"
 
 /**
@@ -144,6 +144,27 @@ export interface Kv {
   readonly entries: Effect.Effect<ReadonlyArray<KvEntry>, BusError>
 }
 
+export interface RenewerSettings {
+  readonly renewEvery: number
+  /** No confirmed renewal for this long (ms, from the request's sending): the lease is given up. */
+  readonly selfFenceAfter: number
+  /** A main thread that has not run for this long (ms) is hung, not busy: its leases are left to lapse. */
+  readonly hungAfter: number
+}
+
+export interface HeldLease {
+  /** Completes with the reason once the lease is lost; the holder must stop at once. */
+  readonly lost: Deferred.Deferred<string>
+  /** Stops renewing and deletes the key at its latest revision (a newer holder's key is untouched). */
+  readonly release: Effect.Effect<void>
+}
+
+/** Keeps a node's leases (keys of one bucket) renewed until each is released or lost. */
+export interface LeaseRenewer {
+  /** Renews `key` (written at `revision` with `value`) from now on. */
+  readonly hold: (key: string, value: Uint8Array, revision: number) => Effect.Effect<HeldLease>
+}
+
 export interface BusShape {
   /** Where the bus lives, for logs: a NATS URL list or "in-process". */
   readonly describe: string
@@ -192,6 +213,14 @@ export interface BusShape {
     options: ConsumeOptions
   ) => Stream.Stream<Delivery, BusError | ConsumerGone>
   readonly kv: (spec: KvSpec) => Effect.Effect<Kv, BusError>
+  /**
+   * Renews keys of a bucket from a thread of its own, on a connection of its own, so a busy event
+   * loop does not delay them. Absent on a bus that lives in this thread only (in-process).
+   */
+  readonly leaseRenewer?: (
+    bucket: string,
+    settings: RenewerSettings
+  ) => Effect.Effect<LeaseRenewer, BusError, Scope.Scope>
   readonly deleteKv: (bucket: string) => Effect.Effect<void, BusError>
 }
 

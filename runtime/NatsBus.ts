@@ -14,6 +14,7 @@ import { Effect, Layer, Queue, Schema, Stream, Take } from "effect"
 import type { BusError, BusMessage, BusShape, ConsumerGone, Delivery, StreamSpec } from "./Bus.ts"
 import { Bus, BusTimeout } from "./Bus.ts"
 import { duplicateWindowMillis, millis, nanos } from "./internal/busDurations.ts"
+import * as LeaseThread from "./internal/leaseThread.ts"
 import { fromNats, ignoreNotFound, isStreamNameInUse, tryNats, tryNatsSync } from "./internal/natsErrors.ts"
 import { deleteKv, openKv } from "./internal/natsKv.ts"
 import { toBusMessage, toDelivery, withHeaders } from "./internal/natsMessages.ts"
@@ -72,6 +73,18 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
   )
   const js = jetstream(nc)
   const jsm = yield* tryNats({ operation: "jetstreamManager" }, () => jetstreamManager(nc))
+  // Leases and membership heartbeats on a connection of their own: their replies never wait
+  // behind a burst of deliveries and publishes on the data connection (docs/cluster.md, "Leases").
+  const control = yield* Effect.acquireRelease(
+    tryNats({ operation: "connect" }, () =>
+      connect({ servers: [...options.servers], name: `${options.name}-control`, maxReconnectAttempts: -1 })
+    ),
+    (connection) =>
+      tryNats({ operation: "drain" }, () => connection.drain()).pipe(
+        Effect.catchAll((error) => Effect.logWarning("NATS drain failed", error))
+      )
+  )
+  const controlJsm = yield* tryNats({ operation: "jetstreamManager" }, () => jetstreamManager(control))
 
   // Callbacks feed Effect queues rather than `for await` over nats.js iterators: closing an
   // async generator that is parked in `next()` never settles, which hung scope finalization.
@@ -231,7 +244,9 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
         jsm.consumers.delete(stream, name).then(() => {}, ignoreNotFound)
       ),
     consume,
-    kv: (spec) => openKv(nc, jsm, spec),
+    kv: (spec) => openKv(control, controlJsm, spec),
+    leaseRenewer: (bucket, settings) =>
+      LeaseThread.make({ servers: options.servers, name: `${options.name}-leases`, bucket, settings }),
     deleteKv: (bucket) => deleteKv(jsm, bucket)
   }
   return shape

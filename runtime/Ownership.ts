@@ -1,8 +1,8 @@
-import { Deferred, Effect, Exit, Fiber, Option, Schedule, Schema, Scope } from "effect"
+import { Deferred, Effect, Exit, Option, Schedule, Schema, Scope } from "effect"
 import type { Db } from "../db/Db.ts"
 import type { Options } from "./Actor.ts"
 import type { Names } from "./Address.ts"
-import type { Bus, BusError, Kv } from "./Bus.ts"
+import type { Bus, BusError, Kv, LeaseRenewer } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
 import { winner } from "./internal/rendezvous.ts"
@@ -15,6 +15,8 @@ export interface LeaseSettings {
   /** Renewals may fail for this long before the holder fences itself (shorter than the bucket TTL). */
   readonly selfFenceAfter: number
   readonly retryAcquireEvery: number
+  /** A main thread that has not run for this long is hung, not busy: its leases are left to lapse. */
+  readonly hungAfter: number
 }
 
 export interface PlacementSettings {
@@ -57,6 +59,8 @@ export const holdPartition = <R>(args: {
   readonly node: string
   readonly names: Names
   readonly leases: Kv
+  /** The node's one renewer of every lease it holds. */
+  readonly renewer: LeaseRenewer
   readonly options: Options
   readonly settings: Partition.PartitionSettings
   readonly lease: LeaseSettings
@@ -86,24 +90,10 @@ export const holdPartition = <R>(args: {
 
   const hold = (epoch: number, acquiredIn: string) =>
     Effect.gen(function* () {
-      let revision = epoch
       const value = encoder.encode(JSON.stringify({ node: args.node, epoch }))
       const scope = yield* Scope.make()
-      const lost = yield* Deferred.make<string>()
       const release = yield* Deferred.make<string>()
-      const renew = Effect.gen(function* () {
-        let lastOk = Date.now()
-        while (true) {
-          yield* Effect.sleep(args.lease.renewEvery)
-          const renewed = yield* Effect.either(leases.update(key, value, revision))
-          if (renewed._tag === "Right") {
-            revision = renewed.right
-            lastOk = Date.now()
-          } else if (renewed.left._tag === "KvConflict" || Date.now() - lastOk > args.lease.selfFenceAfter) {
-            return yield* Deferred.succeed(lost, `lease lost: ${renewed.left._tag}`)
-          }
-        }
-      })
+      const lease = yield* args.renewer.hold(key, value, epoch)
       // Held by placement's word at `acquiredIn`: give it up once a different member set names another.
       const watch = Effect.gen(function* () {
         while (true) {
@@ -117,12 +107,10 @@ export const holdPartition = <R>(args: {
         }
       })
       args.owned.set(key, { kind: kind.name, partition, epoch })
-      const renewFiber = yield* Effect.forkIn(renew, scope)
       yield* Effect.forkIn(watch, scope)
       const stop = Effect.gen(function* () {
-        yield* Fiber.interrupt(renewFiber)
         yield* Scope.close(scope, Exit.void)
-        yield* leases.delete(key, revision).pipe(Effect.ignore)
+        yield* lease.release
         args.owned.delete(key)
       })
       const outcome = yield* Effect.raceFirst(
@@ -141,7 +129,7 @@ export const holdPartition = <R>(args: {
           Scope.extend(scope)
         ),
         Effect.raceFirst(
-          Effect.map(Deferred.await(lost), (reason) => ({ _tag: "Lost" as const, reason })),
+          Effect.map(Deferred.await(lease.lost), (reason) => ({ _tag: "Lost" as const, reason })),
           Effect.map(Deferred.await(release), (to) => ({ _tag: "Moved" as const, to }))
         )
       ).pipe(Effect.onInterrupt(() => stop))

@@ -34,6 +34,11 @@ export interface RuntimeConfigShape {
    * messages of a clustered stream that reaches it (`runtime/internal/admission.ts`).
    */
   readonly streamHighWater: number
+  /**
+   * Event-loop delay (ms) past which the node refuses new work (503 to Apple, `unavailable` to
+   * socket commands) until it catches up; below the lease's margin (`runtime/NodeLoad.ts`).
+   */
+  readonly shedLoopDelayMs: number
 }
 
 export class RuntimeConfig extends Context.Tag("parley/runtime/RuntimeConfig")<RuntimeConfig, RuntimeConfigShape>() {}
@@ -48,7 +53,8 @@ export const defaults: RuntimeConfigShape = {
   auditTurns: false,
   streamMaxMsgs: 1_000_000,
   streamMaxBytes: 256 * 1024 * 1024,
-  streamHighWater: 0.9
+  streamHighWater: 0.9,
+  shedLoopDelayMs: 1_000
 }
 
 const natsUrl = /^(nats|tls|ws|wss):\/\/[^\s,]+$/
@@ -130,6 +136,13 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
     Config.withDefault(defaults.streamHighWater),
     Config.withDescription(
       "Share of STREAM_MAX_MSGS/STREAM_MAX_BYTES at which new messages are refused before the stream is full (default 0.9; the gap must cover what all nodes publish in 200 ms)"
+    )
+  ),
+  shedLoopDelayMs: Config.integer("SHED_LOOP_DELAY_MS").pipe(
+    Config.validate({ message: "must be an integer from 50 to 3000", validation: (n) => n >= 50 && n <= 3_000 }),
+    Config.withDefault(defaults.shedLoopDelayMs),
+    Config.withDescription(
+      "Event-loop delay in ms past which the node answers Apple 503 and refuses socket commands until it catches up (default 1000; under the lease margin of 3000)"
     )
   )
 })

@@ -6,6 +6,7 @@ import { ActorSystem } from "../../runtime/ActorSystem.ts"
 import { Authenticator } from "../auth/Authenticator.ts"
 import { isAgent, type Principal } from "../auth/Principal.ts"
 import { oneLine } from "../InputError.ts"
+import { admit } from "./Admission.ts"
 import { type CommandRefused, forbidden } from "./CommandRefused.ts"
 import { execute } from "./Commands.ts"
 import type { Connection } from "./Connection.ts"
@@ -220,7 +221,11 @@ const commandLoop = (connection: Connection, principal: Principal, resume: Resum
       }
       const command = parsed.right
       const outcome: Either.Either<Readonly<Record<string, unknown>> | undefined, CommandRefused> =
-        yield* Effect.either(command.type === "hello" ? hello(principal, command, resume) : execute(principal, command))
+        yield* Effect.either(
+          command.type === "hello"
+            ? hello(principal, command, resume)
+            : Effect.zipRight(admit, execute(principal, command))
+        )
       yield* Either.match(outcome, {
         onLeft: (e) => errorFrame(connection, command.ref, e.code, e.reason),
         onRight: (result) =>

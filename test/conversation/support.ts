@@ -74,7 +74,10 @@ export const nodeOptions = (infra: "nats" | "embedded"): TestNode.TestNodeOption
   runtime: {
     streamMaxBytes: 8 * 1024 * 1024,
     ...(infra === "embedded"
-      ? { leaseTtl: "20 seconds", lease: { renewEvery: 2_000, selfFenceAfter: 15_000, retryAcquireEvery: 200 } }
+      ? {
+          leaseTtl: "20 seconds",
+          lease: { renewEvery: 2_000, selfFenceAfter: 15_000, retryAcquireEvery: 200, hungAfter: 15_000 }
+        }
       : {})
   }
 })
