@@ -39,6 +39,13 @@ export class ConsumerGone extends Data.TaggedError("ConsumerGone")<{
   readonly consumer: string
 }> {}
 
+/** A work-queue stream refused a consumer whose filter overlaps another consumer's. */
+export class ConsumerNotUnique extends Data.TaggedError("ConsumerNotUnique")<{
+  readonly stream: string
+  readonly consumer: string
+  readonly message: string
+}> {}
+
 export interface BusMessage {
   readonly subject: string
   readonly data: Uint8Array
@@ -193,8 +200,11 @@ export interface BusShape {
     data: Uint8Array,
     options?: PublishOptions
   ) => Effect.Effect<PublishAck, BusTimeout | BusError>
-  /** Creates the durable pull consumer (or keeps an identical one). */
-  readonly ensureConsumer: (spec: ConsumerSpec) => Effect.Effect<void, BusError>
+  /**
+   * Creates the durable pull consumer, or takes one of that name as it is (updating its settings).
+   * `BusTimeout`: no reply, and the create may still have landed.
+   */
+  readonly ensureConsumer: (spec: ConsumerSpec) => Effect.Effect<void, BusError | BusTimeout | ConsumerNotUnique>
   /**
    * Names of a stream's durable consumers, every one the cluster has assigned — also one whose
    * leader does not answer, which a full listing leaves out (and which still blocks an

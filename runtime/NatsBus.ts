@@ -211,16 +211,19 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
         ["BusTimeout"]
       ).pipe(Effect.map(({ stream, seq, duplicate }) => ({ stream, seq, duplicate }))),
     ensureConsumer: (spec) =>
-      tryNats({ operation: "ensureConsumer", stream: spec.stream }, () =>
-        jsm.consumers.add(spec.stream, {
-          durable_name: spec.name,
-          filter_subject: spec.filterSubject,
-          ack_policy: AckPolicy.Explicit,
-          ack_wait: nanos(spec.ackWait),
-          max_ack_pending: spec.maxAckPending,
-          max_deliver: -1,
-          deliver_policy: DeliverPolicy.All
-        })
+      tryNats(
+        { operation: "ensureConsumer", stream: spec.stream, consumer: spec.name },
+        () =>
+          jsm.consumers.add(spec.stream, {
+            durable_name: spec.name,
+            filter_subject: spec.filterSubject,
+            ack_policy: AckPolicy.Explicit,
+            ack_wait: nanos(spec.ackWait),
+            max_ack_pending: spec.maxAckPending,
+            max_deliver: -1,
+            deliver_policy: DeliverPolicy.All
+          }),
+        ["BusTimeout", "ConsumerNotUnique"]
       ).pipe(Effect.asVoid),
     consumerNames: (stream) =>
       tryNats({ operation: "consumerNames", stream }, async () => {

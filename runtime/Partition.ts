@@ -6,6 +6,7 @@ import { Bus, type BusMessage, type Delivery } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
 import { Cell, type Home, type Job, makeWorker, openSpace } from "./internal/actorCell.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
+import * as PartitionConsumer from "./internal/partitionConsumer.ts"
 import { claimFence } from "./internal/store.ts"
 import type { Sweeps } from "./internal/sweeps.ts"
 import * as M from "./Metrics.ts"
@@ -66,32 +67,25 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     const claimed = yield* Effect.either(claimFence(tableKind, partition, epoch, spec.node))
     if (claimed._tag === "Left") return `fence not claimed: ${claimed.left._tag}`
     const consumer = names.consumer(kind.name, partition, epoch)
-    const filterSubject = names.partitionFilter(kind.name, partition)
-    // Older owners' consumers still hold their un-acked messages; deleting them hands those to ours,
-    // in order, and fails the old owners' pulls and acks. Every one, not only the last fence
-    // epoch's: an earlier takeover whose delete timed out (a NATS election) leaves one behind, and
-    // a workqueue stream refuses a second consumer on the same filter for as long as it exists.
-    const older = yield* Effect.either(bus.consumerNames(stream))
-    if (older._tag === "Left") return `consumers not listed: ${older.left.message}`
     const ofThisPartition = consumer.slice(0, consumer.lastIndexOf("-e") + 2)
-    for (const other of older.right) {
-      if (!other.startsWith(ofThisPartition) || other === consumer) continue
-      const otherEpoch = epochOfConsumer(other)
-      if (otherEpoch !== undefined && otherEpoch > epoch) return `a newer owner's consumer exists: ${other}`
-      const deleted = yield* Effect.either(bus.deleteConsumer(stream, other))
-      if (deleted._tag === "Left") return `older consumer not deleted: ${deleted.left.message}`
-      yield* Effect.logInfo(`deleted an older owner's consumer ${other}`)
-    }
     const ready = yield* Effect.either(
-      bus.ensureConsumer({
-        stream,
-        name: consumer,
-        filterSubject,
-        ackWait: settings.ackWait,
-        maxAckPending: settings.maxAckPending
+      PartitionConsumer.prepare({
+        bus,
+        tableKind,
+        partition,
+        epoch,
+        spec: {
+          stream,
+          name: consumer,
+          filterSubject: names.partitionFilter(kind.name, partition),
+          ackWait: settings.ackWait,
+          maxAckPending: settings.maxAckPending
+        },
+        recorded: claimed.right.consumers,
+        epochOf: (name) => (name.startsWith(ofThisPartition) ? epochOfConsumer(name) : undefined)
       })
     )
-    if (ready._tag === "Left") return `consumer not created: ${ready.left.message}`
+    if (ready._tag === "Left") return ready.left
 
     const lost = yield* Deferred.make<string>()
     const lock = yield* Effect.makeSemaphore(1)

@@ -24,6 +24,12 @@ export const partitionFence = pgTable(
     partition: integer().notNull(),
     epoch: bigint({ mode: "number" }).notNull(),
     owner: text().notNull(),
+    /**
+     * Every consumer name an owner of this partition may have created and no owner has deleted
+     * since: written before each create, so the next owner can remove a consumer the NATS cluster
+     * no longer lists (`runtime/internal/partitionConsumer.ts`).
+     */
+    consumers: text().array().notNull().default(sql`'{}'::text[]`),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
   },
   (t) => [primaryKey({ columns: [t.kind, t.partition] })]

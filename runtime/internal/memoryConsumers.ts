@@ -1,6 +1,6 @@
 import { Clock, Deferred, Effect, Option, Stream } from "effect"
 import type { ConsumerSpec, Delivery } from "../Bus.ts"
-import { BusError, ConsumerGone } from "../Bus.ts"
+import { BusError, ConsumerGone, ConsumerNotUnique } from "../Bus.ts"
 import { millis } from "./busDurations.ts"
 import type { ConsumerState, MemoryStreams, StoredMessage, StreamState } from "./memoryStreams.ts"
 import { expire, findMessage, lowerBound, notify, removeMessage } from "./memoryStreams.ts"
@@ -105,7 +105,7 @@ const next = Effect.fnUntraced(function* (consumer: ConsumerState) {
 })
 
 export interface MemoryConsumers {
-  readonly ensureConsumer: (spec: ConsumerSpec) => Effect.Effect<void, BusError>
+  readonly ensureConsumer: (spec: ConsumerSpec) => Effect.Effect<void, BusError | ConsumerNotUnique>
   readonly deleteConsumer: (stream: string, name: string) => Effect.Effect<void, BusError>
   readonly consumerNames: (stream: string) => Effect.Effect<ReadonlyArray<string>, BusError>
   readonly consume: (stream: string, consumer: string) => Stream.Stream<Delivery, BusError | ConsumerGone>
@@ -132,7 +132,11 @@ export const makeMemoryConsumers = ({ streams }: MemoryStreams): MemoryConsumers
       for (const other of stream.consumers.values()) {
         const a = other.spec.filterSubject
         if (subjectIsSubset(a, spec.filterSubject) || subjectIsSubset(spec.filterSubject, a)) {
-          return yield* fail("filtered consumer not unique on workqueue stream")
+          return yield* new ConsumerNotUnique({
+            stream: spec.stream,
+            consumer: spec.name,
+            message: "filtered consumer not unique on workqueue stream"
+          })
         }
       }
     }

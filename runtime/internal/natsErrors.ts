@@ -1,12 +1,12 @@
 import { Effect, Predicate } from "effect"
-import { BusError, BusTimeout, ConsumerGone, KvConflict, NoResponders } from "../Bus.ts"
+import { BusError, BusTimeout, ConsumerGone, ConsumerNotUnique, KvConflict, NoResponders } from "../Bus.ts"
 
 /**
  * The one place where nats.js errors become our tagged errors. nats.js errors are recognised by
  * `name` and JetStream API `code`, not `instanceof`, so a second copy of the client cannot break it.
  */
 
-export type Mapped = BusError | BusTimeout | NoResponders | KvConflict | ConsumerGone
+export type Mapped = BusError | BusTimeout | NoResponders | KvConflict | ConsumerGone | ConsumerNotUnique
 export type Tag = Mapped["_tag"]
 
 export interface NatsContext {
@@ -24,6 +24,7 @@ const consumerNotFound = 10014
 const streamNotFound = 10059
 const storeFailed = 10077
 const streamNameInUse = 10058
+const consumerNotUnique = 10100
 
 const chain = (cause: unknown): ReadonlyArray<unknown> => {
   const all: Array<unknown> = []
@@ -64,6 +65,7 @@ const classify = (context: NatsContext, cause: unknown): Mapped => {
     if (context.consumer !== undefined && (code === consumerNotFound || code === streamNotFound || deleted)) {
       return new ConsumerGone({ stream, consumer })
     }
+    if (code === consumerNotUnique) return new ConsumerNotUnique({ stream, consumer, message })
     if (code === storeFailed && /exceeded/i.test(message)) {
       return new BusError({ operation: context.operation, message: `stream full: ${message}`, cause })
     }

@@ -12,7 +12,10 @@ export class FenceLost extends Data.TaggedError("FenceLost")<{
   readonly epoch: number
 }> {}
 
-/** Raises the fence to `epoch`; returns the epoch it replaced, or fails when a newer one is there. */
+/**
+ * Raises the fence to `epoch`; returns the epoch it replaced and the consumer names earlier owners
+ * recorded (kept in the row), or fails when a newer epoch is there.
+ */
 export const claimFence = (kind: string, partition: number, epoch: number, owner: string) =>
   Effect.gen(function* () {
     const db = yield* Db
@@ -20,7 +23,7 @@ export const claimFence = (kind: string, partition: number, epoch: number, owner
       Effect.gen(function* () {
         const before = yield* db.use("fence.read", (d) =>
           d
-            .select({ epoch: partitionFence.epoch })
+            .select({ epoch: partitionFence.epoch, consumers: partitionFence.consumers })
             .from(partitionFence)
             .where(and(eq(partitionFence.kind, kind), eq(partitionFence.partition, partition)))
             .for("update")
@@ -36,10 +39,50 @@ export const claimFence = (kind: string, partition: number, epoch: number, owner
               set: { epoch, owner, updatedAt: sql`now()` }
             })
         )
-        return Option.fromNullable(previous)
+        return { previous: Option.fromNullable(previous), consumers: before[0]?.consumers ?? [] }
       })
     )
   })
+
+const textArray = (values: ReadonlyArray<string>) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `
+  )}]::text[]`
+
+/** Adds a consumer name to the partition's record before it is created (only while `epoch` holds the fence). */
+export const recordConsumer = (kind: string, partition: number, epoch: number, name: string) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("fence.record", (d) =>
+      d
+        .update(partitionFence)
+        .set({ consumers: sql`array_append(array_remove(${partitionFence.consumers}, ${name}), ${name})` })
+        .where(
+          and(eq(partitionFence.kind, kind), eq(partitionFence.partition, partition), eq(partitionFence.epoch, epoch))
+        )
+    )
+  ).pipe(Effect.asVoid)
+
+/** Drops names whose consumers are deleted from the partition's record. */
+export const forgetConsumers = (kind: string, partition: number, epoch: number, names: ReadonlyArray<string>) =>
+  names.length === 0
+    ? Effect.void
+    : Effect.flatMap(Db, (db) =>
+        db.use("fence.forget", (d) =>
+          d
+            .update(partitionFence)
+            .set({
+              consumers: sql`array(select c from unnest(${partitionFence.consumers}) as c where c <> all(${textArray(names)}))`
+            })
+            .where(
+              and(
+                eq(partitionFence.kind, kind),
+                eq(partitionFence.partition, partition),
+                eq(partitionFence.epoch, epoch)
+              )
+            )
+        )
+      ).pipe(Effect.asVoid)
 
 /** First statement of every turn: the partition must still be ours (a paused old owner fails here). */
 export const checkFence = (kind: string, partition: number, epoch: number) =>

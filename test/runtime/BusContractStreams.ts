@@ -150,8 +150,24 @@ export const streamTests = (test: ContractTest): void => {
       const spec = yield* ctx.stream()
       yield* ctx.consumer(spec, { name: "one", filterSubject: `${p}.1.*` })
       const error = yield* Effect.flip(ctx.consumer(spec, { name: "all", filterSubject: `${p}.*.*` }))
-      assert.strictEqual(error._tag, "BusError")
+      assert.strictEqual(error._tag, "ConsumerNotUnique")
       yield* ctx.consumer(spec, { name: "two", filterSubject: `${p}.2.*` })
+    }))
+
+  test("a consumer created again under its own name is taken as it is, though its filter refuses any other", (ctx) =>
+    Effect.gen(function* () {
+      const { bus, prefix: p } = ctx
+      const spec = yield* ctx.stream()
+      // What a new partition owner does with an orphan it knows by name: the server checks the
+      // name before the filter, so this succeeds where a new name on the same filter is refused.
+      yield* ctx.consumer(spec, { name: "kept", filterSubject: `${p}.1.*` })
+      assert.strictEqual(
+        (yield* Effect.flip(ctx.consumer(spec, { name: "other", filterSubject: `${p}.1.*` })))._tag,
+        "ConsumerNotUnique"
+      )
+      yield* ctx.consumer(spec, { name: "kept", filterSubject: `${p}.1.*` })
+      yield* bus.deleteConsumer(spec.name, "kept")
+      yield* ctx.consumer(spec, { name: "other", filterSubject: `${p}.1.*` })
     }))
 
   test("at most maxAckPending deliveries are outstanding", (ctx) =>

@@ -4,7 +4,9 @@ import { Effect, type Fiber, Queue, Stream, TestClock } from "effect"
 import type {
   BusError,
   BusShape,
+  BusTimeout,
   ConsumerGone,
+  ConsumerNotUnique,
   ConsumerSpec,
   Delivery,
   Kv,
@@ -35,7 +37,10 @@ export interface Context {
   readonly quiet: Effect.Effect<void>
   /** A stream deleted when the test ends. */
   readonly stream: (spec?: Partial<StreamSpec>) => Effect.Effect<StreamSpec, BusError, Scope.Scope>
-  readonly consumer: (stream: StreamSpec, spec?: Partial<ConsumerSpec>) => Effect.Effect<ConsumerSpec, BusError>
+  readonly consumer: (
+    stream: StreamSpec,
+    spec?: Partial<ConsumerSpec>
+  ) => Effect.Effect<ConsumerSpec, BusError | BusTimeout | ConsumerNotUnique>
   /** A KV bucket deleted when the test ends. */
   readonly bucket: (spec?: Partial<KvSpec>) => Effect.Effect<Kv, BusError, Scope.Scope>
 }

@@ -21,6 +21,13 @@ export interface LoadResult {
   readonly latencies: ReadonlyArray<number>
   /** Largest gap between two consecutive replies to anyone, milliseconds (the failover gap). */
   readonly longestSilence: number
+  /** The five longest waits: who, which message, sent when (ms after the load started), how long. */
+  readonly slowest: ReadonlyArray<{
+    readonly customer: string
+    readonly n: number
+    readonly sentAt: number
+    readonly ms: number
+  }>
 }
 
 export const run = <R = never>(
@@ -43,6 +50,7 @@ export const run = <R = never>(
       })
     )
     const latencies: Array<number> = []
+    const waits: Array<{ customer: string; n: number; sentAt: number; ms: number }> = []
     const replyTimes: Array<number> = []
     const started = Date.now()
     const talk = (customer: SimCustomer) =>
@@ -56,6 +64,7 @@ export const run = <R = never>(
             .pipe(Effect.timeout(options.replyWithin ?? "120 seconds"))
           const now = Date.now()
           latencies.push(now - at)
+          waits.push({ customer: customer.id, n, sentAt: at - started, ms: now - at })
           replyTimes.push(now)
         }
       })
@@ -70,7 +79,8 @@ export const run = <R = never>(
       sent: options.customers * options.messages,
       seconds: (Date.now() - started) / 1000,
       latencies,
-      longestSilence
+      longestSilence,
+      slowest: [...waits].sort((a, b) => b.ms - a.ms).slice(0, 5)
     }
   })
 

@@ -1,0 +1,1 @@
+ALTER TABLE "partition_fence" ADD COLUMN "consumers" text[] DEFAULT '{}'::text[] NOT NULL;
