@@ -1,10 +1,11 @@
-import { Deferred, Effect, Exit, Option, Schedule, Schema, Scope } from "effect"
+import { Deferred, Effect, Exit, Fiber, Option, Schedule, Schema, Scope } from "effect"
 import type { Db } from "../db/Db.ts"
 import type { Options } from "./Actor.ts"
 import type { Names } from "./Address.ts"
 import type { Bus, BusError, Kv, LeaseRenewer } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
+import type { Handovers } from "./internal/handovers.ts"
 import { winner } from "./internal/rendezvous.ts"
 import type { Sweeps } from "./internal/sweeps.ts"
 import type { Membership } from "./Membership.ts"
@@ -26,8 +27,10 @@ export interface PlacementSettings {
   readonly orphanAfter: number
   /** How often a node looks at a partition it does not win, to notice it orphaned. */
   readonly orphanCheckEvery: number
-  /** How often the winner of a partition held by someone else asks for it again. */
+  /** How often the winner of a partition held by someone else asks for it again (sooner on a hand-over notice). */
   readonly claimEvery: number
+  /** How long a node handing a partition over waits for its turns in flight (ms). */
+  readonly drainFor: number
 }
 
 export interface Owned {
@@ -61,6 +64,7 @@ export const holdPartition = <R>(args: {
   readonly leases: Kv
   /** The node's one renewer of every lease it holds. */
   readonly renewer: LeaseRenewer
+  readonly handovers: Handovers
   readonly options: Options
   readonly settings: Partition.PartitionSettings
   readonly lease: LeaseSettings
@@ -113,28 +117,33 @@ export const holdPartition = <R>(args: {
         yield* lease.release
         args.owned.delete(key)
       })
+      const drain = yield* Deferred.make<void>()
+      const running = yield* Partition.run({
+        kind,
+        partition,
+        epoch,
+        node: args.node,
+        names: args.names,
+        options: args.options,
+        settings: args.settings,
+        live: args.live,
+        sweeps: args.sweeps,
+        drain: Deferred.await(drain),
+        drainFor: args.placement.drainFor
+      }).pipe(Scope.extend(scope), Effect.forkIn(scope))
       const outcome = yield* Effect.raceFirst(
-        Partition.run({
-          kind,
-          partition,
-          epoch,
-          node: args.node,
-          names: args.names,
-          options: args.options,
-          settings: args.settings,
-          live: args.live,
-          sweeps: args.sweeps
-        }).pipe(
-          Effect.map((reason) => ({ _tag: "Stopped" as const, reason })),
-          Scope.extend(scope)
-        ),
+        Effect.map(Fiber.join(running), (reason) => ({ _tag: "Stopped" as const, reason })),
         Effect.raceFirst(
           Effect.map(Deferred.await(lease.lost), (reason) => ({ _tag: "Lost" as const, reason })),
           Effect.map(Deferred.await(release), (to) => ({ _tag: "Moved" as const, to }))
         )
       ).pipe(Effect.onInterrupt(() => stop))
       if (outcome._tag === "Moved") {
+        // Hand-over: stop pulling, let the turns in flight finish and ack, release, tell the winner.
+        yield* Deferred.succeed(drain, undefined)
+        yield* Fiber.await(running).pipe(Effect.timeout(args.placement.drainFor + 1_000), Effect.ignore)
         yield* stop
+        yield* args.handovers.announce(key)
         yield* Effect.logInfo(`partition moved: ${args.node} → ${outcome.to}`).pipe(
           Effect.annotateLogs({ from: args.node, to: outcome.to, epoch })
         )
@@ -154,7 +163,9 @@ export const holdPartition = <R>(args: {
     const acquired = yield* Effect.either(leases.create(key, encoder.encode(JSON.stringify({ node: args.node }))))
     if (acquired._tag === "Left") {
       if (!wins) unheldSince = undefined
-      return yield* napUnlessChanged(wins ? args.placement.claimEvery : args.placement.orphanCheckEvery)
+      // The winner tries again when the holder says it released the lease, or after `claimEvery`.
+      if (wins) return yield* Effect.race(napUnlessChanged(args.placement.claimEvery), args.handovers.next(key))
+      return yield* napUnlessChanged(args.placement.orphanCheckEvery)
     }
     unheldSince = undefined
     yield* (wins ? Effect.logDebug("partition acquired") : Effect.logInfo("orphaned partition acquired")).pipe(

@@ -37,6 +37,10 @@ export interface PartitionSpec<R> {
   readonly live: LiveActors
   /** The node's timer poller and outbox sweeper of this kind. */
   readonly sweeps: Sweeps
+  /** Completes when the partition is handed over: stop pulling, let turns in flight finish, return. */
+  readonly drain?: Effect.Effect<void>
+  /** How long a hand-over waits for turns in flight (ms); what is left is redelivered to the new owner. */
+  readonly drainFor?: number
 }
 
 const encoder = new TextEncoder()
@@ -249,7 +253,17 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
       Effect.catchAll((e) => Effect.succeed(`consumer failed: ${e._tag}`))
     )
     yield* Effect.logDebug("partition started")
-    const reason = yield* Effect.raceFirst(consume, Deferred.await(lost))
+    const handedOver = "handed over"
+    const drained = spec.drain === undefined ? Effect.never : Effect.as(spec.drain, handedOver)
+    const reason = yield* Effect.raceFirst(consume, Effect.raceFirst(Deferred.await(lost), drained))
+    if (reason === handedOver) {
+      const idle: Effect.Effect<void> = Effect.suspend(() =>
+        workers === 0 ? Effect.void : Effect.zipRight(Effect.sleep("10 millis"), idle)
+      )
+      yield* idle.pipe(Effect.timeout(spec.drainFor ?? 1_000), Effect.ignore)
+      yield* Effect.logDebug("partition drained for a hand-over")
+      return reason
+    }
     yield* Effect.logWarning(`partition stopped: ${reason}`)
     return reason
   }).pipe(Effect.annotateLogs({ kind: spec.kind.name, partition: spec.partition, epoch: spec.epoch }))

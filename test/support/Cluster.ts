@@ -124,7 +124,7 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
               args: ["--import", "tsx", "main.ts"],
               env: { ...env, PORT: String(ports[i]), NODE_ID: id },
               grace: "15 seconds",
-              keepLines: 400
+              keepLines: Number(process.env.CLUSTER_LOG_LINES ?? 400)
             })
             yield* ready
           }),
