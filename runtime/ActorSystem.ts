@@ -17,7 +17,6 @@ import { Bus, type BusError, type BusMessage, type BusTimeout, type NoResponders
 import type { ErasedKind } from "./ErasedKind.ts"
 import { withHighWater } from "./internal/admission.ts"
 import { millis } from "./internal/busDurations.ts"
-import * as Handovers from "./internal/handovers.ts"
 import * as LeaseRenewer from "./internal/leaseRenewer.ts"
 import { LiveActors } from "./internal/liveActors.ts"
 import * as Sweeps from "./internal/sweeps.ts"
@@ -177,7 +176,8 @@ export const layer = <R>(
         mode: config.placement,
         orphanAfter: 2 * ttl,
         orphanCheckEvery: Math.round(ttl / 3),
-        claimEvery: Math.min(500, settings.lease.retryAcquireEvery),
+        // A winner waiting for a hand-over asks this often: the old owner's release is taken within it.
+        claimEvery: Math.min(200, settings.lease.retryAcquireEvery),
         drainFor: 1_000
       }
       const { leases, nodeKv } = yield* Effect.gen(function* () {
@@ -223,7 +223,6 @@ export const layer = <R>(
         bus.leaseRenewer === undefined
           ? yield* LeaseRenewer.make(leases, settings.lease)
           : yield* bus.leaseRenewer(leases.bucket, settings.lease).pipe(whileStarting)
-      const handovers = yield* Handovers.make(bus, names)
       const owned = new Map<string, Owned>()
       const live = new LiveActors(config.maxLiveActors)
       for (const kind of kinds) {
@@ -244,7 +243,6 @@ export const layer = <R>(
             names,
             leases,
             renewer,
-            handovers,
             options,
             settings: { ...settings, audit: settings.audit || config.auditTurns },
             lease: settings.lease,

@@ -50,9 +50,6 @@ export const names = (prefix: string) => ({
   dlqStream: () => `${prefix}_DLQ`.toUpperCase().replace(/[^A-Z0-9_-]/g, "_"),
   dlqSubjects: () => `${prefix}.dlq.>`,
   dlqSubject: (kind: string, partition: number, id: string) => `${prefix}.dlq.${kind}.${partition}.${encodeToken(id)}`,
-  /** Where a node says it has just released a partition's lease (`key` as in the lease bucket). */
-  handoverSubject: (key: string) => `${prefix}.handover.${key}`,
-  handoverFilter: () => `${prefix}.handover.>`,
   leaseBucket: () => `${prefix}_owners`.replace(/[^A-Za-z0-9_-]/g, "_"),
   nodeBucket: () => `${prefix}_nodes`.replace(/[^A-Za-z0-9_-]/g, "_")
 })

@@ -5,7 +5,6 @@ import type { Names } from "./Address.ts"
 import type { Bus, BusError, Kv, LeaseRenewer } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
-import type { Handovers } from "./internal/handovers.ts"
 import { winner } from "./internal/rendezvous.ts"
 import type { Sweeps } from "./internal/sweeps.ts"
 import type { Membership } from "./Membership.ts"
@@ -27,7 +26,7 @@ export interface PlacementSettings {
   readonly orphanAfter: number
   /** How often a node looks at a partition it does not win, to notice it orphaned. */
   readonly orphanCheckEvery: number
-  /** How often the winner of a partition held by someone else asks for it again (sooner on a hand-over notice). */
+  /** How often the winner of a partition held by someone else asks for it again (a hand-over is taken within it). */
   readonly claimEvery: number
   /** How long a node handing a partition over waits for its turns in flight (ms). */
   readonly drainFor: number
@@ -64,7 +63,6 @@ export const holdPartition = <R>(args: {
   readonly leases: Kv
   /** The node's one renewer of every lease it holds. */
   readonly renewer: LeaseRenewer
-  readonly handovers: Handovers
   readonly options: Options
   readonly settings: Partition.PartitionSettings
   readonly lease: LeaseSettings
@@ -111,47 +109,57 @@ export const holdPartition = <R>(args: {
         }
       })
       args.owned.set(key, { kind: kind.name, partition, epoch })
-      yield* Effect.forkIn(watch, scope)
-      const stop = Effect.gen(function* () {
-        yield* Scope.close(scope, Exit.void)
-        yield* lease.release
-        args.owned.delete(key)
+      // Runs once, however the hold ends (lost, moved, stopped, interrupted, a defect): a lease left
+      // renewing for a partition nobody runs would bar every node from it.
+      let stopped = false
+      const stop = Effect.suspend(() => {
+        if (stopped) return Effect.void
+        stopped = true
+        return Effect.gen(function* () {
+          yield* Scope.close(scope, Exit.void)
+          yield* lease.release
+          args.owned.delete(key)
+        })
       })
-      const drain = yield* Deferred.make<void>()
-      const running = yield* Partition.run({
-        kind,
-        partition,
-        epoch,
-        node: args.node,
-        names: args.names,
-        options: args.options,
-        settings: args.settings,
-        live: args.live,
-        sweeps: args.sweeps,
-        drain: Deferred.await(drain),
-        drainFor: args.placement.drainFor
-      }).pipe(Scope.extend(scope), Effect.forkIn(scope))
-      const outcome = yield* Effect.raceFirst(
-        Effect.map(Fiber.join(running), (reason) => ({ _tag: "Stopped" as const, reason })),
-        Effect.raceFirst(
-          Effect.map(Deferred.await(lease.lost), (reason) => ({ _tag: "Lost" as const, reason })),
-          Effect.map(Deferred.await(release), (to) => ({ _tag: "Moved" as const, to }))
+      const outcome = yield* Effect.gen(function* () {
+        yield* Effect.forkIn(watch, scope)
+        const drain = yield* Deferred.make<void>()
+        const running = yield* Partition.run({
+          kind,
+          partition,
+          epoch,
+          node: args.node,
+          names: args.names,
+          options: args.options,
+          settings: args.settings,
+          live: args.live,
+          sweeps: args.sweeps,
+          drain: Deferred.await(drain),
+          drainFor: args.placement.drainFor
+        }).pipe(Scope.extend(scope), Effect.forkIn(scope))
+        const first = yield* Effect.raceFirst(
+          Effect.map(Fiber.join(running), (reason) => ({ _tag: "Stopped" as const, reason })),
+          Effect.raceFirst(
+            Effect.map(Deferred.await(lease.lost), (reason) => ({ _tag: "Lost" as const, reason })),
+            Effect.map(Deferred.await(release), (to) => ({ _tag: "Moved" as const, to }))
+          )
         )
-      ).pipe(Effect.onInterrupt(() => stop))
-      if (outcome._tag === "Moved") {
-        // Hand-over: stop pulling, let the turns in flight finish and ack, release, tell the winner.
-        yield* Deferred.succeed(drain, undefined)
-        yield* Fiber.await(running).pipe(Effect.timeout(args.placement.drainFor + 1_000), Effect.ignore)
+        if (first._tag === "Moved") {
+          // Hand-over: stop pulling, let the turns in flight finish and ack, then release.
+          yield* Deferred.succeed(drain, undefined)
+          yield* Fiber.await(running).pipe(Effect.timeout(args.placement.drainFor + 1_000), Effect.ignore)
+        }
+        // Delete the lease too (by revision: a newer holder's is untouched): kept until its TTL, it
+        // would bar every node, this one included, from running the partition for that long.
         yield* stop
-        yield* args.handovers.announce(key)
+        return first
+      }).pipe(Effect.ensuring(stop))
+      if (outcome._tag === "Moved") {
         yield* Effect.logInfo(`partition moved: ${args.node} → ${outcome.to}`).pipe(
           Effect.annotateLogs({ from: args.node, to: outcome.to, epoch })
         )
         return
       }
-      // Delete the lease too (by revision: a newer holder's is untouched): kept until its TTL, it
-      // would bar every node, this one included, from running the partition for that long.
-      yield* stop
       yield* Effect.logWarning(`gave up partition: ${outcome.reason}`)
       yield* Effect.sleep(args.lease.retryAcquireEvery)
     })
@@ -163,9 +171,7 @@ export const holdPartition = <R>(args: {
     const acquired = yield* Effect.either(leases.create(key, encoder.encode(JSON.stringify({ node: args.node }))))
     if (acquired._tag === "Left") {
       if (!wins) unheldSince = undefined
-      // The winner tries again when the holder says it released the lease, or after `claimEvery`.
-      if (wins) return yield* Effect.race(napUnlessChanged(args.placement.claimEvery), args.handovers.next(key))
-      return yield* napUnlessChanged(args.placement.orphanCheckEvery)
+      return yield* napUnlessChanged(wins ? args.placement.claimEvery : args.placement.orphanCheckEvery)
     }
     unheldSince = undefined
     yield* (wins ? Effect.logDebug("partition acquired") : Effect.logInfo("orphaned partition acquired")).pipe(

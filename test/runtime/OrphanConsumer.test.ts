@@ -92,65 +92,73 @@ const tellAndRead = (counter: ReturnType<typeof Counter.make>, n: number) =>
   })
 
 describe("an orphan consumer on the partition's filter", () => {
-  it.live("is adopted under the name the fence row recorded and deleted, so the takeover goes on", () => {
-    const { counter, n, kind, tableKind, infra, system, streamSpec, consumerSpec } = setup()
-    return Effect.gen(function* () {
-      const bus = yield* Bus
-      const db = yield* Db
-      yield* bus.ensureStream(streamSpec)
-      const orphan = n.consumer(kind, 0, 0)
-      yield* bus.ensureConsumer(consumerSpec(orphan))
-      // Its owner (epoch 3) recorded the name before creating it, then died.
-      yield* db.use("test.fence", (d) =>
-        d
-          .insert(partitionFence)
-          .values({ kind: tableKind, partition: 0, epoch: 3, owner: "node-x", consumers: [orphan] })
-      )
-      const values = yield* tellAndRead(counter, 7).pipe(
-        Effect.provide(system),
-        Effect.provideService(Bus, hiding(bus, streamSpec.name, orphan))
-      )
-      assert.deepStrictEqual(values, [7])
-      const left = yield* bus.consumerNames(streamSpec.name)
-      assert.notInclude(left, orphan)
-      // Only the live consumer's name stays recorded.
-      const row = yield* fenceRow(tableKind)
-      assert.isTrue(Option.isSome(row))
-      const recorded = Option.getOrThrow(row).consumers
-      assert.deepStrictEqual(recorded, [n.consumer(kind, 0, Option.getOrThrow(row).epoch)])
-    }).pipe(Effect.provide(infra), Effect.scoped)
-  })
+  it.live(
+    "is adopted under the name the fence row recorded and deleted, so the takeover goes on",
+    { timeout: 120_000 },
+    () => {
+      const { counter, n, kind, tableKind, infra, system, streamSpec, consumerSpec } = setup()
+      return Effect.gen(function* () {
+        const bus = yield* Bus
+        const db = yield* Db
+        yield* bus.ensureStream(streamSpec)
+        const orphan = n.consumer(kind, 0, 0)
+        yield* bus.ensureConsumer(consumerSpec(orphan))
+        // Its owner (epoch 3) recorded the name before creating it, then died.
+        yield* db.use("test.fence", (d) =>
+          d
+            .insert(partitionFence)
+            .values({ kind: tableKind, partition: 0, epoch: 3, owner: "node-x", consumers: [orphan] })
+        )
+        const values = yield* tellAndRead(counter, 7).pipe(
+          Effect.provide(system),
+          Effect.provideService(Bus, hiding(bus, streamSpec.name, orphan))
+        )
+        assert.deepStrictEqual(values, [7])
+        const left = yield* bus.consumerNames(streamSpec.name)
+        assert.notInclude(left, orphan)
+        // Only the live consumer's name stays recorded.
+        const row = yield* fenceRow(tableKind)
+        assert.isTrue(Option.isSome(row))
+        const recorded = Option.getOrThrow(row).consumers
+        assert.deepStrictEqual(recorded, [n.consumer(kind, 0, Option.getOrThrow(row).epoch)])
+      }).pipe(Effect.provide(infra), Effect.scoped)
+    }
+  )
 
-  it.live("a consumer create whose reply timed out is deleted at once, and the next epoch takes over", () => {
-    const { counter, infra, system, streamSpec } = setup()
-    return Effect.gen(function* () {
-      const bus = yield* Bus
-      const calls: Array<string> = []
-      let timeouts = 1
-      // The create lands on the server, but its reply is lost (the meta leader died): a timeout.
-      const flaky: BusShape = {
-        ...bus,
-        ensureConsumer: (spec) =>
-          Effect.zipRight(
-            Effect.sync(() => calls.push(`create ${spec.name}`)),
-            Effect.flatMap(bus.ensureConsumer(spec), () =>
-              timeouts-- > 0
-                ? Effect.fail(new BusTimeout({ operation: "ensureConsumer", subject: spec.name }))
-                : Effect.void
+  it.live(
+    "a consumer create whose reply timed out is deleted at once, and the next epoch takes over",
+    () => {
+      const { counter, infra, system, streamSpec } = setup()
+      return Effect.gen(function* () {
+        const bus = yield* Bus
+        const calls: Array<string> = []
+        let timeouts = 1
+        // The create lands on the server, but its reply is lost (the meta leader died): a timeout.
+        const flaky: BusShape = {
+          ...bus,
+          ensureConsumer: (spec) =>
+            Effect.zipRight(
+              Effect.sync(() => calls.push(`create ${spec.name}`)),
+              Effect.flatMap(bus.ensureConsumer(spec), () =>
+                timeouts-- > 0
+                  ? Effect.fail(new BusTimeout({ operation: "ensureConsumer", subject: spec.name }))
+                  : Effect.void
+              )
+            ),
+          deleteConsumer: (s, name) =>
+            Effect.zipRight(
+              Effect.sync(() => calls.push(`delete ${name}`)),
+              bus.deleteConsumer(s, name)
             )
-          ),
-        deleteConsumer: (s, name) =>
-          Effect.zipRight(
-            Effect.sync(() => calls.push(`delete ${name}`)),
-            bus.deleteConsumer(s, name)
-          )
-      }
-      const values = yield* tellAndRead(counter, 5).pipe(Effect.provide(system), Effect.provideService(Bus, flaky))
-      assert.deepStrictEqual(values, [5])
-      const first = calls.findIndex((c) => c.startsWith("create "))
-      const timedOut = calls[first]?.slice("create ".length) ?? ""
-      assert.strictEqual(calls[first + 1], `delete ${timedOut}`, "the timed-out name is deleted right after")
-      assert.notInclude(yield* bus.consumerNames(streamSpec.name), timedOut)
-    }).pipe(Effect.provide(infra), Effect.scoped)
-  })
+        }
+        const values = yield* tellAndRead(counter, 5).pipe(Effect.provide(system), Effect.provideService(Bus, flaky))
+        assert.deepStrictEqual(values, [5])
+        const first = calls.findIndex((c) => c.startsWith("create "))
+        const timedOut = calls[first]?.slice("create ".length) ?? ""
+        assert.strictEqual(calls[first + 1], `delete ${timedOut}`, "the timed-out name is deleted right after")
+        assert.notInclude(yield* bus.consumerNames(streamSpec.name), timedOut)
+      }).pipe(Effect.provide(infra), Effect.scoped)
+    },
+    120_000
+  )
 })

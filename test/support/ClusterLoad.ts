@@ -21,13 +21,15 @@ export interface LoadResult {
   readonly latencies: ReadonlyArray<number>
   /** Largest gap between two consecutive replies to anyone, milliseconds (the failover gap). */
   readonly longestSilence: number
-  /** The five longest waits: who, which message, sent when (ms after the load started), how long. */
-  readonly slowest: ReadonlyArray<{
-    readonly customer: string
-    readonly n: number
-    readonly sentAt: number
-    readonly ms: number
-  }>
+  /** Every wait: who, which message, sent when (ms after the load started), how long; longest first. */
+  readonly waits: ReadonlyArray<Wait>
+}
+
+export interface Wait {
+  readonly customer: string
+  readonly n: number
+  readonly sentAt: number
+  readonly ms: number
 }
 
 export const run = <R = never>(
@@ -50,7 +52,7 @@ export const run = <R = never>(
       })
     )
     const latencies: Array<number> = []
-    const waits: Array<{ customer: string; n: number; sentAt: number; ms: number }> = []
+    const waits: Array<Wait> = []
     const replyTimes: Array<number> = []
     const started = Date.now()
     const talk = (customer: SimCustomer) =>
@@ -80,7 +82,7 @@ export const run = <R = never>(
       seconds: (Date.now() - started) / 1000,
       latencies,
       longestSilence,
-      slowest: [...waits].sort((a, b) => b.ms - a.ms).slice(0, 5)
+      waits: [...waits].sort((a, b) => b.ms - a.ms)
     }
   })
 
@@ -123,6 +125,13 @@ export const check = (cluster: Cluster, result: LoadResult, messages: number): E
     }
     return v
   })
+
+/** The longest waits, for a log line: customer suffix, message number, sent at, waited. */
+export const describeSlowest = (waits: ReadonlyArray<Wait>, count = 3): string =>
+  waits
+    .slice(0, count)
+    .map((w) => `${w.customer.slice(-14)} #${w.n} sent at ${w.sentAt} ms waited ${w.ms} ms`)
+    .join("; ")
 
 export const percentile = (values: ReadonlyArray<number>, p: number): number => {
   const sorted = [...values].sort((a, b) => a - b)
