@@ -94,7 +94,6 @@ const tellAndRead = (counter: ReturnType<typeof Counter.make>, n: number) =>
 describe("an orphan consumer on the partition's filter", () => {
   it.live(
     "is adopted under the name the fence row recorded and deleted, so the takeover goes on",
-    { timeout: 120_000 },
     () => {
       const { counter, n, kind, tableKind, infra, system, streamSpec, consumerSpec } = setup()
       return Effect.gen(function* () {
@@ -122,7 +121,8 @@ describe("an orphan consumer on the partition's filter", () => {
         const recorded = Option.getOrThrow(row).consumers
         assert.deepStrictEqual(recorded, [n.consumer(kind, 0, Option.getOrThrow(row).epoch)])
       }).pipe(Effect.provide(infra), Effect.scoped)
-    }
+    },
+    120_000
   )
 
   it.live(
