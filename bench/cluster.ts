@@ -1,7 +1,8 @@
 /**
  * Cluster figures on this machine: throughput and latency with 1, 2 and 3 Parley nodes (each a
  * separate process, against a 3-server NATS cluster at R3 and one PostgreSQL), the failover gap
- * after SIGKILL of a node, and how many partitions move when a 4th node joins.
+ * after SIGKILL of a node, the gap after SIGKILL of the NATS server leading the conversation
+ * stream, and the longest wait while a 4th node joins (with how many partitions move).
  *
  *   node --import tsx bench/cluster.ts        # needs nats-server and DATABASE_URL (PostgreSQL)
  *   BENCH_NODES=1,3 BENCH_CUSTOMERS=40 BENCH_MESSAGES=20 node --import tsx bench/cluster.ts
@@ -58,16 +59,38 @@ const failoverAndJoin = Effect.scoped(
     )
     yield* verify(cluster, r)
     yield* victim.start()
-    yield* Effect.sleep("20 seconds")
+    yield* Effect.sleep("10 seconds")
+    const leader = yield* Cluster.streamLeader(cluster, "conv")
+    const n = yield* ClusterLoad.run(cluster, {
+      customers,
+      messages,
+      label: "natskill",
+      during: Effect.gen(function* () {
+        yield* Effect.sleep("2 seconds")
+        yield* leader.kill("SIGKILL")
+        yield* Effect.sleep("8 seconds")
+        yield* leader.restart()
+      })
+    })
+    yield* say(
+      `${summary(`SIGKILL of NATS server ${leader.name} (conversation stream leader)`, n)}; NATS-kill gap (longest wait for a reply) ${Math.max(...n.latencies)} ms`
+    )
+    yield* verify(cluster, n)
+    yield* Effect.sleep("10 seconds")
     const before = yield* Cluster.ownership(cluster)
-    yield* cluster.nodes[3]!.start()
-    yield* Effect.sleep("30 seconds")
+    const j = yield* ClusterLoad.run(cluster, {
+      customers,
+      messages,
+      label: "join",
+      during: Effect.delay(cluster.nodes[3]!.start(), "2 seconds")
+    })
     const after = yield* Cluster.ownership(cluster)
     const moved = [...after].filter(([p, owner]) => before.get(p) !== owner).length
     const shares = yield* Cluster.partitionsByNode(cluster)
     yield* say(
-      `4th node joins: ${moved} of ${after.size} partitions moved; owners now ${[...shares].map(([n, c]) => `${n}=${c}`).join(", ")}`
+      `${summary("4th node joins mid-load", j)}; join gap (longest wait for a reply) ${Math.max(...j.latencies)} ms; ${moved} of ${after.size} partitions moved; owners now ${[...shares].map(([node, c]) => `${node}=${c}`).join(", ")}`
     )
+    yield* verify(cluster, j)
   })
 )
 
