@@ -1,5 +1,5 @@
 import { createDecipheriv } from "node:crypto"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Either, ParseResult, Schema } from "effect"
 import type { Context, Hono } from "hono"
 import type {
   WireAttachment,
@@ -62,8 +62,15 @@ const ReplyBody = Schema.Union(
 const body = async <A, I>(c: Context, schema: Schema.Schema<A, I>): Promise<Either.Either<A, string>> => {
   const raw: unknown = await c.req.json().catch(() => undefined)
   if (raw === undefined) return Either.left("expected a JSON body")
-  return Schema.decodeUnknownEither(schema, { errors: "first" })(raw).pipe(
-    Either.mapLeft((error) => error.message.split("\n").slice(-3).join(" ").replace(/\s+/g, " ").trim())
+  // The deepest issue names the field (a union's alternatives all fail at `kind` first). The
+  // simulator stands apart from Parley's edge, so it words its own errors (`http/` is not imported).
+  return Schema.decodeUnknownEither(schema, { errors: "all" })(raw).pipe(
+    Either.mapLeft((error) => {
+      const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+      const deepest = issues.reduce((a, b) => (b.path.length > a.path.length ? b : a), issues[0]!)
+      const field = deepest.path.map(String).join(".") || "body"
+      return `${field}: ${deepest.message.replace(/\s+/g, " ")}`
+    })
   )
 }
 

@@ -4,17 +4,12 @@ import { Effect, Exit, Layer, Option } from "effect"
 import { AppleClient, layer as clientLayer } from "../../apple/AppleClient.ts"
 import * as AppleConfig from "../../apple/AppleConfig.ts"
 import { generateAuthKeyPair } from "../../apple/AppleCrypto.ts"
-import * as ApplePay from "../../apple/ApplePay.ts"
 import * as Authentication from "../../apple/Authentication.ts"
 import { gate } from "../../apple/CapabilityGate.ts"
-import * as Form from "../../apple/Form.ts"
-import * as IMessageApp from "../../apple/IMessageApp.ts"
 import * as ListPicker from "../../apple/ListPicker.ts"
-import { interactive, text, typingEnd, typingStart } from "../../apple/OutboundMessage.ts"
-import * as QuickReply from "../../apple/QuickReply.ts"
-import * as RichLink from "../../apple/RichLink.ts"
-import * as TimePicker from "../../apple/TimePicker.ts"
+import { interactive, text } from "../../apple/OutboundMessage.ts"
 import * as Simulator from "../../sim/Simulator.ts"
+import { outboundKinds as kinds } from "./outboundKinds.ts"
 import { makeIdentity } from "./support.ts"
 
 const identity = makeIdentity()
@@ -29,100 +24,6 @@ const withSim = <A, E>(body: (sim: Simulator.Simulator) => Effect.Effect<A, E, A
       return yield* body(sim).pipe(Effect.provide(client))
     })
   )
-
-const tomorrow = new Date(Date.now() + 86_400_000)
-
-const kinds = {
-  text: text("Your card is on its way."),
-  typingStart,
-  typingEnd,
-  richLink: RichLink.make({
-    url: "https://example.com/refinance",
-    title: "Refinance options",
-    image: { data: randomBytes(1000), mimeType: "image/png" }
-  }),
-  listPicker: interactive(
-    ListPicker.make({
-      title: "Which card?",
-      images: [{ identifier: "visa", data: randomBytes(300) }],
-      sections: [
-        {
-          title: "Cards",
-          multipleSelection: true,
-          items: [
-            { identifier: "c1", title: "Visa ••1234", imageIdentifier: "visa" },
-            { identifier: "c2", title: "Amex ••9876" }
-          ]
-        }
-      ]
-    })
-  ),
-  timePicker: interactive(
-    TimePicker.make({
-      title: "Delivery slot",
-      timezoneOffsetMinutes: -420,
-      location: { latitude: 37.33, longitude: -122.03, radius: 100, title: "Home" },
-      slots: [{ start: tomorrow, durationSeconds: 3600 }]
-    })
-  ),
-  quickReply: interactive(
-    QuickReply.make({
-      summaryText: "How did we do?",
-      items: [
-        { identifier: "good", title: "Good" },
-        { identifier: "bad", title: "Bad" }
-      ]
-    })
-  ),
-  form: interactive(
-    Form.make({
-      title: "Card replacement",
-      pages: [
-        {
-          pageIdentifier: "reason",
-          type: "select",
-          title: "Why?",
-          pageItems: [
-            { title: "Lost", value: "lost" },
-            { title: "Stolen", value: "stolen" }
-          ]
-        },
-        { pageIdentifier: "phone", type: "input", title: "Phone", options: { keyboardType: "phonePad" } }
-      ]
-    })
-  ),
-  auth2: interactive(
-    Authentication.make({ title: "Sign in", scope: ["email"], redirectURI: "https://msp.example/oauth/callback" })
-  ),
-  applePay: interactive(
-    ApplePay.make({
-      title: "Pay the fee",
-      payment: {
-        paymentRequest: {
-          total: { label: "Fee", amount: "10.00", type: "final" },
-          applePay: {
-            merchantIdentifier: "merchant.example",
-            supportedNetworks: ["visa"],
-            merchantCapabilities: ["supports3DS"]
-          },
-          countryCode: "US",
-          currencyCode: "USD"
-        },
-        endpoints: { paymentGatewayUrl: "https://pay.example/gateway" }
-      }
-    })
-  ),
-  iMessageApp: interactive(
-    IMessageApp.make({
-      teamId: "ABCDE12345",
-      extensionBundleId: "com.example.delivery.ext",
-      appId: 123456789,
-      appName: "Delivery",
-      url: "?slot=1",
-      receivedMessage: { title: "Schedule delivery" }
-    })
-  )
-}
 
 describe("AppleClient through the simulator", () => {
   it.live("sends every outbound kind with zero violations", () =>

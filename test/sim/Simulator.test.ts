@@ -1,53 +1,27 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Option, type Scope } from "effect"
-import { AppleClient, layer as clientLayer } from "../../apple/AppleClient.ts"
-import * as AppleConfig from "../../apple/AppleConfig.ts"
+import { Effect, Option } from "effect"
+import { AppleClient } from "../../apple/AppleClient.ts"
 import { decryptAuthToken, generateAuthKeyPair } from "../../apple/AppleCrypto.ts"
 import { signOutbound } from "../../apple/AppleJwt.ts"
 import * as Authentication from "../../apple/Authentication.ts"
 import * as Form from "../../apple/Form.ts"
-import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
 import { fromInteractiveData } from "../../apple/InteractiveReply.ts"
 import * as ListPicker from "../../apple/ListPicker.ts"
 import { interactive, text } from "../../apple/OutboundMessage.ts"
 import * as QuickReply from "../../apple/QuickReply.ts"
 import * as TimePicker from "../../apple/TimePicker.ts"
 import { MemoryInbox } from "../../http/apple/AppleInbox.ts"
-import * as AppleWebhook from "../../http/apple/AppleWebhook.ts"
 import * as SimIdp from "../../sim/SimIdp.ts"
 import * as SimReplies from "../../sim/SimReplies.ts"
-import * as Simulator from "../../sim/Simulator.ts"
-import { makeIdentity, webhookLayer } from "../apple/support.ts"
+import type * as Simulator from "../../sim/Simulator.ts"
+import { makeIdentity } from "../apple/support.ts"
+import { lastEnvelope, replyOf, stackOf } from "./support.ts"
 
 const identity = makeIdentity()
 const business = identity.businessIds[0]!
 
-/** MSP webhook (in-process) + simulator + client, as a conversation would use them. */
-const withStack = <A, E>(
-  body: (sim: Simulator.Simulator) => Effect.Effect<A, E, AppleClient | MemoryInbox | Scope.Scope>
-) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const app = yield* AppleWebhook.make
-      const sim = yield* Simulator.make({
-        ...identity,
-        secret: identity.secretText,
-        mspFetch: async (request) => app.request(request)
-      })
-      const client = clientLayer.pipe(Layer.provide(AppleConfig.layer({ ...identity, apiBase: sim.url })))
-      return yield* body(sim).pipe(Effect.provide(client))
-    }).pipe(Effect.provide(webhookLayer(identity)))
-  )
-
-const lastEnvelope = Effect.flatMap(MemoryInbox, (inbox) => inbox.envelopes).pipe(
-  Effect.map((all): InboundEnvelope => all[all.length - 1]!)
-)
-
-const replyOf = (envelope: InboundEnvelope) =>
-  envelope.message.type === "interactive" && envelope.message.interactiveData !== undefined
-    ? fromInteractiveData(envelope.message.interactiveData)
-    : undefined
+const withStack = stackOf(identity)
 
 describe("Simulator customers → MSP", () => {
   it.live("typing_start then text, tapbacks, attachments and close reach the inbox", () =>
