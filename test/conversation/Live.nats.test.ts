@@ -19,6 +19,7 @@ import {
   available,
   desk,
   goLive,
+  liveWithAva,
   nextEvent,
   nextMessage,
   tellAgent,
@@ -118,10 +119,7 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
       () =>
         Effect.gen(function* () {
           const node = yield* E2eNode
-          const ava = yield* desk(node, "ava.agent")
-          yield* available(node, ava)
-          const { device } = yield* deviceOf(node, raj)
-          const live = yield* goLive(node, device, ava)
+          const { ava, device, live } = yield* liveWithAva(node, raj)
           yield* device.close()
           const closed = yield* nextEvent(ava, "customerClosed")
           assert.deepStrictEqual(closed.body, {
@@ -164,10 +162,7 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
       () =>
         Effect.gen(function* () {
           const node = yield* E2eNode
-          const ava = yield* desk(node, "ava.agent")
-          yield* available(node, ava)
-          const { device } = yield* deviceOf(node, raj)
-          const live = yield* goLive(node, device, ava)
+          const { ava, device, live } = yield* liveWithAva(node, raj)
           const ref = { interactionId: live.interactionId, agentId: ava.id }
           yield* tellConversation(node, device, AgentClose.make(ref))
           const update = yield* nextEvent(ava, "interaction")
@@ -215,10 +210,7 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
       () =>
         Effect.gen(function* () {
           const node = yield* E2eNode
-          const ava = yield* desk(node, "ava.agent")
-          yield* available(node, ava)
-          const { device } = yield* deviceOf(node, raj)
-          const live = yield* goLive(node, device, ava)
+          const { ava, device, live } = yield* liveWithAva(node, raj)
           yield* tellConversation(node, device, AgentClose.make({ interactionId: live.interactionId, agentId: ava.id }))
           yield* untilText(device, "Thanks for chatting with us")
           const rating = yield* nextMessage(device)

@@ -12,6 +12,7 @@ import {
   available,
   desk,
   goLive,
+  liveWithAva,
   nextEvent,
   nextMessage,
   quickCallbacks,
@@ -113,11 +114,8 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
       () =>
         Effect.gen(function* () {
           const node = yield* E2eNode
-          const ava = yield* desk(node, "ava.agent")
-          yield* available(node, ava)
           yield* quickCallbacks(node, "mortgage_specialists", { leadSeconds: 3600 })
-          const { device } = yield* deviceOf(node, raj, { capabilities: ["QUICK", "LIST"] })
-          const live = yield* goLive(node, device, ava)
+          const { ava, device, live } = yield* liveWithAva(node, raj, { capabilities: ["QUICK", "LIST"] })
           const ref = { interactionId: live.interactionId, agentId: ava.id }
           yield* tellConversation(node, device, OfferCallBack.make({ ...ref, queue: "mortgage_specialists" }))
           const offered = yield* nextEvent(ava, "callBackOffered")

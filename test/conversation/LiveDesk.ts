@@ -13,8 +13,9 @@ import { findUserByLogin } from "../../db/queries/users.ts"
 import type { CallbackSchedule } from "../../db/schema/queues.ts"
 import { queues } from "../../db/schema/queues.ts"
 import { ActorSystem } from "../../runtime/ActorSystem.ts"
-import type { Received, SimCustomer } from "../../sim/SimCustomer.ts"
+import type { CustomerOptions, Received, SimCustomer } from "../../sim/SimCustomer.ts"
 import type { TestNode } from "../support/TestNode.ts"
+import { deviceOf } from "./sharedNode.ts"
 import { inNode } from "./support.ts"
 
 /**
@@ -116,6 +117,16 @@ export const goLive = (node: TestNode, customer: SimCustomer, d: Desk, ask = "ag
     assert.strictEqual(hello.autoReply, true)
     const live: Live = { interactionId: String(offer.body.interactionId), workItemId: String(offer.body.workItemId) }
     return live
+  })
+
+/** Where most live-chat tests start: Ava available, and the customer's chat live with her. */
+export const liveWithAva = (node: TestNode, email: string, options: CustomerOptions = {}) =>
+  Effect.gen(function* () {
+    const ava = yield* desk(node, "ava.agent")
+    yield* available(node, ava)
+    const { device } = yield* deviceOf(node, email, options)
+    const live = yield* goLive(node, device, ava)
+    return { ava, device, live }
   })
 
 /** Call-back slots seconds apart at any hour, so a test sees the follow-up routed at its time. */

@@ -2,16 +2,13 @@ import { randomBytes } from "node:crypto"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import WebSocket from "ws"
-import { conversationId } from "../../actors/conversation/ConversationProtocol.ts"
-import { findCustomerByEmail } from "../../db/queries/customers.ts"
-import { openInteraction, updateInteraction } from "../../db/queries/interactions.ts"
-import { createQueue } from "../../db/queries/queues.ts"
-import { enqueueWorkItem, offerWorkItem, settleOffer } from "../../db/queries/workItems.ts"
+import { updateInteraction } from "../../db/queries/interactions.ts"
+import { settleOffer } from "../../db/queries/workItems.ts"
 import { maxFrameBytes } from "../../http/ws/Protocol.ts"
 import { defaults } from "../../http/ws/SocketSettings.ts"
 import { inNode } from "../conversation/support.ts"
 import * as TestNode from "../support/TestNode.ts"
-import { connect, newStaff, wsUrl } from "./support.ts"
+import { connect, newStaff, quietOffer, wsUrl } from "./support.ts"
 
 const hex = () => randomBytes(6).toString("hex")
 
@@ -32,19 +29,7 @@ const assignedChat = (node: TestNode.TestNode, agentId: string) =>
   inNode(
     node,
     Effect.gen(function* () {
-      const queue = yield* createQueue({ name: `limits-${hex()}`, routingConditions: { intents: [`none-${hex()}`] } })
-      const jane = yield* Effect.flatMap(findCustomerByEmail("jane.doe@example.com"), Effect.fromNullable)
-      const opaqueId = `urn:mbid:limits-${hex()}`
-      const row = yield* openInteraction({
-        conversationId: conversationId(node.businessId, opaqueId),
-        businessId: node.businessId,
-        opaqueId,
-        customer: jane,
-        capabilities: [],
-        queueId: queue.id
-      })
-      const item = yield* enqueueWorkItem({ interactionId: row.id, queueId: queue.id })
-      const offer = yield* Effect.fromNullable(yield* offerWorkItem(item.id, agentId, new Date(Date.now() + 600_000)))
+      const { interaction: row, offer } = yield* quietOffer(node, "limits", agentId)
       yield* settleOffer(offer.id, "accepted")
       yield* updateInteraction(row.id, { assignedTo: agentId, state: "work_in_progress" })
       return row.id

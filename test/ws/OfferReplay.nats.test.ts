@@ -1,18 +1,11 @@
-import { randomBytes } from "node:crypto"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { conversationId } from "../../actors/conversation/ConversationProtocol.ts"
 import { appendAgentEvent } from "../../db/queries/agentEvents.ts"
-import { findCustomerByEmail } from "../../db/queries/customers.ts"
-import { openInteraction } from "../../db/queries/interactions.ts"
 import { appendMessage } from "../../db/queries/messages.ts"
-import { createQueue } from "../../db/queries/queues.ts"
-import { enqueueWorkItem, offerWorkItem, settleOffer } from "../../db/queries/workItems.ts"
+import { settleOffer } from "../../db/queries/workItems.ts"
 import { inNode } from "../conversation/support.ts"
 import * as TestNode from "../support/TestNode.ts"
-import { connect, newStaff } from "./support.ts"
-
-const hex = () => randomBytes(6).toString("hex")
+import { connect, newStaff, quietOffer } from "./support.ts"
 
 /**
  * An offer as the queue makes it, written straight to the database: the chat with a bot line, the
@@ -22,17 +15,7 @@ const offered = (node: TestNode.TestNode, agentId: string) =>
   inNode(
     node,
     Effect.gen(function* () {
-      const queue = yield* createQueue({ name: `replay-${hex()}`, routingConditions: { intents: [`none-${hex()}`] } })
-      const jane = yield* Effect.flatMap(findCustomerByEmail("jane.doe@example.com"), Effect.fromNullable)
-      const opaqueId = `urn:mbid:replay-${hex()}`
-      const interaction = yield* openInteraction({
-        conversationId: conversationId(node.businessId, opaqueId),
-        businessId: node.businessId,
-        opaqueId,
-        customer: jane,
-        capabilities: [],
-        queueId: queue.id
-      })
+      const { queue, interaction, item, offer } = yield* quietOffer(node, "replay", agentId)
       yield* appendMessage({
         interactionId: interaction.id,
         direction: "in",
@@ -40,8 +23,6 @@ const offered = (node: TestNode.TestNode, agentId: string) =>
         kind: "text",
         body: { text: "before the offer" }
       })
-      const item = yield* enqueueWorkItem({ interactionId: interaction.id, queueId: queue.id })
-      const offer = yield* Effect.fromNullable(yield* offerWorkItem(item.id, agentId, new Date(Date.now() + 600_000)))
       const event = yield* appendAgentEvent(agentId, "offer", {
         offerId: offer.id,
         workItemId: item.id,

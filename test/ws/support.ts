@@ -2,9 +2,13 @@ import { randomBytes, randomUUID } from "node:crypto"
 import { assert } from "@effect/vitest"
 import { Deferred, Effect, Queue, Schedule, type Scope } from "effect"
 import WebSocket from "ws"
+import { conversationId } from "../../actors/conversation/ConversationProtocol.ts"
 import { setCapacity } from "../../db/queries/agents.ts"
-import { createSkill, grantSkill } from "../../db/queries/queues.ts"
+import { findCustomerByEmail } from "../../db/queries/customers.ts"
+import { openInteraction } from "../../db/queries/interactions.ts"
+import { createQueue, createSkill, grantSkill } from "../../db/queries/queues.ts"
 import { createUser, setApiToken } from "../../db/queries/users.ts"
+import { enqueueWorkItem, offerWorkItem } from "../../db/queries/workItems.ts"
 import type { RoleName } from "../../db/schema/users.ts"
 import { demoPasswordDefault } from "../../db/seed/staff.ts"
 import type { Received, SimCustomer } from "../../sim/SimCustomer.ts"
@@ -215,3 +219,26 @@ export const goLive = (device: SimCustomer, desk: { readonly user: TestUser; rea
 /** Leaves the shared node as found: the test's agents take no more work. */
 export const leave = (...desks: ReadonlyArray<{ readonly ws: WsClient }>) =>
   Effect.forEach(desks, (d) => presence(d.ws, "offline"), { discard: true })
+
+/**
+ * Jane's chat in a queue that no chat routes to, written straight to the database, offered to
+ * `agentId`: what the socket tests need without a bot conversation before it.
+ */
+export const quietOffer = (node: TestNode, label: string, agentId: string) =>
+  Effect.gen(function* () {
+    const hex = () => randomBytes(6).toString("hex")
+    const queue = yield* createQueue({ name: `${label}-${hex()}`, routingConditions: { intents: [`none-${hex()}`] } })
+    const jane = yield* Effect.flatMap(findCustomerByEmail("jane.doe@example.com"), Effect.fromNullable)
+    const opaqueId = `urn:mbid:${label}-${hex()}`
+    const interaction = yield* openInteraction({
+      conversationId: conversationId(node.businessId, opaqueId),
+      businessId: node.businessId,
+      opaqueId,
+      customer: jane,
+      capabilities: [],
+      queueId: queue.id
+    })
+    const item = yield* enqueueWorkItem({ interactionId: interaction.id, queueId: queue.id })
+    const offer = yield* Effect.fromNullable(yield* offerWorkItem(item.id, agentId, new Date(Date.now() + 600_000)))
+    return { queue, interaction, item, offer }
+  })
