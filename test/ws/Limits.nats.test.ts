@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
+import { Worker } from "node:worker_threads"
 import { assert, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Deferred, Effect } from "effect"
 import WebSocket from "ws"
 import { updateInteraction } from "../../db/queries/interactions.ts"
 import { settleOffer } from "../../db/queries/workItems.ts"
@@ -43,6 +44,45 @@ const timed = <A, E>(effect: Effect.Effect<A, E>) =>
     return { value, ms: performance.now() - started }
   })
 
+/**
+ * One socket sending `frames` setPresence frames as fast as it can, from a thread of its own: the
+ * flood comes from elsewhere as it would in production, so the node's event loop pays only for
+ * receiving it (building 30,000 frames in the test's own thread would make the node look busy
+ * and shed the other agent's work). `flooding` resolves once every frame is handed to the socket.
+ */
+const floodFromThread = (url: string, token: string, frames: number) =>
+  Effect.gen(function* () {
+    const worker = yield* Effect.acquireRelease(
+      Effect.sync(
+        () =>
+          new Worker(
+            `const { workerData, parentPort } = require("node:worker_threads")
+            const WebSocket = require("ws")
+            const socket = new WebSocket(workerData.url, { headers: { authorization: "Bearer " + workerData.token } })
+            socket.on("message", (data) => {
+              if (JSON.parse(String(data)).type !== "welcome") return
+              for (let i = 0; i < workerData.frames && socket.readyState === socket.OPEN; i++)
+                socket.send(JSON.stringify({ v: 1, type: "setPresence", ref: "f" + i, channel: "apple_messages", state: "away" }))
+              parentPort.postMessage({ flooding: true })
+            })
+            socket.on("close", (code) => parentPort.postMessage({ closed: code }))
+            socket.on("error", () => parentPort.postMessage({ closed: 1006 }))`,
+            { eval: true, workerData: { url, token, frames } }
+          )
+      ),
+      (w) => Effect.promise(() => w.terminate())
+    )
+    const flooding = yield* Deferred.make<void>()
+    const closed = yield* Deferred.make<number>()
+    worker.on("message", (m: { readonly flooding?: boolean; readonly closed?: number }) => {
+      if (m.flooding === true) Deferred.unsafeDone(flooding, Effect.void)
+      if (m.closed !== undefined) Deferred.unsafeDone(closed, Effect.succeed(m.closed))
+    })
+    worker.on("error", (e) => Deferred.unsafeDone(closed, Effect.die(e)))
+    yield* Deferred.await(flooding).pipe(Effect.timeout("30 seconds"))
+    return { closed: Deferred.await(closed).pipe(Effect.timeout("60 seconds")) }
+  })
+
 /** The latency bound under a flood: generous for a 2-core host shared with other suites, far below 42 s. */
 const boundMs = 2_000
 
@@ -57,8 +97,6 @@ layer(TestNode.layer({ infra: "nats" }), { timeout: 120_000, excludeTestServices
           const flooder = yield* inNode(node, newStaff("flooder", "agent_workspace_user"))
           const other = yield* inNode(node, newStaff("chatting", "agent_workspace_user"))
           const interactionId = yield* assignedChat(node, other.id)
-          const bad = yield* connect(node, { header: flooder.token })
-          yield* bad.welcome
           const good = yield* connect(node, { header: other.token })
           yield* good.welcome
           // Warm: the chat's actor is loaded before the flood, so what is measured is the flood's effect.
@@ -68,11 +106,6 @@ layer(TestNode.layer({ infra: "nats" }), { timeout: 120_000, excludeTestServices
             content: { kind: "text", body: "hello" }
           })
           assert.strictEqual(warm.type, "ack", warm.reason)
-          const frame = (i: number) =>
-            JSON.stringify({ v: 1, type: "setPresence", ref: `f${i}`, channel: "apple_messages", state: "away" })
-          const flood = Effect.sync(() => {
-            for (let i = 0; i < 30_000 && bad.raw.readyState === bad.raw.OPEN; i++) bad.raw.send(frame(i))
-          })
           const chatMs: Array<number> = []
           const readyMs: Array<number> = []
           const probe = Effect.gen(function* () {
@@ -91,8 +124,9 @@ layer(TestNode.layer({ infra: "nats" }), { timeout: 120_000, excludeTestServices
               readyMs.push(ready.ms)
             }
           })
-          yield* Effect.all([flood, probe], { concurrency: 2 })
-          assert.strictEqual(yield* bad.closed, 1008)
+          const flood = yield* floodFromThread(wsUrl(node), flooder.token, 30_000)
+          yield* probe
+          assert.strictEqual(yield* flood.closed, 1008)
           assert.isBelow(Math.max(...chatMs), boundMs, `chat ms ${chatMs.map((m) => m.toFixed(0)).join(" ")}`)
           assert.isBelow(Math.max(...readyMs), boundMs, `readyz ms ${readyMs.map((m) => m.toFixed(0)).join(" ")}`)
         })
