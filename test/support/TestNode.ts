@@ -89,7 +89,14 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
     const infra = Layer.mergeAll(
       bus,
       db,
-      RuntimeConfig.layer({ subjectPrefix: prefix, nodeId: "e2e-node" }),
+      RuntimeConfig.layer({
+        subjectPrefix: prefix,
+        nodeId: "e2e-node",
+        // The test's own customers, sockets and browser share this node's event loop: a late loop
+        // here measures the test as much as the node, and shedding would refuse work the test must
+        // see done. Shedding is tested on its own (test/runtime/BusyNode.test.ts).
+        shedLoopDelayMs: 30_000
+      }),
       AuthConfig.layer(),
       HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
       AppleConfig.layer({ ...options.apple, ...identity, businessIds: [demoBusinessId], apiBase: sim.url }),
