@@ -7,8 +7,26 @@ import type { HttpConfigShape } from "./HttpConfig.ts"
 
 export interface Listening {
   readonly server: Server
+  /** The address the socket is bound to, as the OS reports it (`0.0.0.0`, `::`, `127.0.0.1`, …). */
+  readonly address: string
   readonly port: number
+  /** Where this machine reaches the server: loopback when bound to every interface. */
   readonly url: string
+}
+
+const wildcard = (address: string) => address === "0.0.0.0" || address === "::"
+
+/**
+ * The start-up line's words for where the server listens: the real bind address (an operator
+ * must see that `0.0.0.0` is every interface, not loopback) and the URL this machine uses.
+ */
+export const describeListening = (listening: Pick<Listening, "address" | "port" | "url">): string => {
+  const bound = listening.address.includes(":")
+    ? `[${listening.address}]:${listening.port}`
+    : `${listening.address}:${listening.port}`
+  return wildcard(listening.address)
+    ? `${bound}, every interface (${listening.url} from this machine)`
+    : `${bound} (${listening.url})`
 }
 
 /**
@@ -23,8 +41,19 @@ export const listen = (
   Effect.acquireRelease(
     Effect.async<Listening>((resume) => {
       const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
-        const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host
-        resume(Effect.succeed({ server: server as Server, port: info.port, url: `http://${host}:${info.port}` }))
+        const host = wildcard(info.address)
+          ? "127.0.0.1"
+          : info.address.includes(":")
+            ? `[${info.address}]`
+            : info.address
+        resume(
+          Effect.succeed({
+            server: server as Server,
+            address: info.address,
+            port: info.port,
+            url: `http://${host}:${info.port}`
+          })
+        )
       })
       onServer(server as Server)
     }),

@@ -13,6 +13,9 @@ import type { NodeOptions } from "./Node.ts"
 
 const demoPassword = Config.string("PARLEY_DEMO_PASSWORD").pipe(Config.withDefault(demoPasswordDefault))
 
+/** Where the demo simulator listens: loopback, never a setting (see `appleConfig`). */
+export const simHost = "127.0.0.1"
+
 /** The simulator's loopback port in demo mode, fixed so its URL can be written down (0 picks a free one). */
 export const simPortDefault = 4010
 const simPort = Config.integer("SIM_PORT").pipe(
@@ -79,6 +82,9 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
     mspId: identity.mspId,
     secret: Redacted.value(identity.secret),
     businessIds: [demoBusinessId],
+    // Loopback only: the control routes (`/sim/*`) drive fake customers and read every message, with no
+    // sign-in of their own. Browsers reach the device through the node's `/device/api` proxy instead.
+    host: simHost,
     port: yield* simPort,
     mspFetch: (request) =>
       Option.match(app, {
@@ -90,7 +96,7 @@ export const appleConfig: Effect.Effect<AppleSetup, ConfigError, Scope.Scope> = 
     if (customer.opaqueId !== undefined) sim.customers.add({ id: customer.opaqueId, businessId: demoBusinessId })
   }
   yield* Effect.logInfo(
-    `demo mode: Apple simulator at ${sim.origin} (SIM_PORT; control routes under /sim); APPLE_MSP_ID=${identity.mspId} APPLE_BUSINESS_ID=${demoBusinessId} (secret generated, not printed)`
+    `demo mode: Apple simulator at ${sim.origin}, loopback only (SIM_PORT; its control routes under /sim answer only this machine); APPLE_MSP_ID=${identity.mspId} APPLE_BUSINESS_ID=${demoBusinessId} (secret generated, not printed)`
   )
   if (idp !== undefined) yield* Effect.logInfo(`demo mode: identity provider at ${idp.registered.authorizeUrl}`)
   return {

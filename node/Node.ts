@@ -19,7 +19,7 @@ import * as SessionTokens from "../http/auth/SessionTokens.ts"
 import * as SignInThrottle from "../http/auth/SignInThrottle.ts"
 import * as Health from "../http/Health.ts"
 import { HttpConfig, originOf } from "../http/HttpConfig.ts"
-import { type Listening, listen } from "../http/HttpServer.ts"
+import { describeListening, type Listening, listen } from "../http/HttpServer.ts"
 import { shedWhenBusy } from "../http/LoadShedding.ts"
 import * as Metrics from "../http/Metrics.ts"
 import * as CallbackGuard from "../http/pages/CallbackGuard.ts"
@@ -105,7 +105,7 @@ const edge = (options: Partial<NodeOptions>) =>
       const listening = yield* listen(app, http, sockets.injectWebSocket)
       // Sockets first: an open WebSocket would hold up the HTTP server's close.
       yield* Effect.addFinalizer(() => agentSocket.close)
-      yield* Effect.logInfo(`http: listening on ${listening.url} (node ${runtime.nodeId})`)
+      yield* Effect.logInfo(`http: listening on ${describeListening(listening)} (node ${runtime.nodeId})`)
       yield* Effect.addFinalizer(() => Effect.logInfo("http: stopped accepting"))
       if (options.onListening !== undefined) yield* options.onListening(listening)
     })

@@ -1,3 +1,4 @@
+import type { CaseVisibility } from "../../db/queries/caseViews.ts"
 import type { Visibility } from "../../db/queries/interactionViews.ts"
 import { isAgent, isCustomer, isManager, type Principal } from "../auth/Principal.ts"
 import type { Access, Audience } from "./Route.ts"
@@ -22,5 +23,15 @@ export const allows = (access: Access, principal: Principal): boolean => {
 export const interactionVisibility = (principal: Principal): Visibility => {
   if (isManager(principal)) return { kind: "all" }
   if (isAgent(principal)) return { kind: "assignedTo", agentId: principal.userId }
+  return { kind: "customer", customer: principal.customer }
+}
+
+/**
+ * The cases a caller may see: managers all, agents those of customers they serve or that they
+ * opened, customers their own. Staff rights win over a customer role held by the same user.
+ */
+export const caseVisibility = (principal: Principal): CaseVisibility => {
+  if (isManager(principal)) return { kind: "all" }
+  if (isAgent(principal)) return { kind: "servedBy", agentId: principal.userId }
   return { kind: "customer", customer: principal.customer }
 }

@@ -2,14 +2,14 @@ import { Effect, Schema } from "effect"
 import { findAssetOf } from "../../db/queries/assets.ts"
 import { audit } from "../../db/queries/audit.ts"
 import { type CustomerRef, customerOf, sameCustomer } from "../../db/queries/CustomerRef.ts"
-import { createCase, findCase, updateCase } from "../../db/queries/cases.ts"
-import { listCases } from "../../db/queries/caseViews.ts"
+import { createCase, updateCase } from "../../db/queries/cases.ts"
+import { findVisibleCase, listCases } from "../../db/queries/caseViews.ts"
 import { findCustomer } from "../../db/queries/customers.ts"
 import { findInteractionView } from "../../db/queries/interactionViews.ts"
 import { inTransaction } from "../../db/queries/internal/query.ts"
 import { Forbidden } from "../auth/AuthError.ts"
 import { isAgent, type Principal } from "../auth/Principal.ts"
-import { interactionVisibility } from "./Access.ts"
+import { caseVisibility, interactionVisibility } from "./Access.ts"
 import { Conflict, InvalidRequest, NotFound } from "./ApiFailure.ts"
 import { Customer, Id, IdParams, Limit, Offset } from "./Fields.ts"
 import { CaseRecord, CaseState, caseRecord, Priority } from "./Records.ts"
@@ -63,15 +63,14 @@ const customerFor = (
     return named
   })
 
-/** A case the caller may see: customers only their own, staff any; others' cases do not exist for them. */
+/**
+ * A case the caller may see (`caseVisibility`). One the caller may not see is 404, exactly as a case
+ * that does not exist, never 403: a probing agent or customer learns nothing about which ids exist.
+ */
 const visibleCase = (principal: Principal, id: string) =>
-  Effect.gen(function* () {
-    const found = yield* findCase(id)
-    if (found === undefined) return yield* new NotFound({ entity: "case" })
-    if (!isAgent(principal) && !sameCustomer(customerOf(found), principal.customer))
-      return yield* new NotFound({ entity: "case" })
-    return found
-  })
+  Effect.flatMap(findVisibleCase(id, caseVisibility(principal)), (found) =>
+    found === undefined ? Effect.fail(new NotFound({ entity: "case" })) : Effect.succeed(found)
+  )
 
 export const routes: ReadonlyArray<Route> = [
   route({
@@ -127,14 +126,13 @@ export const routes: ReadonlyArray<Route> = [
     path: "/cases",
     tag,
     access: ["customer", "agent"],
-    summary: "Cases newest first: customers their own, agents and managers all (filter by state, customer)",
+    summary:
+      "Cases newest first: customers their own, agents those of customers they serve (a chat of the customer is or was theirs) or that they opened, managers all (filter by state, customer)",
     query: ListQuery,
     response: CasePage,
     handler: ({ principal, query }) =>
       Effect.gen(function* () {
-        if (!isAgent(principal) && principal.customer === undefined) return { items: [] }
-        const page = yield* listCases({
-          ...(isAgent(principal) || principal.customer === undefined ? {} : { owner: principal.customer }),
+        const page = yield* listCases(caseVisibility(principal), {
           ...(query.state === undefined ? {} : { state: query.state }),
           ...(query.customer === undefined ? {} : { customerId: query.customer }),
           limit: query.limit,
@@ -151,7 +149,7 @@ export const routes: ReadonlyArray<Route> = [
     path: "/cases/:id",
     tag,
     access: ["customer", "agent"],
-    summary: "One case (customers: only their own, 404 otherwise)",
+    summary: "One case the caller may see (as for the list); 404 for any other, so existence does not leak",
     errors: ["not_found"],
     params: IdParams,
     response: CaseRecord,
@@ -162,7 +160,7 @@ export const routes: ReadonlyArray<Route> = [
     path: "/cases/:id",
     tag,
     access: ["agent"],
-    summary: "Change a case's state or priority (agents and managers); audited",
+    summary: "Change a case's state or priority (agents: cases they may see, 404 otherwise; managers: any); audited",
     errors: ["not_found"],
     params: IdParams,
     body: CaseChange,

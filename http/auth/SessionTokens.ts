@@ -13,7 +13,7 @@ export interface Session {
 export interface SessionTokensShape {
   /** Signs a short-lived token carrying the principal (HS256). */
   readonly issue: (principal: Principal) => Effect.Effect<Session>
-  /** Checks signature, issuer, audience and expiry, and decodes the principal. */
+  /** Checks signature, issuer, audience and expiry (a token without `exp` is refused), and decodes the principal. */
   readonly verify: (token: string) => Effect.Effect<Principal, Unauthenticated>
 }
 
@@ -46,7 +46,8 @@ export const layer: Layer.Layer<SessionTokens, never, AuthConfig> = Layer.effect
         }),
       verify: (token) =>
         Effect.tryPromise({
-          try: () => jwtVerify(token, key, { issuer, audience, algorithms: ["HS256"] }),
+          // `requiredClaims`: jose checks `exp` only when present, so a token without one would never expire.
+          try: () => jwtVerify(token, key, { issuer, audience, algorithms: ["HS256"], requiredClaims: ["exp"] }),
           catch: (e) => new Unauthenticated({ reason: `invalid session token: ${(e as Error).message}` })
         }).pipe(
           Effect.flatMap(({ payload }) => decodePrincipal(payload.principal)),

@@ -1,7 +1,6 @@
 import { Clock, Effect, type Runtime } from "effect"
 import { type Context, Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
-import { secureHeaders } from "hono/secure-headers"
 import { AuthorizationCode, Conversation } from "../../actors/conversation/ConversationProtocol.ts"
 import { callbackPath } from "../../actors/conversation/Identification.ts"
 import * as SignInState from "../../actors/conversation/SignInState.ts"
@@ -12,29 +11,10 @@ import type { ActorSystem } from "../../runtime/ActorSystem.ts"
 import { ActorSystem as System } from "../../runtime/ActorSystem.ts"
 import { clientAddress } from "../ClientAddress.ts"
 import type { CallbackGuard } from "./CallbackGuard.ts"
+import { pageHeaders } from "./PageHeaders.ts"
 
 /** A redirect carries a code and a state, a few hundred bytes; nothing bigger is read. */
 const maxCallbackBytes = 4 * 1024
-
-/**
- * Pages are plain server-rendered HTML with no scripts; the policy also fits the Agent Workspace
- * (a Vite-built React app served by the same node): own scripts, own styles plus React's inline
- * ones, its socket, and pictures from https.
- */
-export const pageHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    connectSrc: ["'self'", "ws:", "wss:"],
-    imgSrc: ["'self'", "data:", "https:"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'self'"],
-    formAction: ["'self'"]
-  },
-  xFrameOptions: "DENY",
-  referrerPolicy: "no-referrer"
-})
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c)

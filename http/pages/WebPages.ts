@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises"
 import { fileURLToPath } from "node:url"
 import { serveStatic } from "@hono/node-server/serve-static"
 import { Hono } from "hono"
+import { pageHeaders } from "./PageHeaders.ts"
 
 /** Where `scripts/buildWeb.ts` (run by `npm start` and the tests' global set-up) puts the built pages. */
 export const distDir = fileURLToPath(new URL("../../web/dist", import.meta.url))
@@ -17,7 +18,7 @@ const pages: ReadonlyArray<readonly [string, string]> = [
 /**
  * The browser pages built from `web/` (React + Vite): the front page at `/`, the Agent Workspace,
  * the manager console and the demo device. Hashed assets are cached for good; the HTML never is,
- * so a new build shows at the next load.
+ * so a new build shows at the next load. Every page carries the security headers (`pageHeaders`).
  */
 export const routes = (root: string = distDir): Hono => {
   const app = new Hono()
@@ -26,10 +27,10 @@ export const routes = (root: string = distDir): Hono => {
     new Response(await readFile(`${root}/${file}`), {
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" }
     })
-  app.get("/", html("index.html"))
+  app.get("/", pageHeaders, html("index.html"))
   for (const [path, file] of pages) {
-    app.get(path, html(file))
-    app.get(`${path}/*`, html(file))
+    app.get(path, pageHeaders, html(file))
+    app.get(`${path}/*`, pageHeaders, html(file))
   }
   app.use(
     "/assets/*",

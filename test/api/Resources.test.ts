@@ -189,6 +189,14 @@ layer(Layer.fresh(apiNodeLayer("embedded")), { timeout: 60_000 })("REST resource
       assert.strictEqual(opened.body.customer.id, jane.id)
       const id = opened.body.id
 
+      // Ava serves Jane (her chat is assigned to Ava), so Ava may change Jane's case.
+      const { janeChat, rajChat } = yield* inNode(
+        node,
+        Effect.all({
+          janeChat: newInteraction({ customer: jane, agentId: userIds.ava }),
+          rajChat: newInteraction({ customer: raj, agentId: userIds.leo })
+        })
+      )
       const updated = yield* call<CaseBody>(url, "PATCH", `/cases/${id}`, {
         token: tokens.ava,
         body: { state: "open" }
@@ -213,13 +221,6 @@ layer(Layer.fresh(apiNodeLayer("embedded")), { timeout: 60_000 })("REST resource
       assert.include(yield* mine("open"), id)
       assert.notInclude(yield* mine("closed"), id)
 
-      const { janeChat, rajChat } = yield* inNode(
-        node,
-        Effect.all({
-          janeChat: newInteraction({ customer: jane, agentId: userIds.ava }),
-          rajChat: newInteraction({ customer: raj, agentId: userIds.leo })
-        })
-      )
       const expectations: ReadonlyArray<
         readonly [string, string, string, string | undefined, unknown, number, string]
       > = [

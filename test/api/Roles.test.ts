@@ -1,8 +1,12 @@
 import { assert, layer } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
 import WebSocket from "ws"
+import { Db } from "../../db/Db.ts"
 import { createCase } from "../../db/queries/cases.ts"
+import { findCustomerByEmail } from "../../db/queries/customers.ts"
 import { appendMessage } from "../../db/queries/messages.ts"
+import { listQueues } from "../../db/queries/queues.ts"
+import { workItems } from "../../db/schema/awa.ts"
 import { demoPasswordDefault } from "../../db/seed/staff.ts"
 import { table } from "../../http/api/Api.ts"
 import { type ApiFixture, ApiNode, apiNodeLayer, call, inNode, newInteraction, type Role, roles } from "./support.ts"
@@ -15,6 +19,10 @@ interface Records {
   readonly rajChat: string
   readonly janeCase: string
   readonly rajCase: string
+  /** A case Ava opened for Raj (whom she does not serve). */
+  readonly rajCaseByAva: string
+  /** Maria's case: her chat was Ava's, then transferred to Leo. */
+  readonly mariaCase: string
 }
 
 class Fixtures extends Context.Tag("test/api/Roles/Fixtures")<Fixtures, Records>() {}
@@ -37,7 +45,36 @@ const fixtures = Layer.effect(
         })
         const janeCase = yield* createCase({ customer: api.jane, shortDescription: "Jane's case" })
         const rajCase = yield* createCase({ customer: api.raj, shortDescription: "Raj's case" })
-        return { api, janeChat: janeChat.id, rajChat: rajChat.id, janeCase: janeCase.id, rajCase: rajCase.id }
+        const rajCaseByAva = yield* createCase({
+          customer: api.raj,
+          shortDescription: "Raj's case, opened by Ava",
+          openedBy: api.userIds.ava
+        })
+        const maria = yield* Effect.flatMap(findCustomerByEmail("maria.garcia@example.com"), Effect.fromNullable)
+        const mariaChat = yield* newInteraction({ customer: maria, agentId: api.userIds.leo })
+        const [queue] = yield* listQueues()
+        const db = yield* Db
+        // Ava's work item on Maria's chat, closed by the transfer to Leo: who had it before.
+        yield* db.use("test.transferred", (d) =>
+          d.insert(workItems).values({
+            interactionId: mariaChat.id,
+            queueId: queue?.id ?? "",
+            state: "closed",
+            assignedTo: api.userIds.ava,
+            assignedAt: new Date(),
+            closedAt: new Date()
+          })
+        )
+        const mariaCase = yield* createCase({ customer: maria, shortDescription: "Maria's case" })
+        return {
+          api,
+          janeChat: janeChat.id,
+          rajChat: rajChat.id,
+          janeCase: janeCase.id,
+          rajCase: rajCase.id,
+          rajCaseByAva: rajCaseByAva.id,
+          mariaCase: mariaCase.id
+        }
       })
     )
   })
@@ -157,27 +194,50 @@ const rows: ReadonlyArray<Row> = [
   },
   {
     route: "GET /cases",
-    case: "customers list their own cases, staff all",
+    case: "customers list their own cases, agents those of customers they serve or opened, the manager all",
     request: () => ({ method: "GET", path: "/cases?limit=200" }),
     expect: signedIn,
     check: (f, role, body) => {
       const seen = ids(body)
-      const sees = { jane: [true, false], raj: [false, true], ava: [true, true], leo: [true, true], sam: [true, true] }
+      // Jane's, Raj's, Raj's opened by Ava, Maria's (her chat was Ava's, is Leo's).
+      const sees = {
+        jane: [true, false, false, false],
+        raj: [false, true, true, false],
+        ava: [true, false, true, true],
+        leo: [false, true, true, true],
+        sam: [true, true, true, true]
+      }
       if (role === "anonymous") return
-      assert.deepStrictEqual([seen.includes(f.janeCase), seen.includes(f.rajCase)], sees[role], role)
+      assert.deepStrictEqual(
+        [f.janeCase, f.rajCase, f.rajCaseByAva, f.mariaCase].map((id) => seen.includes(id)),
+        sees[role],
+        role
+      )
     }
   },
   {
     route: "GET /cases/:id",
-    case: "Jane's case: Jane and staff; 404 for Raj",
+    case: "Jane's case: Jane, Ava who serves her, the manager; 404 (not 403) for Raj and Leo",
     request: (f) => ({ method: "GET", path: `/cases/${f.janeCase}` }),
-    expect: { anonymous: 401, jane: 200, raj: 404, ava: 200, leo: 200, sam: 200 }
+    expect: { anonymous: 401, jane: 200, raj: 404, ava: 200, leo: 404, sam: 200 }
+  },
+  {
+    route: "GET /cases/:id",
+    case: "a case Ava opened for Raj: Ava too, though she does not serve him; 404 for Jane",
+    request: (f) => ({ method: "GET", path: `/cases/${f.rajCaseByAva}` }),
+    expect: { anonymous: 401, jane: 404, raj: 200, ava: 200, leo: 200, sam: 200 }
+  },
+  {
+    route: "GET /cases/:id",
+    case: "Maria's case: Ava, whose chat with Maria was transferred, and Leo, who has it now",
+    request: (f) => ({ method: "GET", path: `/cases/${f.mariaCase}` }),
+    expect: { anonymous: 401, jane: 404, raj: 404, ava: 200, leo: 200, sam: 200 }
   },
   {
     route: "PATCH /cases/:id",
-    case: "staff change a case; customers may not",
+    case: "Raj's case: Leo who serves him and the manager change it; 404 for Ava; customers may not",
     request: (f) => ({ method: "PATCH", path: `/cases/${f.rajCase}`, body: { priority: 2 } }),
-    expect: staff
+    expect: { anonymous: 401, jane: 403, raj: 403, ava: 404, leo: 200, sam: 200 }
   },
   {
     route: "GET /queues",

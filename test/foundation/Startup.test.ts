@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomBytes, randomUUID } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { networkInterfaces, tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, assert, describe, it } from "vitest"
@@ -37,16 +37,30 @@ const embeddedEnv = (port: number, dir: string): NodeJS.ProcessEnv => {
   return env
 }
 
+/** This machine's first non-loopback IPv4 address: what another machine on the network would dial. */
+const externalAddress = (): string | undefined =>
+  Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === "IPv4" && !a.internal)?.address
+
+/** The error code a request to `url` fails with (`ECONNREFUSED`), or the status it was answered with. */
+const dial = (url: string): Promise<string | number> =>
+  fetch(url).then(
+    (r) => r.status,
+    (e: unknown) => String((e as { cause?: { code?: string } }).cause?.code ?? e)
+  )
+
 describe("npm start", () => {
   it("serves /readyz on the embedded default and exits 0 on SIGTERM within 10 s", async () => {
     const port = await Effect.runPromise(freePort)
+    const simPort = await Effect.runPromise(freePort)
     const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
     dirs.push(dir)
     const output: Array<string> = []
-    const child = spawn("npm", ["start", "--silent"], {
-      env: embeddedEnv(port, dir),
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    // HOST unset: the default, every interface.
+    const env: NodeJS.ProcessEnv = { ...embeddedEnv(port, dir), SIM_PORT: String(simPort) }
+    delete env.HOST
+    const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
     children.push(child)
     child.stdout?.on("data", (d: Buffer) => output.push(d.toString()))
     child.stderr?.on("data", (d: Buffer) => output.push(d.toString()))
@@ -60,7 +74,18 @@ describe("npm start", () => {
     const logs = output.join("")
     assert.include(logs, "bus: in-process")
     assert.include(logs, "database: pglite")
-    assert.include(logs, `http: listening on http://127.0.0.1:${port}`)
+    // The real bind address, not the loopback URL it is reached at from here.
+    assert.include(
+      logs,
+      `http: listening on 0.0.0.0:${port}, every interface (http://127.0.0.1:${port} from this machine)`
+    )
+    assert.include(logs, `demo mode: Apple simulator at http://127.0.0.1:${simPort}, loopback only`)
+    // The node answers on the network; the simulator's control routes only on loopback.
+    const external = externalAddress()
+    assert.isDefined(external, "needs a non-loopback IPv4 interface to dial")
+    assert.strictEqual(await dial(`http://${external}:${port}/healthz`), 200)
+    assert.strictEqual(await dial(`http://127.0.0.1:${simPort}/sim/devices`), 200)
+    assert.strictEqual(await dial(`http://${external}:${simPort}/sim/devices`), "ECONNREFUSED")
 
     const stoppingAt = Date.now()
     child.kill("SIGTERM")

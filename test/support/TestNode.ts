@@ -44,8 +44,10 @@ export interface TestNode {
   /** The identity provider sign-ins go to, a server of its own. */
   readonly idp: SimIdp
 
-  /** The node's services, for assertions (`Db`) and direct tells (`ActorSystem`). */
-  readonly context: Context.Context<ActorSystem | AppleClient | Db | Bus | AppleConfig.AppleConfig>
+  /** The node's services, for assertions (`Db`), direct tells (`ActorSystem`) and its session key (`AuthConfig`). */
+  readonly context: Context.Context<
+    ActorSystem | AppleClient | Db | Bus | AppleConfig.AppleConfig | AuthConfig.AuthConfig
+  >
 }
 
 const fast: Partial<SystemSettings> = {
