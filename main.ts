@@ -1,4 +1,4 @@
-import { Cause, ConfigError, Effect, Exit, Fiber, Layer, Logger, Option } from "effect"
+import { Cause, Config, ConfigError, Effect, Exit, Fiber, Layer, Logger, Option } from "effect"
 import * as IdentityProvider from "./actors/conversation/IdentityProvider.ts"
 import * as AppleConfig from "./apple/AppleConfig.ts"
 import * as DbConfig from "./db/DbConfig.ts"
@@ -42,12 +42,16 @@ const node = Effect.gen(function* () {
       ConfigError.MissingData(["SESSION_SECRET"], "required outside demo mode (the same 32+ characters on every node)")
     )
   const seed = yield* seedDemoData(apple.demo)
+  // A demo node has published passwords and drives the Apple simulator for whoever reaches it
+  // (`/device/api`): it listens on this machine only unless HOST says otherwise.
+  const hostSet = Option.isSome(yield* Config.option(Config.string("HOST")))
+  const http = apple.demo && !hostSet ? { ...config.http, host: "127.0.0.1" } : config.http
   const infra = Layer.mergeAll(
     bus,
     db,
     RuntimeConfig.layer(config.runtime),
     DbConfig.layer(config.db),
-    HttpConfig.layer(config.http),
+    HttpConfig.layer(http),
     AuthConfig.layer(config.auth),
     AppleConfig.layer(apple.config),
     IdentityProvider.layer(apple.identityProvider)

@@ -15,6 +15,7 @@ export interface Listening {
 }
 
 const wildcard = (address: string) => address === "0.0.0.0" || address === "::"
+const loopback = (address: string) => address === "::1" || address.startsWith("127.")
 
 /**
  * The start-up line's words for where the server listens: the real bind address (an operator
@@ -26,7 +27,9 @@ export const describeListening = (listening: Pick<Listening, "address" | "port" 
     : `${listening.address}:${listening.port}`
   return wildcard(listening.address)
     ? `${bound}, every interface (${listening.url} from this machine)`
-    : `${bound} (${listening.url})`
+    : loopback(listening.address)
+      ? `${bound}, this machine only (${listening.url})`
+      : `${bound} (${listening.url})`
 }
 
 /**

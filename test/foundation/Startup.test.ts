@@ -57,7 +57,7 @@ describe("npm start", () => {
     const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
     dirs.push(dir)
     const output: Array<string> = []
-    // HOST unset: the default, every interface.
+    // HOST unset: a demo node's default, this machine only.
     const env: NodeJS.ProcessEnv = { ...embeddedEnv(port, dir), SIM_PORT: String(simPort) }
     delete env.HOST
     const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
@@ -74,16 +74,13 @@ describe("npm start", () => {
     const logs = output.join("")
     assert.include(logs, "bus: in-process")
     assert.include(logs, "database: pglite")
-    // The real bind address, not the loopback URL it is reached at from here.
-    assert.include(
-      logs,
-      `http: listening on 0.0.0.0:${port}, every interface (http://127.0.0.1:${port} from this machine)`
-    )
+    // The real bind address: demo passwords and the simulator's routes stay on this machine.
+    assert.include(logs, `http: listening on 127.0.0.1:${port}, this machine only (http://127.0.0.1:${port})`)
     assert.include(logs, `demo mode: Apple simulator at http://127.0.0.1:${simPort}, loopback only`)
-    // The node answers on the network; the simulator's control routes only on loopback.
+    // Neither the node nor the simulator answers another machine.
     const external = externalAddress()
     assert.isDefined(external, "needs a non-loopback IPv4 interface to dial")
-    assert.strictEqual(await dial(`http://${external}:${port}/healthz`), 200)
+    assert.strictEqual(await dial(`http://${external}:${port}/healthz`), "ECONNREFUSED")
     assert.strictEqual(await dial(`http://127.0.0.1:${simPort}/sim/devices`), 200)
     assert.strictEqual(await dial(`http://${external}:${simPort}/sim/devices`), "ECONNREFUSED")
 
@@ -161,11 +158,15 @@ describe("npm start", () => {
     )
   }, 60_000)
 
-  it("outside demo mode has no demo accounts: the demo manager's login answers 401", async () => {
+  it("outside demo mode: every interface by default, and no demo accounts (the demo manager's login answers 401)", async () => {
     const port = await Effect.runPromise(freePort)
     const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
     dirs.push(dir)
-    const env = { ...productionEnv(port, dir), SESSION_SECRET: randomBytes(32).toString("base64url") }
+    const env: NodeJS.ProcessEnv = {
+      ...productionEnv(port, dir),
+      SESSION_SECRET: randomBytes(32).toString("base64url")
+    }
+    delete env.HOST
     const output: Array<string> = []
     const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
     children.push(child)
@@ -180,5 +181,12 @@ describe("npm start", () => {
       body: JSON.stringify({ login: "sam.manager", password: "parley-demo" })
     })
     assert.strictEqual(response.status, 401)
+    assert.include(
+      output.join(""),
+      `http: listening on 0.0.0.0:${port}, every interface (http://127.0.0.1:${port} from this machine)`
+    )
+    const external = externalAddress()
+    assert.isDefined(external, "needs a non-loopback IPv4 interface to dial")
+    assert.strictEqual(await dial(`http://${external}:${port}/healthz`), 200)
   }, 120_000)
 })
