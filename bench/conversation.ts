@@ -21,6 +21,7 @@
  * none), BENCH_SECONDS (per level, default 20), BENCH_ASK (the question, default the opening
  * hours), BENCH_POOL (PostgreSQL pool, default 10), BENCH_IDLE_SECONDS (default 10).
  */
+import { randomBytes } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { cpus } from "node:os"
 import { Duration, Effect, Option, Redacted } from "effect"
@@ -126,7 +127,8 @@ const main = Effect.gen(function* () {
       APPLE_MSP_SECRET: Redacted.value(identity.secret),
       APPLE_BUSINESS_ID: demoBusinessId,
       APPLE_API_BASE: sim.url,
-      LOG_LEVEL: "warn"
+      LOG_LEVEL: "warn",
+      SESSION_SECRET: randomBytes(32).toString("base64url")
     },
     grace: "20 seconds",
     ...(process.env.BENCH_NODE_LOG === "1" ? { onOutput: (chunk: string) => process.stderr.write(chunk) } : {})

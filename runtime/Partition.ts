@@ -21,9 +21,16 @@ export interface PartitionSettings {
   readonly audit: boolean
   /** Turns (and asks) running at once in one partition; more actors with work wait their turn. */
   readonly turnConcurrency?: number
+  /**
+   * Turns of different actors a worker commits in one transaction at most (group commit). A worker
+   * takes what is already waiting, so an idle partition still commits each message alone.
+   * 1 turns grouping off.
+   */
+  readonly groupCommit?: number
 }
 
 export const defaultTurnConcurrency = 32
+export const defaultGroupCommit = 64
 
 export interface PartitionSpec<R> {
   readonly kind: ErasedKind<R>
@@ -160,15 +167,17 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
     // not as a fiber per actor waiting for a database connection.
     const runnable: Array<Cell<R>> = []
     const maxWorkers = Math.max(1, settings.turnConcurrency ?? defaultTurnConcurrency)
+    // Non-transactional turns (HTTP calls) keep their own transaction each and run side by side.
+    const maxGroup = spec.options.transactional ? Math.max(1, settings.groupCommit ?? defaultGroupCommit) : 1
     let workers = 0
     const worker: Effect.Effect<void, never, R | Db> = Effect.gen(function* () {
       while (true) {
-        const cell = runnable.shift()
-        if (cell === undefined) {
+        if (runnable.length === 0) {
           workers--
           return
         }
-        yield* work(cell)
+        // Everything waiting now, up to the cap: one actor alone when idle, a group under load.
+        yield* work.group(runnable.splice(0, maxGroup))
       }
     })
 

@@ -1,47 +1,69 @@
 import { Clock, Duration, Effect, Schema } from "effect"
+import { Agent, type Dispatcher, request } from "undici"
 import { type AppleError, ApplePermanent, AppleRetryable, fromStatus, parseRetryAfter } from "../AppleError.ts"
 
 export interface CallOptions {
   readonly operation: string
   readonly url: string
-  readonly init: RequestInit
+  readonly init: {
+    readonly method: "GET" | "POST" | "PUT"
+    readonly headers?: Readonly<Record<string, string>>
+    readonly body?: string | Uint8Array
+  }
   readonly timeout: Duration.Duration
   /** Set on sends: a 404 then means Apple does not know this customer. */
   readonly destinationId?: string
 }
 
-/** The one wrapper around `fetch` for Apple: timeouts and connection errors are retryable. */
-export const call = (options: CallOptions): Effect.Effect<Response, AppleError> =>
+/** An answer with a 2xx status; its body is read once, by `bytes` or `json`. */
+export interface Answer {
+  readonly status: number
+  readonly body: Dispatcher.ResponseData["body"]
+}
+
+/**
+ * Keep-alive connections for the process, a pool per origin (Apple's gateway, its attachment
+ * hosts). `undici.request` answers plain status, headers and a body stream; `fetch` built WHATWG
+ * Request, Headers and Response objects per call, which cost more than the call's own work
+ * (docs/performance.md).
+ */
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128, pipelining: 1 })
+
+const timeoutNames = new Set(["TimeoutError", "AbortError", "HeadersTimeoutError", "BodyTimeoutError"])
+
+/** The one HTTP call to Apple: timeouts and connection errors are retryable. */
+export const call = (options: CallOptions): Effect.Effect<Answer, AppleError> =>
   Effect.tryPromise({
     try: (signal) =>
-      fetch(options.url, {
-        ...options.init,
+      request(options.url, {
+        dispatcher,
+        method: options.init.method,
+        headers: options.init.headers ?? {},
+        body: options.init.body ?? null,
         signal: AbortSignal.any([signal, AbortSignal.timeout(Duration.toMillis(options.timeout))])
       }),
     catch: (cause) =>
       new AppleRetryable({
         operation: options.operation,
-        reason:
-          cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError")
-            ? "timeout"
-            : "connection failed"
+        reason: cause instanceof Error && timeoutNames.has(cause.name) ? "timeout" : "connection failed"
       })
   }).pipe(
     Effect.flatMap((response) =>
-      response.ok
-        ? Effect.succeed(response)
-        : Effect.promise(() => response.body?.cancel() ?? Promise.resolve()).pipe(
+      response.statusCode >= 200 && response.statusCode < 300
+        ? Effect.succeed<Answer>({ status: response.statusCode, body: response.body })
+        : Effect.promise(() => response.body.dump().catch(() => undefined)).pipe(
             Effect.zipRight(Clock.currentTimeMillis),
-            Effect.flatMap((now) =>
-              Effect.fail(
+            Effect.flatMap((now) => {
+              const retryAfter = response.headers["retry-after"]
+              return Effect.fail(
                 fromStatus(
                   options.operation,
-                  response.status,
+                  response.statusCode,
                   options.destinationId,
-                  parseRetryAfter(response.headers.get("retry-after"), now)
+                  parseRetryAfter(typeof retryAfter === "string" ? retryAfter : undefined, now)
                 )
               )
-            )
+            })
           )
     )
   )
@@ -52,16 +74,16 @@ const readBody = <A>(operation: string, read: () => Promise<A>): Effect.Effect<A
     catch: () => new AppleRetryable({ operation, reason: "response body interrupted" })
   })
 
-export const bytes = (operation: string, response: Response): Effect.Effect<Uint8Array, AppleError> =>
-  readBody(operation, async () => new Uint8Array(await response.arrayBuffer()))
+export const bytes = (operation: string, response: Answer): Effect.Effect<Uint8Array, AppleError> =>
+  readBody(operation, async () => new Uint8Array(await response.body.arrayBuffer()))
 
 /** Decodes a JSON answer; an answer of the wrong shape is permanent (Apple changed, or it is not Apple). */
 export const json = <A, I>(
   operation: string,
-  response: Response,
+  response: Answer,
   schema: Schema.Schema<A, I>
 ): Effect.Effect<A, AppleError> =>
-  readBody(operation, () => response.text()).pipe(
+  readBody(operation, () => response.body.text()).pipe(
     Effect.flatMap((text) =>
       Schema.decodeUnknown(Schema.parseJson(schema))(text).pipe(
         Effect.mapError(

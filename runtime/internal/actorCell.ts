@@ -1,4 +1,4 @@
-import { Cause, Clock, Deferred, Duration, Effect, Exit, Metric, Option, Random, type Scope } from "effect"
+import { Cause, Clock, Data, Deferred, Duration, Effect, Exit, Metric, Option, Random, type Scope } from "effect"
 import type { DbShape } from "../../db/Db.ts"
 import { Db } from "../../db/Db.ts"
 import type { Options } from "../Actor.ts"
@@ -9,7 +9,19 @@ import * as M from "../Metrics.ts"
 import { Turn } from "../Turn.ts"
 import type { Resident } from "./liveActors.ts"
 import { relay } from "./relay.ts"
-import { checkFence, claimTurn, FenceLost, insertDeadLetter, insertOutbox, lastSeq, recordTurn } from "./store.ts"
+import {
+  checkFence,
+  claimTurn,
+  claimTurns,
+  FenceLost,
+  insertDeadLetter,
+  insertOutbox,
+  lastSeq,
+  type OutboxRow,
+  recordTurn,
+  recordTurns,
+  type SentRow
+} from "./store.ts"
 import { makeTurn } from "./turnContext.ts"
 
 export type Job =
@@ -79,7 +91,14 @@ const text = new TextDecoder()
  * outbox), acks after commit, relays the outbox. A failing turn is retried in place — later
  * messages wait, so order is never broken — then dead-lettered.
  */
-export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effect<void, never, R | Db>) => {
+export interface Worker<R> {
+  /** The actor's next job alone (its own transaction). */
+  readonly one: (cell: Cell<R>) => Effect.Effect<void, never, R | Db>
+  /** The next job of each of these actors, their turns committed together when the kind is transactional. */
+  readonly group: (cells: ReadonlyArray<Cell<R>>) => Effect.Effect<void, never, R | Db>
+}
+
+export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
   const { kind, partition, epoch, options, db } = env
   const tableKind = env.names.tableKind(kind.name)
   const metrics = {
@@ -171,11 +190,12 @@ export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effec
       return cell.restarts.length > options.maxRestarts
     })
 
-  const handleDelivery = (cell: Cell<R>, delivery: Delivery) =>
+  /** `first`: how the message's first attempt already ended (in a batch), so it is not run again. */
+  const handleDelivery = (cell: Cell<R>, delivery: Delivery, first?: Exit.Exit<never, unknown>) =>
     Effect.gen(function* () {
       const started = yield* Clock.currentTimeMillis
       for (let attempt = 1; ; attempt++) {
-        const exit = yield* Effect.exit(attemptTurn(cell, delivery))
+        const exit = attempt === 1 && first !== undefined ? first : yield* Effect.exit(attemptTurn(cell, delivery))
         if (exit._tag === "Success") {
           if (Option.isNone(exit.value)) {
             yield* Metric.increment(metrics.skipped)
@@ -225,14 +245,169 @@ export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effec
       Effect.flatMap((answer) => Deferred.succeed(reply, answer))
     )
 
-  return (cell) =>
+  const one = (cell: Cell<R>, job: Job | undefined) =>
     Effect.gen(function* () {
-      const job = env.take(cell)
       if (job?._tag === "Delivery") yield* handleDelivery(cell, job.delivery)
       else if (job?._tag === "Ask") yield* handleAsk(cell, job.payload, job.reply)
       yield* env.settle(cell)
     }).pipe(Effect.annotateLogs({ kind: kind.name, actor: cell.id, partition }))
+
+  /**
+   * The head messages of several actors (one each) in ONE transaction: one claim statement checks
+   * the fence and records every sequence, the turns run one after another, their outbox rows (and
+   * audit rows) go in one multi-row statement each, then one commit, the acks and one relay.
+   * A turn that fails rolls the transaction back; the group is run again without it, and it goes
+   * the single-turn way (retries, restart, dead letter), its failure counted as its first attempt.
+   */
+  const group = (cells: ReadonlyArray<Cell<R>>) =>
+    Effect.gen(function* () {
+      let pending: Array<Pending<R>> = []
+      const alone: Array<{ readonly pending: Pending<R>; readonly first?: Exit.Exit<never, unknown> }> = []
+      for (const cell of cells) {
+        const job = env.take(cell)
+        if (job?._tag !== "Delivery") {
+          yield* one(cell, job)
+          continue
+        }
+        // Activation reads outside the transaction, as on the single-turn path.
+        const activated = yield* Effect.exit(ensureInstance(cell))
+        if (Exit.isSuccess(activated)) pending.push({ cell, delivery: job.delivery, instance: activated.value })
+        else alone.push({ pending: { cell, delivery: job.delivery, instance: undefined } })
+      }
+      const started = yield* Clock.currentTimeMillis
+      while (pending.length > 0) {
+        const exit = yield* Effect.exit(attemptGroup(pending))
+        if (Exit.isSuccess(exit)) {
+          yield* finishGroup(pending, exit.value, started)
+          break
+        }
+        const failure = Cause.failureOption(exit.cause)
+        if (Option.isSome(failure) && failure.value instanceof FenceLost) {
+          yield* env.lose("fence lost")
+          // Nothing of the group committed: the next owner gets the messages again.
+          for (const p of [...pending, ...alone.map((a) => a.pending)]) yield* env.settle(p.cell)
+          return
+        }
+        if (Option.isSome(failure) && failure.value instanceof GroupTurnFailed) {
+          const failed = failure.value
+          const culprit = pending[failed.index]
+          if (culprit !== undefined) alone.push({ pending: culprit, first: Exit.failCause(failed.cause) })
+          pending = pending.filter((_, i) => i !== failed.index)
+          continue
+        }
+        // Not one turn's doing (claim, outbox, commit): each turn goes its own way.
+        yield* Effect.logWarning("group commit failed; running its turns one by one", exit.cause)
+        for (const p of pending) alone.push({ pending: p })
+        pending = []
+      }
+      for (const { pending: p, first } of alone) {
+        yield* handleDelivery(p.cell, p.delivery, first).pipe(
+          Effect.annotateLogs({ kind: kind.name, actor: p.cell.id, partition })
+        )
+        yield* env.settle(p.cell)
+      }
+    }).pipe(Effect.annotateLogs({ kind: kind.name, partition }))
+
+  const attemptGroup = (pending: ReadonlyArray<Pending<R>>) =>
+    db.transaction(
+      Effect.gen(function* () {
+        const fresh = yield* claimTurns(
+          tableKind,
+          partition,
+          epoch,
+          pending.map((p) => ({ actorId: p.cell.id, seq: p.delivery.seq }))
+        )
+        const applies: Array<Effect.Effect<void> | undefined> = []
+        const rows: Array<OutboxRow> = []
+        for (let index = 0; index < pending.length; index++) {
+          const p = pending[index]
+          if (p === undefined || p.instance === undefined || !fresh.has(p.cell.id)) {
+            applies.push(undefined)
+            continue
+          }
+          const turn = makeTurn(env.names, db, {
+            kind: kind.name,
+            id: p.cell.id,
+            partition,
+            seq: p.delivery.seq,
+            node: env.node,
+            epoch
+          })
+          const ran = yield* Effect.exit(
+            p.instance.turn(text.decode(p.delivery.data)).pipe(Effect.provideService(Turn, turn.service))
+          )
+          if (Exit.isFailure(ran)) return yield* new GroupTurnFailed({ index, cause: ran.cause })
+          applies.push(ran.value)
+          for (const row of turn.rows) rows.push(row)
+        }
+        const sent = yield* insertOutbox(rows)
+        if (env.audit) {
+          yield* recordTurns(
+            pending
+              .filter((p) => fresh.has(p.cell.id))
+              .map((p) => ({
+                kind: tableKind,
+                partition,
+                actorId: p.cell.id,
+                seq: p.delivery.seq,
+                epoch,
+                node: env.node
+              }))
+          )
+        }
+        return { applies, sent }
+      })
+    )
+
+  const finishGroup = (
+    pending: ReadonlyArray<Pending<R>>,
+    done: { readonly applies: ReadonlyArray<Effect.Effect<void> | undefined>; readonly sent: ReadonlyArray<SentRow> },
+    started: number
+  ) =>
+    Effect.gen(function* () {
+      for (let index = 0; index < pending.length; index++) {
+        const p = pending[index]
+        if (p === undefined) continue
+        const apply = done.applies[index]
+        if (apply === undefined) {
+          yield* Metric.increment(metrics.skipped)
+        } else {
+          yield* apply
+          yield* Metric.increment(metrics.handled)
+        }
+        yield* p.delivery.ackNoWait.pipe(
+          Effect.catchAll((e) => Effect.logWarning("ack failed; the redelivery will be skipped", e))
+        )
+      }
+      if (done.sent.length > 0) yield* relay(env.bus, done.sent).pipe(Effect.provideService(Db, db))
+      const ended = yield* Clock.currentTimeMillis
+      for (const p of pending) {
+        yield* Metric.update(metrics.duration, (ended - started) / 1000)
+        yield* env.settle(p.cell)
+      }
+    })
+
+  return {
+    one: (cell: Cell<R>) => one(cell, env.take(cell)),
+    group: (cells: ReadonlyArray<Cell<R>>) => {
+      const only = cells.length === 1 ? cells[0] : undefined
+      return only !== undefined ? one(only, env.take(only)) : group(cells)
+    }
+  }
 }
+
+interface Pending<R> {
+  readonly cell: Cell<R>
+  readonly delivery: Delivery
+  /** Undefined when activation failed: such a turn goes the single-turn way. */
+  readonly instance: Instance<R> | undefined
+}
+
+/** A turn of a group failed: the group is rolled back and run again without it. */
+class GroupTurnFailed extends Data.TaggedError("GroupTurnFailed")<{
+  readonly index: number
+  readonly cause: Cause.Cause<unknown>
+}> {}
 
 /** Opens a producer's wait for mailbox space (the worker just took a job). */
 export const openSpace = <R>(cell: Cell<R>): void => {

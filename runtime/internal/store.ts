@@ -140,6 +140,51 @@ export const claimTurn = (kind: string, partition: number, epoch: number, actorI
     return row.fresh
   })
 
+const ClaimedMany = Schema.Struct({
+  epoch: Schema.NullOr(Schema.Number),
+  fresh: Schema.NullOr(Schema.Array(Schema.String))
+})
+const decodeClaimedMany = Schema.decodeUnknown(ClaimedMany)
+
+/**
+ * `claimTurn` for the turns of several actors committed together (one turn per actor): checks the
+ * fence once and records every sequence in one statement. Returns the actors whose turn must run
+ * (the others are redeliveries); fails with `FenceLost` when the partition is no longer ours. The
+ * turns travel as one JSON parameter, so the statement text (and its prepared plan) is the same
+ * whatever the batch's size, on postgres.js and PGlite alike.
+ */
+export const claimTurns = (
+  kind: string,
+  partition: number,
+  epoch: number,
+  turns: ReadonlyArray<{ readonly actorId: string; readonly seq: number }>
+) =>
+  Effect.gen(function* () {
+    const db = yield* Db
+    const result = yield* db.use("turn.claimMany", (d) =>
+      d.execute(sql`
+        with fence as (
+          select ${partitionFence.epoch} as epoch from ${partitionFence}
+          where ${partitionFence.kind} = ${kind} and ${partitionFence.partition} = ${partition}
+          for share
+        ), bumped as (
+          insert into ${actorOffsets} (kind, actor_id, last_seq)
+          select ${kind}, t."actorId", t.seq
+          from jsonb_to_recordset(${JSON.stringify(turns)}::jsonb) as t("actorId" text, seq bigint), fence
+          where fence.epoch = ${epoch}
+          on conflict (kind, actor_id) do update set last_seq = excluded.last_seq, updated_at = now()
+          where ${actorOffsets.lastSeq} < excluded.last_seq
+          returning actor_id
+        )
+        select (select epoch from fence)::float8 as epoch, (select array_agg(actor_id) from bumped) as fresh`)
+    )
+    const row = yield* decodeClaimedMany(rowsOf(result)[0]).pipe(
+      Effect.orElseFail(() => new FenceLost({ kind, partition, epoch }))
+    )
+    if (row.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
+    return new Set(row.fresh ?? [])
+  })
+
 export const lastSeq = (kind: string, actorId: string) =>
   Effect.flatMap(Db, (db) =>
     db.use("offset.read", (d) =>
@@ -207,6 +252,19 @@ export const markSent = (ids: ReadonlyArray<number>) =>
 
 export const recordTurn = (row: typeof processedTurns.$inferInsert) =>
   Effect.flatMap(Db, (db) => db.use("audit.turn", (d) => d.insert(processedTurns).values(row).onConflictDoNothing()))
+
+/** Audit rows of several turns committed together, one statement. */
+export const recordTurns = (rows: ReadonlyArray<typeof processedTurns.$inferInsert>) =>
+  rows.length === 0
+    ? Effect.void
+    : Effect.flatMap(Db, (db) =>
+        db.use("audit.turns", (d) =>
+          d
+            .insert(processedTurns)
+            .values([...rows])
+            .onConflictDoNothing()
+        )
+      ).pipe(Effect.asVoid)
 
 export const insertDeadLetter = (row: typeof deadLetters.$inferInsert) =>
   Effect.flatMap(Db, (db) => db.use("deadletter.insert", (d) => d.insert(deadLetters).values(row)))
