@@ -138,10 +138,14 @@ export const makeWorker = <R>(env: CellEnv<R>): ((cell: Cell<R>) => Effect.Effec
       const current = yield* ensureInstance(cell)
       const id = cell.id
       const turn = makeTurn(env.names, db, { kind: kind.name, id, partition, seq: delivery.seq, node: env.node, epoch })
-      const handle = current.turn(text.decode(delivery.data)).pipe(Effect.provideService(Turn, turn.service))
+      // A committed message skips its call-outs too (the claim in the transaction would skip the rest).
+      if ((kind.prepares || !options.transactional) && (yield* lastSeq(tableKind, id)) >= delivery.seq)
+        return Option.none()
+      // Outside the transaction: a kind's `prepare` step may call out (`Behavior.prepare`, runtime/Actor.ts).
+      const prepared = yield* current.prepare(text.decode(delivery.data))
+      const handle = prepared.pipe(Effect.provideService(Turn, turn.service))
       let early: Option.Option<Effect.Effect<void>> = Option.none()
       if (!options.transactional) {
-        if ((yield* lastSeq(tableKind, id)) >= delivery.seq) return Option.none()
         // Its effects (an HTTP call to Apple) cannot be rolled back: check the fence before, not only
         // at commit, so a paused former owner does not send what the new owner sends too.
         yield* checkFence(tableKind, partition, epoch)
