@@ -1,10 +1,12 @@
 import { assert, layer } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
 import WebSocket from "ws"
+import { recordAttachments } from "../../db/queries/attachments.ts"
 import { createCase } from "../../db/queries/cases.ts"
 import { appendMessage } from "../../db/queries/messages.ts"
 import { demoPasswordDefault } from "../../db/seed/staff.ts"
 import { table } from "../../http/api/Api.ts"
+import { ObjectStore } from "../../runtime/ObjectStore.ts"
 import { type ApiFixture, ApiNode, apiNodeLayer, call, inNode, newInteraction, type Role, roles } from "./support.ts"
 
 /** Records of two customers, each served by a different agent: whose data is whose is the point. */
@@ -15,6 +17,8 @@ interface Records {
   readonly rajChat: string
   readonly janeCase: string
   readonly rajCase: string
+  /** A file Jane sent in her chat. */
+  readonly janeFile: string
 }
 
 class Fixtures extends Context.Tag("test/api/Roles/Fixtures")<Fixtures, Records>() {}
@@ -37,7 +41,27 @@ const fixtures = Layer.effect(
         })
         const janeCase = yield* createCase({ customer: api.jane, shortDescription: "Jane's case" })
         const rajCase = yield* createCase({ customer: api.raj, shortDescription: "Raj's case" })
-        return { api, janeChat: janeChat.id, rajChat: rajChat.id, janeCase: janeCase.id, rajCase: rajCase.id }
+        const janeFile = crypto.randomUUID()
+        const store = yield* ObjectStore
+        yield* store.put(janeFile, { name: "card.txt", contentType: "text/plain" }, Buffer.from("card ending 4242"))
+        yield* recordAttachments([
+          {
+            id: janeFile,
+            interactionId: janeChat.id,
+            direction: "in",
+            name: "card.txt",
+            contentType: "text/plain",
+            size: 16
+          }
+        ])
+        return {
+          api,
+          janeChat: janeChat.id,
+          rajChat: rajChat.id,
+          janeCase: janeCase.id,
+          rajCase: rajCase.id,
+          janeFile
+        }
       })
     )
   })
@@ -64,7 +88,13 @@ interface Row {
   readonly request: (
     f: Records,
     role: Role
-  ) => { readonly method: string; readonly path: string; readonly body?: unknown }
+  ) => {
+    readonly method: string
+    readonly path: string
+    readonly body?: unknown
+    readonly rawBody?: string
+    readonly contentType?: string
+  }
   readonly expect: Expect
   /** What an allowed caller sees, when it depends on who they are. */
   readonly check?: (f: Records, role: Role, body: unknown) => void
@@ -131,6 +161,24 @@ const rows: ReadonlyArray<Row> = [
     case: "Raj's chat: Raj, his agent Leo and the manager; 404 for the others",
     request: (f) => ({ method: "GET", path: `/interactions/${f.rajChat}` }),
     expect: { anonymous: 401, jane: 404, raj: 200, ava: 404, leo: 200, sam: 200 }
+  },
+  {
+    route: "GET /attachments/:id",
+    case: "Jane's file: her agent Ava and the manager; 403 for other agents and customers",
+    request: (f) => ({ method: "GET", path: `/attachments/${f.janeFile}` }),
+    expect: { anonymous: 401, jane: 403, raj: 403, ava: 200, leo: 403, sam: 200 },
+    check: (_f, _role, body) => assert.strictEqual(body, "card ending 4242")
+  },
+  {
+    route: "POST /conversations/:id/attachments",
+    case: "only the agent serving Jane's chat uploads a file to send in it",
+    request: (f) => ({
+      method: "POST",
+      path: `/conversations/${f.janeChat}/attachments?name=note.txt`,
+      rawBody: "see you tomorrow",
+      contentType: "text/plain"
+    }),
+    expect: { anonymous: 401, jane: 403, raj: 403, ava: 201, leo: 403, sam: 403 }
   },
   {
     route: "POST /cases",
@@ -279,9 +327,14 @@ layer(fixtures, { timeout: 60_000 })("every REST route × every role", (it) => {
         const replies = yield* Effect.forEach(
           roles,
           (role) => {
-            const { method, path, body } = row.request(f, role)
+            const { method, path, body, rawBody, contentType } = row.request(f, role)
             return Effect.map(
-              call<unknown>(f.api.node.url, method, path, { token: f.api.tokens[role], body }),
+              call<unknown>(f.api.node.url, method, path, {
+                token: f.api.tokens[role],
+                body,
+                ...(rawBody === undefined ? {} : { rawBody }),
+                ...(contentType === undefined ? {} : { contentType })
+              }),
               (reply) => [role, reply] as const
             )
           },
