@@ -1,4 +1,5 @@
 import { Cause, Config, ConfigError, Effect, Exit, Fiber, Layer, Logger, Option } from "effect"
+import * as AttachmentConfig from "./actors/attachments/AttachmentConfig.ts"
 import * as IdentityProvider from "./actors/conversation/IdentityProvider.ts"
 import * as AppleConfig from "./apple/AppleConfig.ts"
 import * as DbConfig from "./db/DbConfig.ts"
@@ -12,7 +13,9 @@ import * as LogConfig from "./node/LogConfig.ts"
 import * as Node from "./node/Node.ts"
 import * as ConfigProblem from "./runtime/ConfigProblem.ts"
 import * as MemoryBus from "./runtime/MemoryBus.ts"
+import * as MemoryObjectStore from "./runtime/MemoryObjectStore.ts"
 import * as NatsBus from "./runtime/NatsBus.ts"
+import * as NatsObjectStore from "./runtime/NatsObjectStore.ts"
 import * as RuntimeConfig from "./runtime/RuntimeConfig.ts"
 
 /**
@@ -25,11 +28,23 @@ const node = Effect.gen(function* () {
     runtime: RuntimeConfig.config,
     db: DbConfig.config,
     http: HttpConfig.config,
-    auth: AuthConfig.config
+    auth: AuthConfig.config,
+    attachments: AttachmentConfig.config
   })
   const bus = Option.match(config.runtime.natsServers, {
     onNone: () => MemoryBus.layer,
     onSome: (servers) => NatsBus.layer({ servers, name: `parley-${config.runtime.nodeId}` })
+  })
+  // Files sit beside the streams: replicated like them on NATS, in memory without it.
+  const objects = Option.match(config.runtime.natsServers, {
+    onNone: () => MemoryObjectStore.layer,
+    onSome: (servers) =>
+      NatsObjectStore.layer({
+        servers,
+        name: `parley-${config.runtime.nodeId}-files`,
+        bucket: `${config.runtime.subjectPrefix}_files`,
+        replicas: config.runtime.streamReplicas
+      })
   })
   const db = Option.match(config.db.databaseUrl, {
     onNone: () => PgliteDb.layer(config.db.pgliteDir),
@@ -48,8 +63,10 @@ const node = Effect.gen(function* () {
   const http = apple.demo && !hostSet ? { ...config.http, host: "127.0.0.1" } : config.http
   const infra = Layer.mergeAll(
     bus,
+    objects,
     db,
     RuntimeConfig.layer(config.runtime),
+    AttachmentConfig.layer(config.attachments),
     DbConfig.layer(config.db),
     HttpConfig.layer(http),
     AuthConfig.layer(config.auth),

@@ -104,3 +104,11 @@ export const missingRequirement = (
   deviceAgent: string | undefined
 ): Requirement | undefined =>
   missingOf(requirements(data), new Set(capabilityList.map((c) => c.toUpperCase())), deviceAgent)
+
+/**
+ * Whether the device can open files sent to it. Apple lists no capability for attachments; a Watch
+ * shows only quick replies, pickers and text (docs/apple.md, "Devices"), so files go to every
+ * other device and never to a Watch.
+ */
+export const receivesFiles = (deviceAgent: string | undefined): boolean =>
+  deviceAgent === undefined || !/watch/i.test(deviceAgent)

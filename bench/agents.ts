@@ -42,6 +42,7 @@ import WebSocket from "ws"
 import * as AgentKind from "../actors/agent/Agent.ts"
 import { AgentEvent } from "../actors/agent/AgentEvents.ts"
 import { Agent, AgentStatus, Complete } from "../actors/agent/AgentProtocol.ts"
+import * as AttachmentConfig from "../actors/attachments/AttachmentConfig.ts"
 import * as IdentityProvider from "../actors/conversation/IdentityProvider.ts"
 import * as QueueKind from "../actors/queue/Queue.ts"
 import { Enqueued, Queue } from "../actors/queue/QueueProtocol.ts"
@@ -58,6 +59,7 @@ import * as Node from "../node/Node.ts"
 import { ActorSystem, layer as systemLayer } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
 import { erase } from "../runtime/ErasedKind.ts"
+import * as MemoryObjectStore from "../runtime/MemoryObjectStore.ts"
 import * as NatsBus from "../runtime/NatsBus.ts"
 import * as RuntimeConfig from "../runtime/RuntimeConfig.ts"
 import * as Simulator from "../sim/Simulator.ts"
@@ -244,7 +246,9 @@ const startNode = Effect.gen(function* () {
     HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
     AuthConfig.layer(),
     AppleConfig.layer({ ...identity, businessIds: [demoBusinessId], apiBase: sim.url }),
-    IdentityProvider.layer(Option.some(idp.provider))
+    IdentityProvider.layer(Option.some(idp.provider)),
+    MemoryObjectStore.layer,
+    AttachmentConfig.layer()
   )
   const node = Node.layer({
     seed: true,

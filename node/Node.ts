@@ -2,6 +2,7 @@ import { createNodeWebSocket } from "@hono/node-ws"
 import { Effect, Layer, Option } from "effect"
 import { Hono } from "hono"
 import * as SessionReaper from "../actors/agent/SessionReaper.ts"
+import type { AttachmentConfig } from "../actors/attachments/AttachmentConfig.ts"
 import * as SignInState from "../actors/conversation/SignInState.ts"
 import { type ActorServices, kinds } from "../actors/Kinds.ts"
 import { PublicLinks } from "../actors/PublicLinks.ts"
@@ -33,6 +34,7 @@ import * as SocketSettings from "../http/ws/SocketSettings.ts"
 import { type ActorSystem, layer as actorSystemLayer, type SystemSettings } from "../runtime/ActorSystem.ts"
 import { Bus } from "../runtime/Bus.ts"
 import * as NodeLoad from "../runtime/NodeLoad.ts"
+import { ObjectStore } from "../runtime/ObjectStore.ts"
 import { RuntimeConfig } from "../runtime/RuntimeConfig.ts"
 
 export interface NodeOptions {
@@ -48,6 +50,8 @@ export interface NodeOptions {
 
 type EdgeServices =
   | Bus
+  | ObjectStore
+  | AttachmentConfig
   | Db
   | AppleConfig
   | AppleInbox
@@ -70,6 +74,7 @@ const edge = (options: Partial<NodeOptions>) =>
       const load = yield* NodeLoad.NodeLoad
       yield* Effect.logInfo(`bus: ${bus.describe}`)
       yield* Effect.logInfo(`database: ${db.describe}`)
+      yield* Effect.logInfo(`files: ${(yield* ObjectStore).describe}`)
       yield* Effect.logInfo(`apple: ${apple.apiBase} for business ${apple.businessIds.join(", ")}`)
       const rt = yield* Effect.runtime<EdgeServices>()
       const app = new Hono()

@@ -47,6 +47,13 @@ export interface Behavior<Msg, State, Ask extends Schema.TaggedRequest.All, R> {
    * leave the actor go through `Turn` (outbox), so they happen only if the transaction commits.
    */
   readonly turn: (state: State, message: Msg) => Effect.Effect<State, unknown, R | Db | Turn>
+  /**
+   * A step before the turn, outside any transaction, for call-outs a turn must not make while it
+   * holds a connection (downloading a customer's attachment from Apple): it returns the message the
+   * turn then handles. It runs again when the turn is retried, so it must be idempotent; a message
+   * whose turn already committed skips it.
+   */
+  readonly prepare?: (message: Msg) => Effect.Effect<Msg, unknown, R>
   /** Answers a request from the current state, outside any transaction. */
   readonly ask?: (
     state: State,

@@ -11,6 +11,8 @@ export interface ErasedKind<R> {
   readonly name: string
   readonly partitions: number
   readonly options: Partial<Options>
+  /** The kind has a `prepare` step (`Behavior.prepare`): call-outs before the turn's transaction. */
+  readonly prepares: boolean
   readonly instantiate: (id: string) => Effect.Effect<Instance<R>, unknown, R | Db>
 }
 
@@ -19,11 +21,17 @@ export interface ErasedKind<R> {
  * state: the behaviour is shared by every instance of a kind (methods, not closures).
  */
 export interface Instance<R> {
-  /** Decodes and handles one message; the returned effect applies the new state once the turn committed. */
-  readonly turn: (payload: string) => Effect.Effect<Effect.Effect<void>, unknown, R | Db | Turn>
+  /**
+   * Decodes one message and runs the kind's `prepare` step, outside any transaction. The result is
+   * the turn itself, whose own result applies the new state once the turn committed.
+   */
+  readonly prepare: (payload: string) => Effect.Effect<Prepared<R>, unknown, R>
   /** Decodes a request, answers it from the current state and encodes the exit. */
   readonly answer: (payload: string) => Effect.Effect<string, never, R | Db>
 }
+
+/** A decoded, prepared message: running it (inside the turn's transaction) is the turn. */
+export type Prepared<R> = Effect.Effect<Effect.Effect<void>, unknown, R | Db | Turn>
 
 /** A payload that does not decode against the kind's Schema: retrying cannot help. */
 export class UndecodableMessage extends Schema.TaggedError<UndecodableMessage>()("UndecodableMessage", {
@@ -49,15 +57,21 @@ class Live<Msg, State, Ask extends Schema.TaggedRequest.All, R>
     private state: State
   ) {}
 
-  turn(payload: string) {
+  prepare(payload: string) {
     const { shared } = this
+    const prepare = shared.behavior.prepare
     return shared.decodeMessage(payload).pipe(
       Effect.mapError((e) => new UndecodableMessage({ kind: shared.name, reason: e.message })),
-      Effect.flatMap((message) => shared.behavior.turn(this.state, message)),
-      Effect.map((next) =>
-        Effect.sync(() => {
-          this.state = next
-        })
+      Effect.flatMap((message) => (prepare === undefined ? Effect.succeed(message) : prepare(message))),
+      Effect.map((message) =>
+        Effect.map(
+          // The state as it is when the turn runs, not when it was prepared.
+          Effect.suspend(() => shared.behavior.turn(this.state, message)),
+          (next) =>
+            Effect.sync(() => {
+              this.state = next
+            })
+        )
       )
     )
   }
@@ -97,6 +111,7 @@ export const erase = <Msg, MsgEncoded, State, Ask extends Schema.TaggedRequest.A
     name: protocol.name,
     partitions: protocol.partitions,
     options: behavior.options ?? {},
+    prepares: behavior.prepare !== undefined,
     instantiate: (id) => Effect.map(behavior.activate(id), (state) => new Live(shared, state))
   }
 }

@@ -1,12 +1,14 @@
 import { and, eq, sql } from "drizzle-orm"
-import { Duration, Effect, Schedule, Schema } from "effect"
-import { AppleClient } from "../../apple/AppleClient.ts"
+import { Chunk, Duration, Effect, Option, Schedule, Schema, Stream } from "effect"
+import { AppleClient, type FileToSend } from "../../apple/AppleClient.ts"
 import { type AppleError, honourRetryAfter, isRetryable } from "../../apple/AppleError.ts"
+import type { OutboundContent } from "../../apple/OutboundMessage.ts"
 import { Db } from "../../db/Db.ts"
 import { actorSnapshots } from "../../db/schema/runtime.ts"
 import * as Actor from "../../runtime/Actor.ts"
 import { names } from "../../runtime/Address.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
+import { ObjectStore } from "../../runtime/ObjectStore.ts"
 import { RuntimeConfig } from "../../runtime/RuntimeConfig.ts"
 import * as Turn from "../../runtime/Turn.ts"
 import {
@@ -137,6 +139,38 @@ interface Recipient {
   readonly locale?: string | undefined
 }
 
+/** A part's files read from the object store, or why they cannot be sent. */
+const filesOf = (part: Part) =>
+  Effect.gen(function* () {
+    const store = yield* ObjectStore
+    return yield* Effect.forEach(part.files ?? [], (file) =>
+      Effect.gen(function* () {
+        const found = yield* store.get(file.id)
+        if (Option.isNone(found)) return yield* Effect.fail(`file ${file.name} is no longer stored`)
+        const chunks = yield* Stream.runCollect(found.value.data)
+        const data = new Uint8Array(Buffer.concat(Chunk.toReadonlyArray(chunks)))
+        return { name: file.name, mimeType: file.mimeType, data }
+      })
+    )
+  }).pipe(
+    Effect.catchTag("ObjectStoreError", (e) => Effect.fail(`file store unavailable: ${e.message}`)),
+    Effect.either
+  )
+
+/**
+ * Encrypts and uploads each file to Apple (preUpload, upload) and adds it to the text; done on
+ * every try, since Apple's upload is tied to that try's message.
+ */
+const withAttachments = (businessId: string, content: OutboundContent, files: ReadonlyArray<FileToSend>) =>
+  files.length === 0 || content.type !== "text"
+    ? Effect.succeed(content)
+    : Effect.flatMap(AppleClient, (apple) =>
+        Effect.map(
+          Effect.forEach(files, (file) => apple.uploadAttachment(businessId, file)),
+          (attachments): OutboundContent => ({ ...content, attachments })
+        )
+      )
+
 /** Sends one part; the cell after it (a 404 closes it) and whether Apple answered 200. */
 const sendPart = (cell: Cell, to: Recipient, part: Part, settings: SenderSettings) =>
   Effect.gen(function* () {
@@ -150,12 +184,29 @@ const sendPart = (cell: Cell, to: Recipient, part: Part, settings: SenderSetting
       yield* Turn.emit(droppedTopic, dropped)
       return [cell, false] as const
     }
-    const outcome = yield* apple
-      .send({ businessId: to.businessId, customerId: to.customerId }, part.content, {
-        id: part.appleMessageId,
-        autoReply: part.autoReply,
-        ...(to.locale !== undefined ? { locale: to.locale } : {})
-      })
+    const files = yield* filesOf(part)
+    if (files._tag === "Left") {
+      yield* Effect.logError(`send not delivered: ${files.left}`).pipe(Effect.annotateLogs(ids))
+      yield* Turn.tell(
+        Conversation,
+        conversation,
+        DeliveryFailed.make(
+          { appleMessageId: part.appleMessageId, status: 500, reason: files.left },
+          { disableValidation: true }
+        )
+      )
+      return [cell, false] as const
+    }
+    const outcome = yield* withAttachments(to.businessId, part.content, files.right)
+      .pipe(
+        Effect.flatMap((content) =>
+          apple.send({ businessId: to.businessId, customerId: to.customerId }, content, {
+            id: part.appleMessageId,
+            autoReply: part.autoReply,
+            ...(to.locale !== undefined ? { locale: to.locale } : {})
+          })
+        )
+      )
       .pipe(Effect.retry(retryPolicy(settings)), Effect.either)
     if (outcome._tag === "Right") return [cell, true] as const
     const error = outcome.left

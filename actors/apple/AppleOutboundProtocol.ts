@@ -1,12 +1,19 @@
 import { Schema } from "effect"
 import { OutboundContent } from "../../apple/OutboundMessage.ts"
 import * as Actor from "../../runtime/Actor.ts"
+import { KeptFile } from "../attachments/FileRef.ts"
 
 /**
  * The per-customer Apple sender: one actor per (business id, opaque id), so messages to one
  * customer leave in order, the next only after Apple's 200 for the previous.
  */
 export const senderId = (businessId: string, opaqueId: string): string => `${businessId}|${opaqueId}`
+
+/**
+ * Files kept in the object store to go with a text: the sender encrypts and uploads each to Apple
+ * and adds it to the text's `attachments` just before sending (Apple's upload URLs are short-lived).
+ */
+export const Files = Schema.optional(Schema.Array(KeptFile))
 
 /** Send `content` to the customer. `appleMessageId` is fixed by the caller, so a resend is the same message. */
 export const Send = Schema.TaggedStruct("Send", {
@@ -16,6 +23,7 @@ export const Send = Schema.TaggedStruct("Send", {
   content: OutboundContent,
   /** `auto-reply`: true for the virtual agent, false for a person. */
   autoReply: Schema.Boolean,
+  files: Files,
   locale: Schema.optional(Schema.String)
 })
 
@@ -23,7 +31,8 @@ export const Send = Schema.TaggedStruct("Send", {
 export const Part = Schema.Struct({
   appleMessageId: Schema.UUID,
   content: OutboundContent,
-  autoReply: Schema.Boolean
+  autoReply: Schema.Boolean,
+  files: Files
 })
 export type Part = typeof Part.Type
 

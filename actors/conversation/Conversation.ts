@@ -1,4 +1,6 @@
 import { Effect, Option } from "effect"
+import type { AppleClient } from "../../apple/AppleClient.ts"
+import type { AppleConfig } from "../../apple/AppleConfig.ts"
 import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
 import { text } from "../../apple/OutboundMessage.ts"
 import type { Db } from "../../db/Db.ts"
@@ -8,8 +10,12 @@ import { hasAppleMessage } from "../../db/queries/messages.ts"
 import { closeWorkItem, openWorkItemOf, type PlaceInLine, placeInLine } from "../../db/queries/workItems.ts"
 import * as Actor from "../../runtime/Actor.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
+import type { ObjectStore } from "../../runtime/ObjectStore.ts"
+import type { RuntimeConfig } from "../../runtime/RuntimeConfig.ts"
 import type * as Turn from "../../runtime/Turn.ts"
 import { CustomerClosed, CustomerWrote } from "../apple/AppleOutboundProtocol.ts"
+import type { AttachmentConfig } from "../attachments/AttachmentConfig.ts"
+import type { InboundFile } from "../attachments/FileRef.ts"
 import { PublicLinks } from "../PublicLinks.ts"
 import { initial as initialAgent } from "../virtual-agent/AgentState.ts"
 import { handle } from "../virtual-agent/Answers.ts"
@@ -27,6 +33,7 @@ import * as CustomerInput from "./CustomerInput.ts"
 import { handOffToLiveAgent } from "./HandOff.ts"
 import * as Identification from "./Identification.ts"
 import { IdentityProvider } from "./IdentityProvider.ts"
+import * as InboundFiles from "./InboundFiles.ts"
 import * as LiveAgent from "./LiveAgent.ts"
 import * as LiveChat from "./LiveChat.ts"
 import * as Outgoing from "./Outgoing.ts"
@@ -217,7 +224,11 @@ const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: C
 const picksCallBack = (cell: Cell, input: Input) =>
   cell.callBack !== undefined && CallBack.chosen(cell.callBack, input) !== undefined
 
-const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cell: Cell, envelope: InboundEnvelope) {
+const customerMessage = Effect.fn("Conversation.customerMessage")(function* (
+  cell: Cell,
+  envelope: InboundEnvelope,
+  files: ReadonlyArray<InboundFile>
+) {
   const type = envelope.message.type
   if (type === "typing_start" || type === "typing_end") {
     yield* LiveChat.relayTyping(cell, type === "typing_start")
@@ -225,7 +236,7 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
   }
   if (yield* hasAppleMessage(envelope.messageId)) return cell
   if (type === "close") return yield* customerClose(cell, envelope)
-  const read = yield* CustomerInput.read(envelope)
+  const read = yield* CustomerInput.read(envelope, files)
   const first =
     cell.phase === "closed" ||
     cell.interactionId === undefined ||
@@ -238,6 +249,7 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (cel
     locale: envelope.locale ?? current.locale
   }
   const recorded = yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
+  if (recorded.message !== undefined) yield* Transcript.recordFiles(recipient(current), recorded.message.id, files)
   if (recorded.inserted && recorded.message !== undefined) yield* LiveChat.relayLines(current, [recorded.message])
   if (read.problem !== undefined)
     yield* Transcript.note(recipient(current), "inboundProblem", { problem: read.problem })
@@ -300,7 +312,7 @@ const turn = (cell: Cell, message: Message) =>
     let next: Cell = cell
     switch (message._tag) {
       case "CustomerMessage":
-        next = yield* customerMessage(cell, message.envelope)
+        next = yield* customerMessage(cell, message.envelope, message.files ?? [])
         break
       case "AuthorizationCode":
         if (cell.signIn?.state !== message.state) return cell
@@ -358,11 +370,29 @@ const turn = (cell: Cell, message: Message) =>
     return next
   })
 
-export const kind = Actor.make(Conversation, {
-  activate: (id) => Effect.map(load(id), (state): Cell => ({ ...state, id, ...parseId(id) })),
-  // Every part the turn sends reaches the customer's Apple sender as one message.
-  turn: (cell: Cell, message: Message) => Outgoing.collect(turn(cell, message)),
-  options: { idleTimeout: "2 minutes" }
-})
+/** What a conversation needs beyond the database and its turn. */
+type Services =
+  | AppleClient
+  | AppleConfig
+  | PublicLinks
+  | RuntimeConfig
+  | IdentityProvider
+  | ObjectStore
+  | AttachmentConfig
+
+export const kind = Actor.make<Message, typeof Conversation.message.Encoded, Cell, never, never, Services>(
+  Conversation,
+  {
+    activate: (id) => Effect.map(load(id), (state): Cell => ({ ...state, id, ...parseId(id) })),
+    // Every part the turn sends reaches the customer's Apple sender as one message.
+    turn: (cell: Cell, message: Message) => Outgoing.collect(turn(cell, message)),
+    // A customer's attachments are downloaded before the turn's transaction, not inside it.
+    prepare: (message: Message) =>
+      message._tag === "CustomerMessage" && message.files === undefined
+        ? Effect.map(InboundFiles.fetchAll(message.envelope), (files) => ({ ...message, files }))
+        : Effect.succeed(message),
+    options: { idleTimeout: "2 minutes" }
+  }
+)
 
 export const erased = erase(kind)

@@ -3,6 +3,7 @@ import { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
 import { OutboundContent } from "../../apple/OutboundMessage.ts"
 import { CustomerRef } from "../../db/queries/CustomerRef.ts"
 import * as Actor from "../../runtime/Actor.ts"
+import { InboundFile, KeptFile } from "../attachments/FileRef.ts"
 
 /**
  * The conversation actor's address and messages. One conversation per (business id, Apple opaque
@@ -10,8 +11,15 @@ import * as Actor from "../../runtime/Actor.ts"
  */
 export const conversationId = (businessId: string, opaqueId: string): string => `${businessId}|${opaqueId}`
 
-/** A message from the customer, exactly as the webhook decoded it. */
-export const CustomerMessage = Schema.TaggedStruct("CustomerMessage", { envelope: InboundEnvelope })
+/**
+ * A message from the customer, exactly as the webhook decoded it. `files` is filled in by the
+ * conversation's `prepare` step (its attachments fetched and kept) before the turn runs; the edge
+ * never sets it.
+ */
+export const CustomerMessage = Schema.TaggedStruct("CustomerMessage", {
+  envelope: InboundEnvelope,
+  files: Schema.optional(Schema.Array(InboundFile))
+})
 
 /** Apple refused one of our messages for good (400/401/403); recorded with that message. */
 export const DeliveryFailed = Schema.TaggedStruct("DeliveryFailed", {
@@ -61,7 +69,9 @@ const AgentRef = { interactionId: Schema.String, agentId: Schema.String }
 export const AgentSend = Schema.TaggedStruct("AgentSend", {
   ...AgentRef,
   clientMessageId: Schema.String,
-  content: OutboundContent
+  content: OutboundContent,
+  /** Files the agent uploaded to send with a text (one U+FFFC in its body each). */
+  files: Schema.optional(Schema.Array(KeptFile))
 })
 
 export const AgentTyping = Schema.TaggedStruct("AgentTyping", { ...AgentRef, active: Schema.Boolean })

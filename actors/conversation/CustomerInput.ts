@@ -3,6 +3,7 @@ import { AppleClient } from "../../apple/AppleClient.ts"
 import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
 import type { InboundInteractiveData } from "../../apple/Interactive.ts"
 import { fromInteractiveData, type InteractiveReply } from "../../apple/InteractiveReply.ts"
+import type { InboundFile } from "../attachments/FileRef.ts"
 import { fromReply, type Input } from "../virtual-agent/Input.ts"
 
 /** A customer message read for the transcript and for the virtual agent. */
@@ -27,36 +28,43 @@ const replyKind: Record<InteractiveReply["_tag"], string> = {
   UnknownReply: "interactive"
 }
 
-/** Apple's download URLs live for seconds: a few quick tries, then we tell the customer. */
+/** Apple's download URLs live for seconds: a few quick tries, then we note it. */
 const retry = Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(3)))
 
 /** What the device says about the reply, without the echoed images (they can be large and carry nothing new). */
 const replyBody = (reply: InteractiveReply) => ({ reply })
 
-export const read = Effect.fn("Conversation.readInput")(function* (envelope: InboundEnvelope) {
+/** How a file shows in the transcript's body (`attachments`): kept ones by id, the others with why not. */
+const fileLine = (file: InboundFile) =>
+  file._tag === "Kept"
+    ? { id: file.id, name: file.name, mimeType: file.mimeType, size: file.size }
+    : file._tag === "Refused"
+      ? { name: file.name, mimeType: file.mimeType, refused: file.reason }
+      : { name: file.name, mimeType: file.mimeType, failed: file.error }
+
+/** `files`: the message's attachments as the `prepare` step fetched them (`InboundFiles.ts`). */
+export const read = Effect.fn("Conversation.readInput")(function* (
+  envelope: InboundEnvelope,
+  files: ReadonlyArray<InboundFile>
+) {
   const message = envelope.message
   const apple = yield* AppleClient
   if (message.type === "text") {
     const attachments = message.attachments ?? []
-    const problems: Array<string> = []
-    const files: Array<Record<string, unknown>> = []
-    for (const attachment of attachments) {
-      const fetched = yield* apple.downloadAttachment(envelope.destinationId, attachment).pipe(
-        Effect.retry(retry),
-        Effect.map((bytes) => ({ name: attachment.name, mimeType: attachment.mimeType, bytes: bytes.length })),
-        Effect.catchAll((e) => {
-          problems.push(`attachment ${attachment.name}: ${e._tag}`)
-          return Effect.succeed({ name: attachment.name, mimeType: attachment.mimeType, failed: e._tag })
-        })
-      )
-      files.push(fetched)
-    }
+    const problems = files.flatMap((file) =>
+      file._tag === "Refused"
+        ? [`attachment refused (${file.reason}): ${file.name}`]
+        : file._tag === "Unfetched"
+          ? [`attachment ${file.name}: ${file.error}`]
+          : []
+    )
+    const lines = files.map(fileLine)
     const body = message.body.replace(/\uFFFC/g, "").trim()
     const result: CustomerInput = {
       kind: attachments.length > 0 ? "attachment" : envelope.tapback !== undefined ? "tapback" : "text",
       body: {
         text: message.body,
-        ...(files.length > 0 ? { attachments: files } : {}),
+        ...(lines.length > 0 ? { attachments: lines } : {}),
         ...(envelope.tapback !== undefined ? { tapback: envelope.tapback } : {})
       },
       input:

@@ -90,7 +90,13 @@ export const send = Effect.fn("LiveChat.send")(function* (
   const echo = { clientMessageId: message.clientMessageId }
   const why = refusal(state, message)
   if (why !== undefined) return yield* refuse(message, "send", why, echo)
-  const sent = yield* Transcript.sendAgent(to, message.agentId, message.clientMessageId, message.content)
+  const sent = yield* Transcript.sendAgent(
+    to,
+    message.agentId,
+    message.clientMessageId,
+    message.content,
+    message.files ?? []
+  )
   if (sent._tag === "Refused") return yield* refuse(message, "send", sent.reason, echo)
   const ids = sent.lines.flatMap((l) => (l.appleMessageId === null ? [] : [l.appleMessageId]))
   yield* AgentEvents.push(message.agentId, "sent", {

@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from "node:crypto"
 import { Effect, Option } from "effect"
-import { gate } from "../../apple/CapabilityGate.ts"
+import { gate, receivesFiles } from "../../apple/CapabilityGate.ts"
 import { type Feature, featuresOf } from "../../apple/Interactive.ts"
 import { type OutboundContent, typingEnd, typingStart } from "../../apple/OutboundMessage.ts"
 import { splitLinks } from "../../apple/RichLink.ts"
+import { linkAttachments, recordAttachments } from "../../db/queries/attachments.ts"
 import { appendMessage } from "../../db/queries/messages.ts"
 import type { Message } from "../../db/schema/interactions.ts"
+import type { InboundFile, KeptFile } from "../attachments/FileRef.ts"
 import * as Outgoing from "./Outgoing.ts"
 
 /** Whom a conversation writes to and what their device can show. */
@@ -35,6 +37,26 @@ export const recordInbound = Effect.fn("Transcript.recordInbound")(function* (
   })
   return appended
 })
+
+/** Links the files kept from a customer's message to its transcript line (`attachments` rows). */
+export const recordFiles = (to: Recipient, messageId: number, files: ReadonlyArray<InboundFile>) =>
+  recordAttachments(
+    files.flatMap((file) =>
+      file._tag === "Kept"
+        ? [
+            {
+              id: file.id,
+              interactionId: to.interactionId,
+              messageId,
+              direction: "in" as const,
+              name: file.name,
+              contentType: file.mimeType,
+              size: file.size
+            }
+          ]
+        : []
+    )
+  )
 
 export const note = Effect.fn("Transcript.note")(function* (
   to: Recipient,
@@ -124,10 +146,14 @@ export const sendAgent = Effect.fn("Transcript.sendAgent")(function* (
   to: Recipient,
   agentId: string,
   clientMessageId: string,
-  content: OutboundContent
+  content: OutboundContent,
+  files: ReadonlyArray<KeptFile> = []
 ) {
   if (content.type === "typing_start" || content.type === "typing_end")
     return { _tag: "Refused", reason: "typing is not a message" } as AgentSent
+  if (files.length > 0 && !receivesFiles(to.deviceAgent))
+    return { _tag: "Refused", reason: "the customer's device cannot receive files (Apple Watch)" } as AgentSent
+  if (files.length > 0) return yield* sendFiles(to, agentId, clientMessageId, content, files)
   const gated = gate(to.capabilities, content, to.deviceAgent !== undefined ? { deviceAgent: to.deviceAgent } : {})
   const substitution = Option.getOrUndefined(gated.substitution)
   if (substitution !== undefined) {
@@ -154,6 +180,41 @@ export const sendAgent = Effect.fn("Transcript.sendAgent")(function* (
   }
   return { _tag: "Sent", lines, repeated } as AgentSent
 })
+
+/** A text with the agent's files, as one transcript line (kind `attachment`) linked to the files' rows. */
+const sendFiles = (
+  to: Recipient,
+  agentId: string,
+  clientMessageId: string,
+  content: OutboundContent,
+  files: ReadonlyArray<KeptFile>
+) =>
+  Effect.gen(function* () {
+    const appleMessageId = agentMessageId(to.interactionId, clientMessageId, 0)
+    const appended = yield* appendMessage({
+      interactionId: to.interactionId,
+      direction: "out",
+      authorKind: "agent",
+      authorUserId: agentId,
+      kind: "attachment",
+      body: {
+        content,
+        clientMessageId,
+        attachments: files.map((f) => ({ id: f.id, name: f.name, mimeType: f.mimeType, size: f.size }))
+      },
+      appleMessageId
+    })
+    const line = appended.message
+    if (line !== undefined)
+      yield* linkAttachments(
+        to.interactionId,
+        files.map((f) => f.id),
+        line.id
+      )
+    if (appended.inserted) yield* Outgoing.send(to, { appleMessageId, content, autoReply: false, files })
+    const sent: AgentSent = { _tag: "Sent", lines: line === undefined ? [] : [line], repeated: !appended.inserted }
+    return sent
+  })
 
 /** The agent's typing indicator: shown to the customer, never kept in the transcript. */
 export const sendTyping = (to: Recipient, active: boolean) =>

@@ -1,5 +1,6 @@
 /** Every table, for drizzle-kit and the typed `Db`. One file per area. */
 export * from "./agentEvents.ts"
+export * from "./attachments.ts"
 export * from "./audit.ts"
 export * from "./awa.ts"
 export * from "./cases.ts"

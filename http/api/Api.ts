@@ -3,6 +3,7 @@ import { Hono } from "hono"
 import * as About from "./About.ts"
 import * as Agents from "./Agents.ts"
 import * as AsyncApi from "./AsyncApi.ts"
+import * as Attachments from "./Attachments.ts"
 import * as Cases from "./Cases.ts"
 import * as Cluster from "./Cluster.ts"
 import * as Customers from "./Customers.ts"
@@ -23,6 +24,7 @@ export const table: ReadonlyArray<Route> = [
   ...About.routes,
   ...Session.routes,
   ...Interactions.routes,
+  ...Attachments.routes,
   ...Cases.routes,
   ...Customers.routes,
   ...Queues.routes,

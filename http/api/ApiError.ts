@@ -3,7 +3,7 @@ import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
 import type { DbError } from "../../db/DbError.ts"
 import { type Forbidden, type Throttled, type Unauthenticated, wrongLogin } from "../auth/AuthError.ts"
-import type { Conflict, InvalidRequest, NotFound } from "./ApiFailure.ts"
+import type { Conflict, InvalidRequest, NotFound, TooLarge, Unavailable, UnsupportedType } from "./ApiFailure.ts"
 
 /**
  * The machine codes of the REST API. Codes never change meaning; clients switch on them, and the
@@ -16,6 +16,7 @@ export const ErrorCode = Schema.Literal(
   "not_found",
   "conflict",
   "payload_too_large",
+  "unsupported_media_type",
   "too_many_requests",
   "unavailable",
   "internal"
@@ -35,6 +36,7 @@ export const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   too_many_requests: 429,
   unavailable: 503,
   internal: 500
@@ -46,7 +48,17 @@ export const apiError = (c: Context, status: ContentfulStatusCode, code: ErrorCo
   c.json(encodeError({ error: { code, message } }), status)
 
 /** Everything a handler may fail with. */
-export type ApiFailure = InvalidRequest | NotFound | Conflict | Forbidden | Unauthenticated | Throttled | DbError
+export type ApiFailure =
+  | InvalidRequest
+  | NotFound
+  | Conflict
+  | Forbidden
+  | Unauthenticated
+  | Throttled
+  | TooLarge
+  | UnsupportedType
+  | Unavailable
+  | DbError
 
 /** SQLSTATE classes that mean "not now" rather than "never": connection, resources, shutdown, serialization. */
 const retryable = /^(08|53|57|40)/
@@ -79,6 +91,12 @@ export const describe = (failure: ApiFailure): Described => {
       return { code: "not_found", message: `no such ${failure.entity}` }
     case "Conflict":
       return { code: "conflict", message: failure.message }
+    case "TooLarge":
+      return { code: "payload_too_large", message: failure.message }
+    case "UnsupportedType":
+      return { code: "unsupported_media_type", message: failure.message }
+    case "Unavailable":
+      return { code: "unavailable", message: failure.message }
     case "DbError":
       if (failure.code?.startsWith("23")) return { code: "conflict", message: "the change conflicts with stored data" }
       if (failure.code?.startsWith("22")) return { code: "invalid_request", message: "a value is out of range" }

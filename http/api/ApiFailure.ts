@@ -16,3 +16,18 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
   message: Schema.String
 }) {}
+
+/** The body is over the size the route takes. 413. */
+export class TooLarge extends Schema.TaggedError<TooLarge>()("TooLarge", {
+  message: Schema.String
+}) {}
+
+/** The body's content type is not one the route takes. 415. */
+export class UnsupportedType extends Schema.TaggedError<UnsupportedType>()("UnsupportedType", {
+  message: Schema.String
+}) {}
+
+/** A service behind the route (the file store) could not answer; retry. 503. */
+export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable", {
+  message: Schema.String
+}) {}

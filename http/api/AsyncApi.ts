@@ -22,7 +22,7 @@ const commands: ReadonlyArray<readonly [string, Schema.Schema.Any, string]> = [
   [
     "send",
     Protocol.SendCommand,
-    "Send the customer a message (text, rich link, list picker, time picker, quick reply, form)"
+    "Send the customer a message (text, a file uploaded with POST /api/conversations/:id/attachments, rich link, list picker, time picker, quick reply, form)"
   ],
   ["typing", Protocol.TypingCommand, "The agent's typing indicator"],
   ["createCase", Protocol.CreateCaseCommand, "Open a case for the chat's customer"],

@@ -65,13 +65,19 @@ export const document = (table: ReadonlyArray<Route>): OpenApiDocument => {
     }))
   }
   const json = (schema: JsonSchema) => ({ content: { "application/json": { schema } } })
+  const bytes = (type: string) => ({ content: { [type]: { schema: { type: "string", format: "binary" } } } })
   const errorSchema = schemaOf(ErrorBody.ast)
 
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of table) {
     const path = openApiPath(route.path)
+    const raw = route.raw
+    const answer =
+      raw === undefined || raw.responseType === "application/json"
+        ? json(schemaOf(route.schemas.response))
+        : bytes(raw.responseType)
     const responses: Record<string, unknown> = {
-      [String(route.status)]: { description: route.summary, ...json(schemaOf(route.schemas.response)) }
+      [String(route.status)]: { description: route.summary, ...answer }
     }
     for (const code of failuresOf(route))
       responses[String(statusOf[code])] = { description: `\`${code}\``, ...json(errorSchema) }
@@ -87,6 +93,7 @@ export const document = (table: ReadonlyArray<Route>): OpenApiDocument => {
         ...(route.schemas.body === undefined
           ? {}
           : { requestBody: { required: true, ...json(schemaOf(route.schemas.body)) } }),
+        ...(raw?.requestType === undefined ? {} : { requestBody: { required: true, ...bytes(raw.requestType) } }),
         responses
       }
     }

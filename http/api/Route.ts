@@ -1,6 +1,9 @@
 import { Effect, Schema, type SchemaAST } from "effect"
+import type { Context as HonoContext } from "hono"
+import type { AttachmentConfig } from "../../actors/attachments/AttachmentConfig.ts"
 import type { Db } from "../../db/Db.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
+import type { ObjectStore } from "../../runtime/ObjectStore.ts"
 import type { Authenticator } from "../auth/Authenticator.ts"
 import type { Principal } from "../auth/Principal.ts"
 import type { SignInThrottle } from "../auth/SignInThrottle.ts"
@@ -11,7 +14,15 @@ import type { ApiFailure, ErrorCode } from "./ApiError.ts"
 import { InvalidRequest } from "./ApiFailure.ts"
 
 /** What REST handlers run with. */
-export type ApiServices = Authenticator | SignInThrottle | Db | ActorSystem | HttpConfig | Site
+export type ApiServices =
+  | Authenticator
+  | SignInThrottle
+  | Db
+  | ActorSystem
+  | HttpConfig
+  | Site
+  | ObjectStore
+  | AttachmentConfig
 
 export type Method = "get" | "post" | "patch"
 
@@ -50,11 +61,29 @@ export interface Route {
     readonly body: SchemaAST.AST | undefined
     readonly response: SchemaAST.AST
   }
+  /**
+   * Set for a route whose request or answer is bytes rather than JSON (attachments): it reads the
+   * request and builds the response itself, after the router's token and role checks; `run`
+   * only decodes its parameters.
+   */
+  readonly raw?: RawHandling
   /** Decodes the request, runs the handler and encodes its answer (JSON-ready). */
   readonly run: (
     request: RawRequest,
     principal: Principal | undefined
   ) => Effect.Effect<unknown, ApiFailure, ApiServices>
+}
+
+export interface RawHandling {
+  /** The request body's media type for the OpenAPI document; none: no body. */
+  readonly requestType?: string
+  /** The answer's media type; `application/json` answers are described by `schemas.response`. */
+  readonly responseType: string
+  readonly handle: (
+    c: HonoContext,
+    principal: Principal,
+    params: Readonly<Record<string, string>>
+  ) => Effect.Effect<Response, ApiFailure, ApiServices>
 }
 
 export interface Input<Who, P, Q, B> {
@@ -129,3 +158,39 @@ export const route = <P, PI, Q, QI, B, BI, R, RI>(
 /** A route anyone may call, without a token (sign-in, public knowledge, the API's description). */
 export const publicRoute = <P, PI, Q, QI, B, BI, R, RI>(spec: Spec<undefined, P, PI, Q, QI, B, BI, R, RI>): Route =>
   make(spec, "public", () => undefined)
+
+/**
+ * A signed-in route that reads or answers bytes: `params` is decoded (400 on failure) and
+ * described like any route's; `raw.handle` does the rest.
+ */
+export const rawRoute = <P, PI, R, RI>(spec: {
+  readonly method: Method
+  readonly path: string
+  readonly tag: string
+  readonly summary: string
+  readonly access: ReadonlyArray<Audience>
+  readonly status?: 200 | 201
+  readonly errors?: ReadonlyArray<ErrorCode>
+  readonly params: Schema.Schema<P, PI>
+  /** Described in the document; the handler decodes it itself. */
+  readonly query?: Schema.Schema.Any
+  /** The JSON answer's Schema, when the answer is JSON. */
+  readonly response?: Schema.Schema<R, RI>
+  readonly raw: RawHandling
+}): Route => ({
+  method: spec.method,
+  path: spec.path,
+  tag: spec.tag,
+  summary: spec.summary,
+  access: spec.access,
+  status: spec.status ?? 200,
+  errors: spec.errors ?? [],
+  schemas: {
+    params: spec.params.ast,
+    query: spec.query?.ast,
+    body: undefined,
+    response: (spec.response ?? Schema.Unknown).ast
+  },
+  raw: spec.raw,
+  run: (request) => decode("path", spec.params, request.params)
+})

@@ -69,8 +69,19 @@ export const FormContent = Schema.Struct({
   pages: Schema.NonEmptyArray(FormPage).pipe(Schema.maxItems(20))
 })
 
+/**
+ * A file uploaded first with `POST /api/conversations/:id/attachments` (which answers its `id`),
+ * sent with an optional caption above it.
+ */
+export const AttachmentContent = Schema.Struct({
+  kind: Schema.Literal("attachment"),
+  id: Schema.UUID,
+  caption: Schema.optional(Schema.String.pipe(Schema.maxLength(10_000)))
+})
+
 export const AgentContent = Schema.Union(
   TextContent,
+  AttachmentContent,
   RichLinkContent,
   ListPickerContent,
   TimePickerContent,

@@ -9,8 +9,9 @@ import {
   LinkCustomer,
   OfferCallBack
 } from "../../actors/conversation/ConversationProtocol.ts"
-import { missingRequirement } from "../../apple/CapabilityGate.ts"
+import { missingRequirement, receivesFiles } from "../../apple/CapabilityGate.ts"
 import type { Db } from "../../db/Db.ts"
+import { findAttachment } from "../../db/queries/attachments.ts"
 import { customerOf } from "../../db/queries/CustomerRef.ts"
 import { createCase } from "../../db/queries/cases.ts"
 import { findCustomer } from "../../db/queries/customers.ts"
@@ -19,6 +20,7 @@ import { findQueueByName } from "../../db/queries/queues.ts"
 import { findUser } from "../../db/queries/users.ts"
 import { findWorkItem } from "../../db/queries/workItems.ts"
 import { findOffer } from "../../db/queries/workspace.ts"
+import type { Interaction } from "../../db/schema/interactions.ts"
 import { ActorSystem, type TellOptions } from "../../runtime/ActorSystem.ts"
 import type { Addressable } from "../../runtime/Turn.ts"
 import { isAgent, type Principal } from "../auth/Principal.ts"
@@ -69,6 +71,20 @@ const ownWorkItem = (principal: Principal, workItemId: string) =>
       : Effect.fail(notFound("work item"))
   )
 
+/** A file uploaded for this interaction (`POST /api/conversations/:id/attachments`); anything else is "not found". */
+const uploaded = (interaction: Interaction, id: string) =>
+  Effect.flatMap(findAttachment(id), (found) =>
+    found !== undefined && found.attachment.interactionId === interaction.id && found.attachment.direction === "out"
+      ? Effect.succeed({
+          _tag: "Kept" as const,
+          id,
+          name: found.attachment.name,
+          mimeType: found.attachment.contentType,
+          size: found.attachment.size
+        })
+      : Effect.fail(notFound("attachment"))
+  )
+
 const send = Effect.fn("AgentSocket.send")(function* (
   principal: Principal,
   command: Extract<ActionCommand, { readonly type: "send" }>
@@ -90,12 +106,23 @@ const send = Effect.fn("AgentSocket.send")(function* (
           missing === "IOS_DEVICE" ? "customer's device is not an iPhone or iPad" : `customer's device lacks ${missing}`
       })
   }
+  const files = command.content.kind === "attachment" ? [yield* uploaded(interaction, command.content.id)] : []
+  if (files.length > 0 && !receivesFiles(interaction.deviceAgent ?? undefined))
+    return yield* new CommandRefused({
+      code: "capability_missing",
+      reason: "customer's device cannot receive files (Apple Watch)"
+    })
   const ids = { interactionId: interaction.id, agentId: principal.userId }
   // The same client message id is stored once, so a client retrying after a lost ack sends once.
   yield* tell(
     Conversation,
     interaction.conversationId,
-    AgentSend.make({ ...ids, clientMessageId: command.clientMessageId, content }),
+    AgentSend.make({
+      ...ids,
+      clientMessageId: command.clientMessageId,
+      content,
+      ...(files.length > 0 ? { files } : {})
+    }),
     { msgId: `agent-send-${interaction.id}-${command.clientMessageId}` }
   )
   return undefined

@@ -1,4 +1,5 @@
 import { Effect, Schema } from "effect"
+import { OBJECT_REPLACEMENT } from "../../apple/Attachment.ts"
 import * as AppleForm from "../../apple/Form.ts"
 import * as ListPicker from "../../apple/ListPicker.ts"
 import { interactive, type OutboundContent } from "../../apple/OutboundMessage.ts"
@@ -40,6 +41,9 @@ const build = (content: AgentContent): OutboundContent => {
   switch (content.kind) {
     case "text":
       return { type: "text", body: content.body }
+    case "attachment":
+      // One U+FFFC marks where the file shows; the sender uploads it and adds it (`AppleOutbound.ts`).
+      return { type: "text", body: `${content.caption ?? ""}${OBJECT_REPLACEMENT}` }
     case "richLink":
       return RichLink.make({ url: content.url, title: content.title })
     case "listPicker":

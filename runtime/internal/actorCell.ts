@@ -4,7 +4,7 @@ import { Db } from "../../db/Db.ts"
 import type { Options } from "../Actor.ts"
 import type { Names } from "../Address.ts"
 import type { BusShape, Delivery } from "../Bus.ts"
-import type { ErasedKind, Instance } from "../ErasedKind.ts"
+import type { ErasedKind, Instance, Prepared } from "../ErasedKind.ts"
 import * as M from "../Metrics.ts"
 import { Turn } from "../Turn.ts"
 import type { Resident } from "./liveActors.ts"
@@ -157,10 +157,14 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
       const current = yield* ensureInstance(cell)
       const id = cell.id
       const turn = makeTurn(env.names, db, { kind: kind.name, id, partition, seq: delivery.seq, node: env.node, epoch })
-      const handle = current.turn(text.decode(delivery.data)).pipe(Effect.provideService(Turn, turn.service))
+      // A committed message skips its call-outs too (the claim in the transaction would skip the rest).
+      if ((kind.prepares || !options.transactional) && (yield* lastSeq(tableKind, id)) >= delivery.seq)
+        return Option.none()
+      // Outside the transaction: a kind's `prepare` step may call out (`Behavior.prepare`, runtime/Actor.ts).
+      const prepared = yield* current.prepare(text.decode(delivery.data))
+      const handle = prepared.pipe(Effect.provideService(Turn, turn.service))
       let early: Option.Option<Effect.Effect<void>> = Option.none()
       if (!options.transactional) {
-        if ((yield* lastSeq(tableKind, id)) >= delivery.seq) return Option.none()
         // Its effects (an HTTP call to Apple) cannot be rolled back: check the fence before, not only
         // at commit, so a paused former owner does not send what the new owner sends too.
         yield* checkFence(tableKind, partition, epoch)
@@ -269,10 +273,23 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
           yield* one(cell, job)
           continue
         }
-        // Activation reads outside the transaction, as on the single-turn path.
+        // Activation and the kind's `prepare` step run outside the transaction, as on the single-turn path.
         const activated = yield* Effect.exit(ensureInstance(cell))
-        if (Exit.isSuccess(activated)) pending.push({ cell, delivery: job.delivery, instance: activated.value })
-        else alone.push({ pending: { cell, delivery: job.delivery, instance: undefined } })
+        const unprepared = { cell, delivery: job.delivery, prepared: undefined }
+        if (Exit.isFailure(activated)) {
+          alone.push({ pending: unprepared })
+          continue
+        }
+        // A committed message skips its call-outs: the single-turn path skips it as a whole.
+        // (A failed read only costs an idempotent preparation; the claim skips a committed turn.)
+        const committed = kind.prepares ? yield* Effect.orElseSucceed(lastSeq(tableKind, cell.id), () => -1) : -1
+        if (committed >= job.delivery.seq) {
+          alone.push({ pending: unprepared })
+          continue
+        }
+        const prepared = yield* Effect.exit(activated.value.prepare(text.decode(job.delivery.data)))
+        if (Exit.isSuccess(prepared)) pending.push({ cell, delivery: job.delivery, prepared: prepared.value })
+        else alone.push({ pending: unprepared, first: Exit.failCause(prepared.cause) })
       }
       const started = yield* Clock.currentTimeMillis
       while (pending.length > 0) {
@@ -321,7 +338,7 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
         const rows: Array<OutboxRow> = []
         for (let index = 0; index < pending.length; index++) {
           const p = pending[index]
-          if (p === undefined || p.instance === undefined || !fresh.has(p.cell.id)) {
+          if (p === undefined || p.prepared === undefined || !fresh.has(p.cell.id)) {
             applies.push(undefined)
             continue
           }
@@ -333,9 +350,7 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
             node: env.node,
             epoch
           })
-          const ran = yield* Effect.exit(
-            p.instance.turn(text.decode(p.delivery.data)).pipe(Effect.provideService(Turn, turn.service))
-          )
+          const ran = yield* Effect.exit(p.prepared.pipe(Effect.provideService(Turn, turn.service)))
           if (Exit.isFailure(ran)) return yield* new GroupTurnFailed({ index, cause: ran.cause })
           applies.push(ran.value)
           for (const row of turn.rows) rows.push(row)
@@ -399,8 +414,8 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
 interface Pending<R> {
   readonly cell: Cell<R>
   readonly delivery: Delivery
-  /** Undefined when activation failed: such a turn goes the single-turn way. */
-  readonly instance: Instance<R> | undefined
+  /** The decoded, prepared turn; undefined when activation or preparation failed (the single-turn way). */
+  readonly prepared: Prepared<R> | undefined
 }
 
 /** A turn of a group failed: the group is rolled back and run again without it. */

@@ -1,4 +1,5 @@
 import { Context, Effect, Layer, Option, Runtime, type Scope } from "effect"
+import * as AttachmentConfig from "../../actors/attachments/AttachmentConfig.ts"
 import { Db } from "../../db/Db.ts"
 import { DbError } from "../../db/DbError.ts"
 import type { RoleName } from "../../db/schema/users.ts"
@@ -11,6 +12,7 @@ import * as HttpConfig from "../../http/HttpConfig.ts"
 import * as Site from "../../http/Site.ts"
 import type { ActorSystem } from "../../runtime/ActorSystem.ts"
 import * as MemoryBus from "../../runtime/MemoryBus.ts"
+import * as MemoryObjectStore from "../../runtime/MemoryObjectStore.ts"
 import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
 
 /** A database that refuses every connection, as during a PostgreSQL restart. */
@@ -33,7 +35,9 @@ export const apiOverDownDb = (roles: ReadonlyArray<RoleName>) =>
       Authenticator.layer,
       SignInThrottle.layer,
       HttpConfig.layer(),
-      Site.layer(Option.none())
+      Site.layer(Option.none()),
+      MemoryObjectStore.layer,
+      AttachmentConfig.layer()
     ).pipe(
       Layer.provideMerge(SessionTokens.layer),
       Layer.provide(MemoryBus.layer),

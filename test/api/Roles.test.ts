@@ -2,6 +2,7 @@ import { assert, layer } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
 import WebSocket from "ws"
 import { Db } from "../../db/Db.ts"
+import { recordAttachments } from "../../db/queries/attachments.ts"
 import { createCase } from "../../db/queries/cases.ts"
 import { findCustomerByEmail } from "../../db/queries/customers.ts"
 import { appendMessage } from "../../db/queries/messages.ts"
@@ -9,6 +10,7 @@ import { listQueues } from "../../db/queries/queues.ts"
 import { workItems } from "../../db/schema/awa.ts"
 import { demoPasswordDefault } from "../../db/seed/staff.ts"
 import { table } from "../../http/api/Api.ts"
+import { ObjectStore } from "../../runtime/ObjectStore.ts"
 import { type ApiFixture, ApiNode, apiNodeLayer, call, inNode, newInteraction, type Role, roles } from "./support.ts"
 
 /** Records of two customers, each served by a different agent: whose data is whose is the point. */
@@ -23,6 +25,8 @@ interface Records {
   readonly rajCaseByAva: string
   /** Maria's case: her chat was Ava's, then transferred to Leo. */
   readonly mariaCase: string
+  /** A file Jane sent in her chat. */
+  readonly janeFile: string
 }
 
 class Fixtures extends Context.Tag("test/api/Roles/Fixtures")<Fixtures, Records>() {}
@@ -66,6 +70,19 @@ const fixtures = Layer.effect(
           })
         )
         const mariaCase = yield* createCase({ customer: maria, shortDescription: "Maria's case" })
+        const janeFile = crypto.randomUUID()
+        const store = yield* ObjectStore
+        yield* store.put(janeFile, { name: "card.txt", contentType: "text/plain" }, Buffer.from("card ending 4242"))
+        yield* recordAttachments([
+          {
+            id: janeFile,
+            interactionId: janeChat.id,
+            direction: "in",
+            name: "card.txt",
+            contentType: "text/plain",
+            size: 16
+          }
+        ])
         return {
           api,
           janeChat: janeChat.id,
@@ -73,7 +90,8 @@ const fixtures = Layer.effect(
           janeCase: janeCase.id,
           rajCase: rajCase.id,
           rajCaseByAva: rajCaseByAva.id,
-          mariaCase: mariaCase.id
+          mariaCase: mariaCase.id,
+          janeFile
         }
       })
     )
@@ -101,7 +119,13 @@ interface Row {
   readonly request: (
     f: Records,
     role: Role
-  ) => { readonly method: string; readonly path: string; readonly body?: unknown }
+  ) => {
+    readonly method: string
+    readonly path: string
+    readonly body?: unknown
+    readonly rawBody?: string
+    readonly contentType?: string
+  }
   readonly expect: Expect
   /** What an allowed caller sees, when it depends on who they are. */
   readonly check?: (f: Records, role: Role, body: unknown) => void
@@ -168,6 +192,24 @@ const rows: ReadonlyArray<Row> = [
     case: "Raj's chat: Raj, his agent Leo and the manager; 404 for the others",
     request: (f) => ({ method: "GET", path: `/interactions/${f.rajChat}` }),
     expect: { anonymous: 401, jane: 404, raj: 200, ava: 404, leo: 200, sam: 200 }
+  },
+  {
+    route: "GET /attachments/:id",
+    case: "Jane's file: her agent Ava and the manager; 403 for other agents and customers",
+    request: (f) => ({ method: "GET", path: `/attachments/${f.janeFile}` }),
+    expect: { anonymous: 401, jane: 403, raj: 403, ava: 200, leo: 403, sam: 200 },
+    check: (_f, _role, body) => assert.strictEqual(body, "card ending 4242")
+  },
+  {
+    route: "POST /conversations/:id/attachments",
+    case: "only the agent serving Jane's chat uploads a file to send in it",
+    request: (f) => ({
+      method: "POST",
+      path: `/conversations/${f.janeChat}/attachments?name=note.txt`,
+      rawBody: "see you tomorrow",
+      contentType: "text/plain"
+    }),
+    expect: { anonymous: 401, jane: 403, raj: 403, ava: 201, leo: 403, sam: 403 }
   },
   {
     route: "POST /cases",
@@ -339,9 +381,14 @@ layer(fixtures, { timeout: 60_000 })("every REST route × every role", (it) => {
         const replies = yield* Effect.forEach(
           roles,
           (role) => {
-            const { method, path, body } = row.request(f, role)
+            const { method, path, body, rawBody, contentType } = row.request(f, role)
             return Effect.map(
-              call<unknown>(f.api.node.url, method, path, { token: f.api.tokens[role], body }),
+              call<unknown>(f.api.node.url, method, path, {
+                token: f.api.tokens[role],
+                body,
+                ...(rawBody === undefined ? {} : { rawBody }),
+                ...(contentType === undefined ? {} : { contentType })
+              }),
               (reply) => [role, reply] as const
             )
           },

@@ -9,6 +9,7 @@ import { findUserByLogin } from "../../db/queries/users.ts"
 import { type Interaction, interactions } from "../../db/schema/interactions.ts"
 import { demoBusinessId } from "../../db/seed/customers.ts"
 import { demoPasswordDefault } from "../../db/seed/staff.ts"
+import type { ObjectStore } from "../../runtime/ObjectStore.ts"
 import * as TestNode from "../support/TestNode.ts"
 
 /** The callers of the route × role table; `anonymous` sends no token. */
@@ -48,19 +49,27 @@ export const call = <T = ErrorReply>(
   url: string,
   method: string,
   path: string,
-  options: { readonly token?: string | undefined; readonly body?: unknown; readonly rawBody?: string } = {}
+  options: {
+    readonly token?: string | undefined
+    readonly body?: unknown
+    readonly rawBody?: string
+    /** The raw body's type (default JSON). */
+    readonly contentType?: string
+  } = {}
 ): Effect.Effect<Reply<T>> =>
   Effect.promise(async () => {
     const headers: Record<string, string> = {}
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
-    if (body !== undefined) headers["content-type"] = "application/json"
+    if (body !== undefined) headers["content-type"] = options.contentType ?? "application/json"
     const response = await fetch(`${url}/api${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
     const text = await response.text()
-    return { status: response.status, body: (text === "" ? undefined : JSON.parse(text)) as T }
+    // A file comes back as its text; everything else the API answers is JSON.
+    const json = /json/.test(response.headers.get("content-type") ?? "")
+    return { status: response.status, body: (text === "" ? undefined : json ? JSON.parse(text) : text) as T }
   })
 
-export const inNode = <A, E>(node: TestNode.TestNode, effect: Effect.Effect<A, E, Db>) =>
+export const inNode = <A, E>(node: TestNode.TestNode, effect: Effect.Effect<A, E, Db | ObjectStore>) =>
   Effect.provide(effect, node.context)
 
 const signIn = (url: string, login: string) =>

@@ -1,4 +1,5 @@
 import { Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
+import * as AttachmentConfig from "../../actors/attachments/AttachmentConfig.ts"
 import * as IdentityProvider from "../../actors/conversation/IdentityProvider.ts"
 import type { AppleClient } from "../../apple/AppleClient.ts"
 import * as AppleConfig from "../../apple/AppleConfig.ts"
@@ -14,7 +15,10 @@ import * as Node from "../../node/Node.ts"
 import type { ActorSystem, SystemSettings } from "../../runtime/ActorSystem.ts"
 import type { Bus } from "../../runtime/Bus.ts"
 import * as MemoryBus from "../../runtime/MemoryBus.ts"
+import * as MemoryObjectStore from "../../runtime/MemoryObjectStore.ts"
 import * as NatsBus from "../../runtime/NatsBus.ts"
+import * as NatsObjectStore from "../../runtime/NatsObjectStore.ts"
+import type { ObjectStore } from "../../runtime/ObjectStore.ts"
 import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
 import type { SimIdp } from "../../sim/SimIdp.ts"
 import * as Simulator from "../../sim/Simulator.ts"
@@ -33,6 +37,8 @@ export interface TestNodeOptions {
   readonly apple?: Partial<AppleConfig.AppleConfigShape>
   /** Run as a demo node (the pages show the demo identities and the device); default false. */
   readonly demo?: boolean
+  /** Attachment settings (e.g. a small size cap). */
+  readonly attachments?: Partial<AttachmentConfig.AttachmentConfigShape>
 }
 
 export interface TestNode {
@@ -44,9 +50,9 @@ export interface TestNode {
   /** The identity provider sign-ins go to, a server of its own. */
   readonly idp: SimIdp
 
-  /** The node's services, for assertions (`Db`), direct tells (`ActorSystem`) and its session key (`AuthConfig`). */
+  /** The node's services, for assertions (`Db`), direct tells (`ActorSystem`), its session key (`AuthConfig`) and its files (`ObjectStore`). */
   readonly context: Context.Context<
-    ActorSystem | AppleClient | Db | Bus | AppleConfig.AppleConfig | AuthConfig.AuthConfig
+    ActorSystem | AppleClient | Db | Bus | AppleConfig.AppleConfig | AuthConfig.AuthConfig | ObjectStore
   >
 }
 
@@ -88,6 +94,10 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
       options.infra === "nats" ? PostgresDb.layer(Redacted.make(yield* freshDatabase("e2e")), 10) : PgliteDb.layerMemory
     const bus: Layer.Layer<Bus, unknown> =
       options.infra === "nats" ? NatsBus.layer({ servers: [natsUrl()], name: "parley-e2e" }) : MemoryBus.layer
+    const objects: Layer.Layer<ObjectStore, unknown> =
+      options.infra === "nats"
+        ? NatsObjectStore.layer({ servers: [natsUrl()], name: "parley-e2e", bucket: `${prefix}_files`, replicas: 1 })
+        : MemoryObjectStore.layer
     const infra = Layer.mergeAll(
       bus,
       db,
@@ -102,7 +112,9 @@ export const start = (options: TestNodeOptions): Effect.Effect<TestNode, unknown
       AuthConfig.layer(),
       HttpConfig.layer({ port, host: "127.0.0.1", publicUrl: `http://127.0.0.1:${port}` }),
       AppleConfig.layer({ ...options.apple, ...identity, businessIds: [demoBusinessId], apiBase: sim.url }),
-      IdentityProvider.layer(Option.some(idp.provider))
+      IdentityProvider.layer(Option.some(idp.provider)),
+      objects,
+      AttachmentConfig.layer(options.attachments)
     )
     const node = Node.layer({
       seed: options.seed ?? true,

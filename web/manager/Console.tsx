@@ -242,7 +242,7 @@ const Drawer = ({
               </dd>
             </dl>
           </section>
-          <TranscriptView lines={lines} label={`Transcript of ${i?.number ?? ""}`} />
+          <TranscriptView lines={lines} label={`Transcript of ${i?.number ?? ""}`} token={token} />
         </div>
       )}
     </dialog>

@@ -1,4 +1,5 @@
-import { Fragment, type ReactNode, useState } from "react"
+import { Fragment, type ReactNode, useEffect, useState } from "react"
+import { fileUrl } from "./files.ts"
 import { dateTime, label, slotStart, time } from "./format.ts"
 
 /**
@@ -82,6 +83,86 @@ export const requestOf = (line: Line): string | undefined => {
 
 const Bubble = ({ children }: { readonly children: ReactNode }) => <div className="bubble">{children}</div>
 
+/** U+FFFC marks where a file shows in a text; the file is drawn on its own. */
+const withoutMarks = (text: string | undefined): string | undefined => {
+  const plain = text?.replace(/\uFFFC/g, "").trim()
+  return plain === "" ? undefined : plain
+}
+
+const size = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${Math.round(bytes / 1024)} KB`
+      : `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+
+/** A picture inline, any other file as a chip that downloads it; a refused one says why. */
+const FileView = ({ file, token }: { readonly file: Json; readonly token: string | undefined }) => {
+  const id = str(file.id)
+  const name = str(file.name) ?? "file"
+  const type = str(file.mimeType) ?? ""
+  const [url, setUrl] = useState<string | undefined>(undefined)
+  const picture = type.startsWith("image/") && id !== undefined && token !== undefined
+  useEffect(() => {
+    if (!picture) return
+    let shown: string | undefined
+    let gone = false
+    fileUrl(token, id)
+      .then((u) => {
+        if (gone) URL.revokeObjectURL(u)
+        else {
+          shown = u
+          setUrl(u)
+        }
+      })
+      .catch(() => undefined)
+    return () => {
+      gone = true
+      if (shown !== undefined) URL.revokeObjectURL(shown)
+    }
+  }, [picture, token, id])
+  const refused = str(file.refused) ?? str(file.failed)
+  if (id === undefined || token === undefined)
+    return (
+      <span className="file-chip refused">
+        {name}
+        {refused !== undefined ? ` — not kept (${refused})` : ""}
+      </span>
+    )
+  const download = async () => {
+    const u = await fileUrl(token, id).catch(() => undefined)
+    if (u === undefined) return
+    const a = document.createElement("a")
+    a.href = u
+    a.download = name
+    a.click()
+    setTimeout(() => URL.revokeObjectURL(u), 10_000)
+  }
+  return picture && url !== undefined ? (
+    <button type="button" className="file-thumb" title={`Download ${name}`} onClick={() => void download()}>
+      <img src={url} alt={name} />
+    </button>
+  ) : (
+    <button type="button" className="file-chip" title={`Download ${name}`} onClick={() => void download()}>
+      {name} · {size(typeof file.size === "number" ? file.size : 0)}
+    </button>
+  )
+}
+
+const Files = ({ line, token }: { readonly line: Line; readonly token: string | undefined }) => {
+  const files = arr(line.body.attachments).flatMap((f) => {
+    const o = obj(f)
+    return o === undefined ? [] : [o]
+  })
+  return files.length === 0 ? null : (
+    <div className="files">
+      {files.map((f, i) => (
+        <FileView key={str(f.id) ?? `${i}`} file={f} token={token} />
+      ))}
+    </div>
+  )
+}
+
 const Rich = ({
   title,
   subtitle,
@@ -119,7 +200,10 @@ const Rich = ({
 /** Apple's content (what the bot or agent sent) as the device shows it. */
 export const ContentView = ({ content, answer }: { readonly content: Json; readonly answer?: Answer | undefined }) => {
   const chosen = answer?.chosen ?? []
-  if (content.type === "text") return <Bubble>{str(content.body)}</Bubble>
+  if (content.type === "text") {
+    const text = withoutMarks(str(content.body))
+    return text === undefined ? null : <Bubble>{text}</Bubble>
+  }
   if (content.type === "richLink") {
     const link = obj(content.richLinkData)
     const url = str(link?.url) ?? ""
@@ -225,9 +309,12 @@ const LineView = ({
   line,
   answers,
   waiting,
-  who
+  who,
+  token
 }: {
   readonly line: Line
+  /** The reader's bearer token, to fetch files; without it files show as names. */
+  readonly token: string | undefined
   readonly answers: ReadonlyMap<string, Answer>
   readonly waiting: boolean
   /** Only the last line of one author's run says who and when. */
@@ -254,9 +341,10 @@ const LineView = ({
               <>Chose: {reply.text}</>
             )}
           </div>
-        ) : (
-          <Bubble>{str(line.body.text) ?? label(line.kind)}</Bubble>
-        )}
+        ) : withoutMarks(str(line.body.text)) !== undefined || line.body.attachments === undefined ? (
+          <Bubble>{withoutMarks(str(line.body.text)) ?? label(line.kind)}</Bubble>
+        ) : null}
+        <Files line={line} token={token} />
         {who ? <Who line={line} /> : null}
       </div>
     )
@@ -267,6 +355,7 @@ const LineView = ({
   return (
     <div className={`msg out ${line.author}`}>
       {content !== undefined ? <ContentView content={content} answer={answer} /> : <Bubble>{label(line.kind)}</Bubble>}
+      <Files line={line} token={token} />
       {interactive && answer !== undefined ? <span className="answer">Chose: {answer.text}</span> : null}
       {interactive && answer === undefined && waiting ? (
         <span className="answer waiting">Waiting for customer</span>
@@ -306,11 +395,14 @@ const BotRun = ({
 export const TranscriptView = ({
   lines,
   typing,
-  label: name
+  label: name,
+  token
 }: {
   readonly lines: ReadonlyArray<Line>
   readonly typing?: boolean
   readonly label: string
+  /** Staff's token: files in the transcript are fetched with it (`GET /api/attachments/:id`). */
+  readonly token?: string
 }) => {
   const answers = new Map<string, Answer>()
   for (const line of lines) {
@@ -322,7 +414,7 @@ export const TranscriptView = ({
   const render = (line: Line, index: number) => {
     const next = lines[index + 1]
     const who = next === undefined || next.author !== line.author || next.direction !== line.direction
-    return <LineView key={line.id} line={line} answers={answers} waiting={index > lastIn} who={who} />
+    return <LineView key={line.id} line={line} answers={answers} waiting={index > lastIn} who={who} token={token} />
   }
   const firstAgent = lines.findIndex((l) => l.author === "agent" || l.author === "system")
   const botEnd = firstAgent === -1 ? lines.length : firstAgent

@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useRef, useState } from "react"
 import type { Principal } from "../../http/auth/Principal.ts"
 import type { AgentContent } from "../../http/ws/AgentContent.ts"
 import { api } from "../shared/api.ts"
+import { uploadFile } from "../shared/files.ts"
 import { dateTime, label } from "../shared/format.ts"
 import type { Answer, Outgoing } from "../shared/socket.ts"
 import { TranscriptView } from "../shared/Transcript.tsx"
@@ -349,9 +350,9 @@ export const ChatPanel = ({
     logEnd.current?.scrollIntoView({ block: "end" })
   }, [])
 
-  const send = async (content: AgentContent) => {
+  const send = async (content: AgentContent, extra: Readonly<Record<string, unknown>> = {}) => {
     const clientMessageId = crypto.randomUUID()
-    const body = { content: appleShape(content) }
+    const body = { content: appleShape(content), ...extra }
     act({
       type: "sending",
       interactionId: chat.interactionId,
@@ -369,6 +370,23 @@ export const ChatPanel = ({
     const a = await command({ type: "send", interactionId: chat.interactionId, clientMessageId, content })
     if (!a.ok) act({ type: "sendFailed", interactionId: chat.interactionId, clientMessageId, reason: a.reason })
     return a.ok
+  }
+
+  /** The file goes up as bytes first (`POST /api/conversations/:id/attachments`), then the socket sends it. */
+  const attach = async (file: File, caption: string) => {
+    const uploaded = await uploadFile(token, chat.interactionId, file).catch((e: unknown) => {
+      act({
+        type: "notice",
+        text: `Could not send ${file.name}: ${e instanceof Error ? e.message : String(e)}`,
+        tone: "crit"
+      })
+      return undefined
+    })
+    if (uploaded === undefined) return false
+    return send(
+      { kind: "attachment", id: uploaded.id, ...(caption !== "" ? { caption } : {}) },
+      { attachments: [uploaded] }
+    )
   }
 
   const complete = async () => {
@@ -469,7 +487,12 @@ export const ChatPanel = ({
         </div>
       ) : null}
       <div className="transcript">
-        <TranscriptView lines={chat.lines} typing={chat.customerTyping} label={`Conversation with ${name}`} />
+        <TranscriptView
+          lines={chat.lines}
+          typing={chat.customerTyping}
+          label={`Conversation with ${name}`}
+          token={token}
+        />
         <div ref={logEnd} />
       </div>
       <Composer
@@ -477,6 +500,7 @@ export const ChatPanel = ({
         online={online}
         focusKey={chat.interactionId}
         onSend={send}
+        onAttach={attach}
         onTyping={(active) => void command({ type: "typing", interactionId: chat.interactionId, active })}
         onSlash={(text) => {
           const k = slash[text.split(/\s/)[0] ?? ""]

@@ -101,6 +101,8 @@ export const appleShape = (c: AgentContent): Readonly<Record<string, unknown>> =
   switch (c.kind) {
     case "text":
       return { type: "text", body: c.body }
+    case "attachment":
+      return { type: "text", body: c.caption ?? "" }
     case "richLink":
       return { type: "richLink", richLinkData: { url: c.url, title: c.title } }
     case "listPicker":
@@ -137,11 +139,14 @@ export const Composer = ({
   onSend,
   onTyping,
   onSlash,
+  onAttach,
   focusKey
 }: {
   readonly chat: Chat
   readonly online: boolean
   readonly onSend: (content: AgentContent) => Promise<boolean>
+  /** Uploads the file and sends it with the draft's text as its caption. */
+  readonly onAttach: (file: File, caption: string) => Promise<boolean>
   readonly onTyping: (active: boolean) => void
   readonly onSlash: (command: string) => boolean
   readonly focusKey: string
@@ -150,6 +155,7 @@ export const Composer = ({
   const [draft, setDraft] = useState<Draft>(empty)
   const [sending, setSending] = useState(false)
   const text = useRef<HTMLTextAreaElement>(null)
+  const picker = useRef<HTMLInputElement>(null)
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const typing = useRef(false)
   const live = chat.phase === "live"
@@ -347,6 +353,36 @@ export const Composer = ({
             onKeyDown={onKey}
             onBlur={stopTyping}
           />
+        )}
+        {structured ? null : (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              hidden
+              aria-label="File to send"
+              onChange={(e) => {
+                const file = e.target.files?.[0]
+                e.target.value = ""
+                if (file === undefined) return
+                setSending(true)
+                stopTyping()
+                void onAttach(file, draft.text.trim()).then((ok) => {
+                  setSending(false)
+                  if (ok) setDraft(empty())
+                })
+              }}
+            />
+            <button
+              type="button"
+              className="ghost"
+              disabled={!online || !live || sending}
+              title="Send a file (photo, PDF, audio, video, contact card or text)"
+              onClick={() => picker.current?.click()}
+            >
+              Attach
+            </button>
+          </>
         )}
         <button type="button" className="primary" disabled={!canSend} onClick={() => void send()}>
           {sending ? "Sending…" : "Send"}

@@ -8,6 +8,7 @@ import type { Db } from "../../../db/Db.ts"
 import { ActorSystem } from "../../../runtime/ActorSystem.ts"
 import type { Bus } from "../../../runtime/Bus.ts"
 import * as M from "../../../runtime/Metrics.ts"
+import type { ObjectStore } from "../../../runtime/ObjectStore.ts"
 import type { RuntimeConfig } from "../../../runtime/RuntimeConfig.ts"
 import type { SimCustomer } from "../../../sim/SimCustomer.ts"
 import * as Simulator from "../../../sim/Simulator.ts"
@@ -74,7 +75,9 @@ const recordedCount = (recorder: Recorder, n: number) =>
 
 export const outboundSuite = (options: OutboundSuiteOptions) => {
   /** A simulator with one customer, and the scenario's own prefix; asserts zero violations at the end. */
-  const scenario = <E>(body: (s: Scenario) => Effect.Effect<void, E, Scope.Scope | Bus | Db | RuntimeConfig>) =>
+  const scenario = <E>(
+    body: (s: Scenario) => Effect.Effect<void, E, Scope.Scope | Bus | Db | RuntimeConfig | ObjectStore>
+  ) =>
     Effect.gen(function* () {
       const sim = yield* Simulator.make({ ...identity, secret: identity.secretText, mspFetch: acceptingMsp })
       const customer = sim.customers.add({ businessId: business })

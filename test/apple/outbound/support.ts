@@ -11,6 +11,7 @@ import { type SystemSettings, layer as systemLayer } from "../../../runtime/Acto
 import { names } from "../../../runtime/Address.ts"
 import { Bus } from "../../../runtime/Bus.ts"
 import { erase } from "../../../runtime/ErasedKind.ts"
+import * as MemoryObjectStore from "../../../runtime/MemoryObjectStore.ts"
 import * as RuntimeConfig from "../../../runtime/RuntimeConfig.ts"
 import type * as Simulator from "../../../sim/Simulator.ts"
 import { fastSettings } from "../../runtime/ActorRuntimeSuite.ts"
@@ -56,7 +57,12 @@ export const cleanup = Effect.gen(function* () {
 
 /** Bus, database and this test's own prefix; shared by the "nodes" a test starts one after another. */
 export const infra = (bus: Layer.Layer<Bus, unknown>, db: Layer.Layer<Db, unknown>) =>
-  Layer.mergeAll(bus, db, RuntimeConfig.layer({ subjectPrefix: uniquePrefix("out"), nodeId: "node-a" }))
+  Layer.mergeAll(
+    bus,
+    db,
+    RuntimeConfig.layer({ subjectPrefix: uniquePrefix("out"), nodeId: "node-a" }),
+    MemoryObjectStore.layer
+  )
 
 export const appleLayer = (identity: Identity, sim: Simulator.Simulator): Layer.Layer<AppleClient> =>
   clientLayer.pipe(
