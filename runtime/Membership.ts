@@ -89,6 +89,11 @@ export const join = (args: {
       pid: process.pid,
       version: packageVersion()
     }
+    /** When this node's latest heartbeat or listing failed (0: none has). */
+    let failedAt = 0
+    const failed = Effect.sync(() => {
+      failedAt = Date.now()
+    })
     const beat = Effect.suspend(() =>
       kv.put(self, encoder.encode(JSON.stringify({ ...info, heartbeatAt: Date.now() })))
     )
@@ -127,8 +132,13 @@ export const join = (args: {
       if (left) return
       const before = yield* Ref.get(view)
       for (const id of listed) misses.delete(id)
+      // Within two TTLs of a failed heartbeat or listing of ours the bucket was not answering (a
+      // JetStream election): the others' entries may have lapsed for the same reason, so a missing
+      // entry says nothing about its node yet. Dropping them would move their partitions for nothing.
+      const trustMisses = Date.now() - failedAt > 2 * settings.ttl
       const kept = before.members.filter((id) => {
         if (listed.has(id) || id === self) return false
+        if (!trustMisses) return true
         const n = (misses.get(id) ?? 0) + 1
         if (n >= 2) misses.delete(id)
         else misses.set(id, n)
@@ -148,10 +158,10 @@ export const join = (args: {
       )
       const fresh = yield* Deferred.make<void>()
       yield* Deferred.succeed(yield* Ref.getAndSet(next, fresh), undefined)
-    }).pipe(Effect.catchAll((e) => Effect.logWarning("membership not refreshed", e)))
+    }).pipe(Effect.catchAll((e) => Effect.zipRight(failed, Effect.logWarning("membership not refreshed", e))))
 
     const heartbeats = yield* beat.pipe(
-      Effect.catchAll((e) => Effect.logWarning("heartbeat failed", e)),
+      Effect.catchAll((e) => Effect.zipRight(failed, Effect.logWarning("heartbeat failed", e))),
       Effect.repeat(Schedule.spaced(settings.heartbeatEvery)),
       Effect.forkScoped
     )
