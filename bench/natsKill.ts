@@ -28,17 +28,22 @@ const program = Effect.scoped(
       yield* Cluster.everyPartitionConsuming(cluster, kinds)
       const leader = yield* Cluster.streamLeader(cluster, "conv")
       const retries = cluster.retries()
-      const r = yield* ClusterLoad.run(cluster, {
-        customers,
-        messages,
-        label: `natskill${run}`,
-        during: Effect.gen(function* () {
-          yield* Effect.sleep("2 seconds")
-          yield* leader.kill("SIGKILL")
-          yield* Effect.sleep("8 seconds")
-          yield* leader.restart()
+      // A run that stalls (a reply not within 90 s) prints every node's recent log lines.
+      const r = yield* Cluster.withNodeLogsOnFailure(
+        cluster,
+        ClusterLoad.run(cluster, {
+          customers,
+          messages,
+          label: `natskill${run}`,
+          replyWithin: "90 seconds",
+          during: Effect.gen(function* () {
+            yield* Effect.sleep("2 seconds")
+            yield* leader.kill("SIGKILL")
+            yield* Effect.sleep("8 seconds")
+            yield* leader.restart()
+          })
         })
-      })
+      )
       const v = yield* ClusterLoad.check(cluster, r, messages)
       const bad = Object.entries(v).filter(([, list]) => list.length > 0)
       const gap = Math.max(...r.latencies)

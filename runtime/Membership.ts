@@ -89,7 +89,7 @@ export const join = (args: {
       pid: process.pid,
       version: packageVersion()
     }
-    /** When this node's latest heartbeat or listing failed (0: none has). */
+    /** When this node's latest heartbeat failed (0: none has). */
     let failedAt = 0
     const failed = Effect.sync(() => {
       failedAt = Date.now()
@@ -132,9 +132,10 @@ export const join = (args: {
       if (left) return
       const before = yield* Ref.get(view)
       for (const id of listed) misses.delete(id)
-      // Within two TTLs of a failed heartbeat or listing of ours the bucket was not answering (a
-      // JetStream election): the others' entries may have lapsed for the same reason, so a missing
-      // entry says nothing about its node yet. Dropping them would move their partitions for nothing.
+      // Within two TTLs of a failed heartbeat of ours the bucket could not be written (a JetStream
+      // election): the others' entries may have lapsed for the same reason, so a missing entry says
+      // nothing about its node yet. Dropping them would move their partitions for nothing. (A slow
+      // listing is not such a sign: under load it is this node's own lateness.)
       const trustMisses = Date.now() - failedAt > 2 * settings.ttl
       const kept = before.members.filter((id) => {
         if (listed.has(id) || id === self) return false
@@ -158,7 +159,7 @@ export const join = (args: {
       )
       const fresh = yield* Deferred.make<void>()
       yield* Deferred.succeed(yield* Ref.getAndSet(next, fresh), undefined)
-    }).pipe(Effect.catchAll((e) => Effect.zipRight(failed, Effect.logWarning("membership not refreshed", e))))
+    }).pipe(Effect.catchAll((e) => Effect.logWarning("membership not refreshed", e)))
 
     const heartbeats = yield* beat.pipe(
       Effect.catchAll((e) => Effect.zipRight(failed, Effect.logWarning("heartbeat failed", e))),

@@ -53,7 +53,7 @@ const allUp = (cluster: Cluster.Cluster) =>
   })
 
 layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3, env: { RUNTIME_AUDIT: "true" } })), {
-  timeout: 180_000,
+  timeout: 360_000,
   excludeTestServices: true
 })("a 3-node cluster", (it) => {
   /**

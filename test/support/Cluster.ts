@@ -110,7 +110,9 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
       const ready = Effect.tryPromise(() => fetch(`${url}/readyz`)).pipe(
         Effect.filterOrFail((r) => r.ok),
         Effect.retry(Schedule.spaced("300 millis")),
-        Effect.timeout("90 seconds")
+        // A node's start (tsx compiling, migrations, 152 consumers) took over 90 s on this 2-core
+        // host with another test file beside it, as CI runs them.
+        Effect.timeout("180 seconds")
       )
       return {
         id,
