@@ -117,11 +117,12 @@ export const defaultSettings: SystemSettings = {
   askTimeout: "5 seconds",
   audit: false,
   // A dead node's partitions wait for its leases to lapse: 6 s + takeover keeps the longest wait
-  // for a reply after `kill -9` under 10 s. A renewal every 1.5 s that may fail for 4.5 s before the
-  // holder fences itself rides out a 3 s stall of the event loop; shedding starts at 1 s
-  // (docs/cluster.md, "Leases, and why busy is not dead").
+  // for a reply after `kill -9` under 10 s. Renewed every 1.5 s; only the bucket's answer ends a
+  // lease, so a JetStream election longer than the TTL costs no partition (the holder re-creates
+  // the lapsed key), and renewals unconfirmed for 4.5 s are logged as suspect
+  // (docs/cluster.md, "Leases and epochs").
   leaseTtl: "6 seconds",
-  lease: { renewEvery: 1_500, selfFenceAfter: 4_500, retryAcquireEvery: 2_000, hungAfter: 15_000 },
+  lease: { renewEvery: 1_500, suspectAfter: 4_500, retryAcquireEvery: 2_000, hungAfter: 15_000 },
   streamMaxBytes: runtimeDefaults.streamMaxBytes,
   streamMaxMsgs: runtimeDefaults.streamMaxMsgs,
   streamHighWater: runtimeDefaults.streamHighWater

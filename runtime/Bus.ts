@@ -153,8 +153,11 @@ export interface Kv {
 
 export interface RenewerSettings {
   readonly renewEvery: number
-  /** No confirmed renewal for this long (ms, from the request's sending): the lease is given up. */
-  readonly selfFenceAfter: number
+  /**
+   * No confirmed renewal for this long (ms, from the request's sending): the lease is suspect and
+   * logged as such, but kept. Only the bucket's answer (another holder's revision) ends a lease.
+   */
+  readonly suspectAfter: number
   /** A main thread that has not run for this long (ms) is hung, not busy: its leases are left to lapse. */
   readonly hungAfter: number
 }

@@ -89,6 +89,11 @@ export const join = (args: {
       pid: process.pid,
       version: packageVersion()
     }
+    /** When this node's latest heartbeat failed (0: none has). */
+    let failedAt = 0
+    const failed = Effect.sync(() => {
+      failedAt = Date.now()
+    })
     const beat = Effect.suspend(() =>
       kv.put(self, encoder.encode(JSON.stringify({ ...info, heartbeatAt: Date.now() })))
     )
@@ -127,8 +132,14 @@ export const join = (args: {
       if (left) return
       const before = yield* Ref.get(view)
       for (const id of listed) misses.delete(id)
+      // Within two TTLs of a failed heartbeat of ours the bucket could not be written (a JetStream
+      // election): the others' entries may have lapsed for the same reason, so a missing entry says
+      // nothing about its node yet. Dropping them would move their partitions for nothing. (A slow
+      // listing is not such a sign: under load it is this node's own lateness.)
+      const trustMisses = Date.now() - failedAt > 2 * settings.ttl
       const kept = before.members.filter((id) => {
         if (listed.has(id) || id === self) return false
+        if (!trustMisses) return true
         const n = (misses.get(id) ?? 0) + 1
         if (n >= 2) misses.delete(id)
         else misses.set(id, n)
@@ -151,7 +162,7 @@ export const join = (args: {
     }).pipe(Effect.catchAll((e) => Effect.logWarning("membership not refreshed", e)))
 
     const heartbeats = yield* beat.pipe(
-      Effect.catchAll((e) => Effect.logWarning("heartbeat failed", e)),
+      Effect.catchAll((e) => Effect.zipRight(failed, Effect.logWarning("heartbeat failed", e))),
       Effect.repeat(Schedule.spaced(settings.heartbeatEvery)),
       Effect.forkScoped
     )

@@ -10,7 +10,7 @@ import {
 } from "@nats-io/jetstream"
 import type { Msg } from "@nats-io/transport-node"
 import { connect } from "@nats-io/transport-node"
-import { Effect, Layer, Queue, Schema, Stream, Take } from "effect"
+import { Effect, Layer, Option, Queue, Schema, Stream, Take } from "effect"
 import type { BusError, BusMessage, BusShape, ConsumerGone, Delivery, StreamSpec } from "./Bus.ts"
 import { Bus, BusTimeout } from "./Bus.ts"
 import { duplicateWindowMillis, millis, nanos } from "./internal/busDurations.ts"
@@ -132,35 +132,72 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
       }
     })
 
+  /**
+   * How long a consumer's pulls may keep failing (other than by the consumer being gone) before
+   * the stream fails: through a JetStream election the pulls are opened again every 0.5 s, so the
+   * partition keeps its consumer instead of stopping and creating a new one under load.
+   */
+  const pullOutageLimit = 60_000
+
   const consume: BusShape["consume"] = (stream, consumer, consumeOptions) =>
     Stream.unwrapScoped(
       Effect.gen(function* () {
         const context = { operation: "consume", stream, consumer }
-        const handle = yield* tryNats(context, () => js.consumers.get(stream, consumer), ["ConsumerGone"])
         const takes = yield* Effect.acquireRelease(
           Queue.unbounded<Take.Take<Delivery, BusError | ConsumerGone>>(),
           Queue.shutdown
         )
-        const messages = yield* Effect.acquireRelease(
-          tryNats(
-            context,
-            () =>
-              handle.consume({
-                max_messages: consumeOptions.batch,
-                // A deleted consumer ends the pull instead of being retried forever.
-                abort_on_missing_resource: true,
-                callback: (msg) => {
-                  Queue.unsafeOffer(takes, Take.of(toDelivery(msg, stream, consumer)))
-                }
-              }),
-            ["ConsumerGone"]
-          ),
-          (pulling) => Effect.ignore(tryNats(context, () => pulling.close()))
+        // One pull session, until it closes: with the reason, or undefined when closed by us.
+        const session = Effect.scoped(
+          Effect.gen(function* () {
+            const handle = yield* tryNats(context, () => js.consumers.get(stream, consumer), ["ConsumerGone"])
+            const messages = yield* Effect.acquireRelease(
+              tryNats(
+                context,
+                () =>
+                  handle.consume({
+                    max_messages: consumeOptions.batch,
+                    // A pull parked on a server that died (or a consumer whose leader moved) is
+                    // noticed by two missed heartbeats and re-issued: with nats.js's defaults
+                    // (30 s pulls, 15 s heartbeats) a partition sat idle for 30 s after a NATS
+                    // server's loss (measured: 49-52 s waits); now 2 s. Costs one pull per
+                    // partition every 5 s and a heartbeat a second while idle.
+                    expires: 5_000,
+                    idle_heartbeat: 1_000,
+                    // A deleted consumer ends the pull instead of being retried forever.
+                    abort_on_missing_resource: true,
+                    callback: (msg) => {
+                      Queue.unsafeOffer(takes, Take.of(toDelivery(msg, stream, consumer)))
+                    }
+                  }),
+                ["ConsumerGone"]
+              ),
+              (pulling) => Effect.ignore(tryNats(context, () => pulling.close()))
+            )
+            const error = yield* Effect.promise(() => messages.closed())
+            return error ? Option.some(fromNats(context, ["ConsumerGone"])(error)) : Option.none()
+          })
         )
-        yield* Effect.promise(() => messages.closed()).pipe(
-          Effect.flatMap((error) =>
-            Queue.offer(takes, error ? Take.fail(fromNats(context, ["ConsumerGone"])(error)) : Take.end)
-          ),
+        const pulls: Effect.Effect<void, BusError | ConsumerGone> = Effect.gen(function* () {
+          let failingSince: number | undefined
+          while (true) {
+            const openedAt = Date.now()
+            const ended = yield* Effect.either(session)
+            const failure = ended._tag === "Left" ? Option.some(ended.left) : ended.right
+            if (Option.isNone(failure)) return
+            if (failure.value._tag === "ConsumerGone") return yield* failure.value
+            // A session that ran a while was not part of the same outage.
+            if (failingSince === undefined || Date.now() - openedAt > 10_000) failingSince = openedAt
+            if (Date.now() - failingSince > pullOutageLimit) return yield* failure.value
+            yield* Effect.logDebug("consumer pull failed; opening it again", failure.value)
+            yield* Effect.sleep("500 millis")
+          }
+        })
+        yield* pulls.pipe(
+          Effect.matchEffect({
+            onFailure: (error) => Queue.offer(takes, Take.fail(error)),
+            onSuccess: () => Queue.offer(takes, Take.end)
+          }),
           Effect.forkScoped
         )
         return Stream.fromQueue(takes).pipe(Stream.flattenTake)

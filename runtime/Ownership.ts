@@ -12,8 +12,8 @@ import * as Partition from "./Partition.ts"
 
 export interface LeaseSettings {
   readonly renewEvery: number
-  /** Renewals may fail for this long before the holder fences itself (shorter than the bucket TTL). */
-  readonly selfFenceAfter: number
+  /** Renewals may go unanswered for this long before the lease is logged as suspect (it is kept). */
+  readonly suspectAfter: number
   readonly retryAcquireEvery: number
   /** A main thread that has not run for this long is hung, not busy: its leases are left to lapse. */
   readonly hungAfter: number

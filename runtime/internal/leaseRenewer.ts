@@ -1,5 +1,6 @@
 import { Clock, Deferred, Effect, Option, type Scope } from "effect"
 import type { Kv, LeaseRenewer, RenewerSettings } from "../Bus.ts"
+import { afterConflict, suspectReason, takenAfterLapse } from "./leaseAnswer.ts"
 
 /**
  * Renews every partition lease this node holds, on one timer of its own in this thread: the
@@ -7,10 +8,11 @@ import type { Kv, LeaseRenewer, RenewerSettings } from "../Bus.ts"
  * `leaseThread.ts`). A partition's work never delays its renewal, and a renewal never waits for a
  * turn, but a CPU-bound event loop delays both.
  *
- * A lease is lost when another holder's revision is found (a compare-and-set conflict that is not
- * our own late write), or when no renewal has been confirmed for `selfFenceAfter` (shorter than the
- * bucket's TTL), measured from when the confirmed request was sent. A process that was paused past
- * it finds that out on its first tick after waking, before anything else of it runs long.
+ * Only the bucket's answer ends a lease (`leaseAnswer.ts`): another holder's revision, or another
+ * node creating the key first after it lapsed. A renewal without an answer leaves the lease held;
+ * past `suspectAfter` without a confirmed one, that is logged. A process that was paused past its
+ * TTL learns on its first renewal after waking that another node holds the key, and its turns
+ * meanwhile fail the fence (`store.ts`).
  */
 
 interface Entry {
@@ -24,15 +26,15 @@ interface Entry {
   readonly permit: Effect.Semaphore
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i])
-
 export const make = (
   leases: Kv,
-  settings: Pick<RenewerSettings, "renewEvery" | "selfFenceAfter">
+  settings: Pick<RenewerSettings, "renewEvery" | "suspectAfter">
 ): Effect.Effect<LeaseRenewer & { readonly size: () => number }, never, Scope.Scope> =>
   Effect.gen(function* () {
     const held = new Map<string, Entry>()
     const scope = yield* Effect.scope
+    /** Since when some lease has been suspect (undefined: none is). */
+    let suspectSince: number | undefined
 
     const lose = (entry: Entry, reason: string) =>
       Effect.suspend(() => {
@@ -40,21 +42,14 @@ export const make = (
         return Deferred.succeed(entry.lost, reason)
       }).pipe(Effect.asVoid)
 
-    const overdue = (entry: Entry) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        now - entry.lastOk > settings.selfFenceAfter
-          ? lose(entry, `lease lost: no renewal confirmed for ${now - entry.lastOk} ms`)
-          : Effect.void
-      )
-
-    /** One compare-and-set. A conflict may be our own earlier write that landed after its reply was lost. */
+    /** One compare-and-set; a conflict is read and judged (`afterConflict`); no answer changes nothing. */
     const renewOne = (entry: Entry): Effect.Effect<void> =>
       entry.permit.withPermits(1)(
         Effect.gen(function* () {
           if (held.get(entry.key) !== entry) return
           const sentAt = yield* Clock.currentTimeMillis
           const renewed = yield* Effect.either(
-            leases.update(entry.key, entry.value, entry.revision).pipe(Effect.timeout(settings.selfFenceAfter))
+            leases.update(entry.key, entry.value, entry.revision).pipe(Effect.timeout(settings.suspectAfter))
           )
           if (renewed._tag === "Right") {
             entry.revision = renewed.right
@@ -64,28 +59,45 @@ export const make = (
           if (renewed.left._tag !== "KvConflict") return
           const current = yield* Effect.either(leases.get(entry.key))
           if (current._tag === "Left") return
-          if (Option.isSome(current.right) && sameBytes(current.right.value.value, entry.value)) {
-            // Ours: a write whose reply did not arrive. Continue from its revision.
-            entry.revision = current.right.value.revision
+          const next = afterConflict(entry.value, Option.getOrUndefined(current.right))
+          if (next._tag === "Lost") return yield* lose(entry, next.reason)
+          if (next._tag === "Adopt") {
+            entry.revision = next.revision
             return
           }
-          return yield* lose(entry, "lease lost: another holder's revision")
+          const created = yield* Effect.either(leases.create(entry.key, entry.value))
+          if (created._tag === "Right") {
+            entry.revision = created.right
+            entry.lastOk = sentAt
+            return
+          }
+          if (created.left._tag === "KvConflict") yield* lose(entry, takenAfterLapse)
         })
       )
 
+    const report = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const suspect = [...held.values()].filter((e) => now - e.lastOk > settings.suspectAfter)
+      if (suspect.length > 0 && suspectSince === undefined) {
+        suspectSince = Math.min(...suspect.map((e) => e.lastOk))
+        yield* Effect.logWarning(`${suspect.length} leases suspect: ${suspectReason(now - suspectSince)}`)
+      }
+      if (suspect.length === 0 && suspectSince !== undefined) {
+        yield* Effect.logInfo(`every lease renewal confirmed again after ${now - suspectSince} ms`)
+        suspectSince = undefined
+      }
+    })
+
     const tick = Effect.gen(function* () {
+      yield* report
       for (const entry of [...held.values()]) {
-        yield* overdue(entry)
-        if (held.get(entry.key) !== entry || entry.busy) continue
+        if (entry.busy) continue
         entry.busy = true
         yield* renewOne(entry).pipe(
           Effect.ensuring(
-            Effect.flatMap(
-              Effect.sync(() => {
-                entry.busy = false
-              }),
-              () => overdue(entry)
-            )
+            Effect.sync(() => {
+              entry.busy = false
+            })
           ),
           Effect.forkIn(scope)
         )

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads"
-import { Deferred, Effect, Exit, Schema, type Scope } from "effect"
+import { Deferred, Effect, Exit, Runtime, Schema, type Scope } from "effect"
 import { BusError, type LeaseRenewer, type RenewerSettings } from "../Bus.ts"
 import { FromWorker, type ToWorker, type WorkerData } from "./leaseWorkerProtocol.ts"
 
@@ -16,7 +16,8 @@ const bootstrap = (entry: URL): string =>
 /**
  * The main thread's side of the lease worker (`leaseWorker.ts`): starts it with its own NATS
  * connection, beats every 250 ms into shared memory so it can tell a busy thread (late beats) from
- * a hung one (none), and turns its reports into each lease's `lost`. The worker ends with the scope.
+ * a hung one (none), turns its reports into each lease's `lost`, and logs when leases turn suspect
+ * (no renewal confirmed) and when they are confirmed again. The worker ends with the scope.
  */
 export const make = (args: {
   readonly servers: ReadonlyArray<string>
@@ -40,11 +41,12 @@ export const make = (args: {
       name: args.name,
       bucket: args.bucket,
       renewEvery: args.settings.renewEvery,
-      selfFenceAfter: args.settings.selfFenceAfter,
+      suspectAfter: args.settings.suspectAfter,
       heartbeat,
       mainStallLimit: args.settings.hungAfter
     }
     const ready = yield* Deferred.make<void, BusError>()
+    const log = Runtime.runFork(yield* Effect.runtime<never>())
     const lost = new Map<string, Deferred.Deferred<string>>()
     const released = new Map<string, Deferred.Deferred<void>>()
     const loseAll = (reason: string) => {
@@ -82,7 +84,13 @@ export const make = (args: {
         case "Released": {
           const d = released.get(message.key)
           if (d !== undefined) Deferred.unsafeDone(d, Exit.void)
+          return
         }
+        case "Suspect":
+          log(Effect.logWarning(`${message.leases} leases suspect: ${message.reason}`))
+          return
+        case "Confirmed":
+          log(Effect.logInfo(`every lease renewal confirmed again after ${message.after} ms`))
       }
     })
     worker.on("error", (error) => {

@@ -37,7 +37,7 @@ export const settings: Partial<SystemSettings> = {
   streamMaxBytes: 8 * 1024 * 1024,
   streamMaxMsgs: 200_000,
   leaseTtl: "15 seconds",
-  lease: { renewEvery: 2_000, selfFenceAfter: 10_000, retryAcquireEvery: 200, hungAfter: 15_000 }
+  lease: { renewEvery: 2_000, suspectAfter: 10_000, retryAcquireEvery: 200, hungAfter: 15_000 }
 }
 
 /** A fresh database (no other suite's queues or agents), NATS under this run's prefix, and the routing kinds. */

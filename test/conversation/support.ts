@@ -76,7 +76,7 @@ export const nodeOptions = (infra: "nats" | "embedded"): TestNode.TestNodeOption
     ...(infra === "embedded"
       ? {
           leaseTtl: "20 seconds",
-          lease: { renewEvery: 2_000, selfFenceAfter: 15_000, retryAcquireEvery: 200, hungAfter: 15_000 }
+          lease: { renewEvery: 2_000, suspectAfter: 15_000, retryAcquireEvery: 200, hungAfter: 15_000 }
         }
       : {})
   }

@@ -27,7 +27,7 @@ export const fastSettings: Partial<SystemSettings> = {
   ackWait: "1 second",
   timerInterval: "100 millis",
   sweepInterval: "300 millis",
-  lease: { renewEvery: 1_000, selfFenceAfter: 4_000, retryAcquireEvery: 200, hungAfter: 15_000 },
+  lease: { renewEvery: 1_000, suspectAfter: 4_000, retryAcquireEvery: 200, hungAfter: 15_000 },
   leaseTtl: "5 seconds"
 }
 

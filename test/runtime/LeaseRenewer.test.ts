@@ -1,14 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Option, TestClock } from "effect"
+import { Deferred, Effect, Option, TestClock } from "effect"
 import { BusError, type Kv, KvConflict } from "../../runtime/Bus.ts"
 import * as LeaseRenewer from "../../runtime/internal/leaseRenewer.ts"
 
 /**
  * The node's lease renewer, against a bucket in memory whose writes the test can make fail, time
- * out after landing, or lose to another holder; time is the TestClock's.
+ * out after landing, lose to another holder, or whose keys it can let lapse; time is the TestClock's.
  */
 
-const settings = { renewEvery: 1_500, selfFenceAfter: 4_500 }
+const settings = { renewEvery: 1_500, suspectAfter: 4_500 }
 const ours = new TextEncoder().encode(JSON.stringify({ node: "node-a", epoch: 1 }))
 const theirs = new TextEncoder().encode(JSON.stringify({ node: "node-b", epoch: 9 }))
 
@@ -27,7 +27,8 @@ const bucket = () => {
   const kv: Kv = {
     bucket: "test",
     get: (key) => Effect.sync(() => Option.map(Option.fromNullable(entries.get(key)), (e) => ({ key, ...e }))),
-    create: (key, value) => Effect.sync(() => write(key, value)),
+    create: (key, value) =>
+      entries.has(key) ? Effect.fail(new KvConflict({ bucket: "test", key })) : Effect.sync(() => write(key, value)),
     update: (key, value, revision) =>
       Effect.suspend((): Effect.Effect<number, KvConflict | BusError> => {
         updates.push(revision)
@@ -46,6 +47,8 @@ const bucket = () => {
     kv,
     updates,
     write,
+    /** The key's TTL ran out (no write reached it in time). */
+    lapse: (key: string) => entries.delete(key),
     setMode: (m: Mode) => {
       mode = m
     }
@@ -102,28 +105,66 @@ describe("the lease renewer", () => {
     })
   )
 
-  it.scoped("rides out failed renewals shorter than the self-fence limit, and fences itself past it", () =>
+  it.scoped(
+    "keeps a lease through a bucket that does not answer, however long, and gives it up at the first answer naming another holder",
+    () =>
+      Effect.gen(function* () {
+        const b = bucket()
+        const renewer = yield* LeaseRenewer.make(b.kv, settings)
+        const held = yield* renewer.hold("conv.1", ours, b.write("conv.1", ours))
+        b.setMode("down")
+        // A JetStream election far longer than the TTL: no answer, so nothing says another node holds it.
+        for (let i = 0; i < 20; i++) yield* advance(settings.renewEvery)
+        assert.isTrue(Option.isNone(yield* Deferred.poll(held.lost)))
+        assert.strictEqual(renewer.size(), 1)
+        // Meanwhile (say this node was the one cut off) another node took the key.
+        b.write("conv.1", theirs)
+        b.setMode("ok")
+        yield* advance(settings.renewEvery)
+        assert.include(yield* Deferred.await(held.lost), "another holder")
+        assert.strictEqual(renewer.size(), 0)
+      })
+  )
+
+  it.scoped("creates again a key that lapsed while the bucket did not answer, and renews from there", () =>
     Effect.gen(function* () {
       const b = bucket()
       const renewer = yield* LeaseRenewer.make(b.kv, settings)
       const held = yield* renewer.hold("conv.1", ours, b.write("conv.1", ours))
-      const lost = yield* Effect.fork(Deferred.await(held.lost))
       b.setMode("down")
-      // A NATS election of 3 s: two renewals fail, the lease stays.
-      yield* advance(1_500)
-      yield* advance(1_500)
-      assert.isTrue(Option.isNone(yield* Deferred.poll(held.lost)))
+      yield* advance(settings.renewEvery)
+      yield* advance(settings.renewEvery)
+      b.lapse("conv.1")
       b.setMode("ok")
-      yield* advance(1_500)
+      yield* advance(settings.renewEvery)
+      const recreated = yield* b.kv.get("conv.1")
+      assert.isTrue(Option.isSome(recreated))
+      assert.deepStrictEqual(
+        Option.map(recreated, (e) => e.value),
+        Option.some(ours)
+      )
+      const revision = Option.getOrThrow(recreated).revision
+      yield* advance(settings.renewEvery)
+      assert.strictEqual(b.updates.at(-1), revision, "the next renewal compares against the new key's revision")
       assert.isTrue(Option.isNone(yield* Deferred.poll(held.lost)))
-      // Down for good: lost once no renewal was confirmed for 4.5 s, not earlier.
-      b.setMode("down")
-      yield* advance(1_500)
-      yield* advance(1_500)
-      assert.isTrue(Option.isNone(yield* Deferred.poll(held.lost)))
-      yield* advance(1_500)
-      yield* advance(1_500)
-      assert.include(yield* Fiber.join(lost), "no renewal confirmed")
+    })
+  )
+
+  it.scoped("gives the lease up when another node created the lapsed key first", () =>
+    Effect.gen(function* () {
+      const b = bucket()
+      const renewer = yield* LeaseRenewer.make(b.kv, settings)
+      const held = yield* renewer.hold("conv.1", ours, b.write("conv.1", ours))
+      b.lapse("conv.1")
+      // The other node's create lands between our conflict and our read: the read shows its value.
+      b.write("conv.1", theirs)
+      yield* advance(settings.renewEvery)
+      assert.include(yield* Deferred.await(held.lost), "another holder")
+      assert.deepStrictEqual(
+        Option.map(yield* b.kv.get("conv.1"), (e) => e.value),
+        Option.some(theirs),
+        "the other node's key is left alone"
+      )
     })
   )
 

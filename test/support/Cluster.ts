@@ -110,7 +110,9 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
       const ready = Effect.tryPromise(() => fetch(`${url}/readyz`)).pipe(
         Effect.filterOrFail((r) => r.ok),
         Effect.retry(Schedule.spaced("300 millis")),
-        Effect.timeout("90 seconds")
+        // A node's start (tsx compiling, migrations, 152 consumers) took over 90 s on this 2-core
+        // host with another test file beside it, as CI runs them.
+        Effect.timeout("180 seconds")
       )
       return {
         id,
@@ -156,6 +158,34 @@ export const streamLeader = (cluster: Cluster, kind: string): Effect.Effect<Nats
     },
     catch: (e) => (e instanceof Error ? e : new Error(String(e)))
   })
+
+/**
+ * Waits until every partition of every kind has its consumer (the monitoring `/jsz` counts them
+ * per stream): each node has taken what it won and is pulling, so a scenario that starts then
+ * measures its own disruption, not the cluster's start or the previous scenario's rebalance.
+ */
+export const everyPartitionConsuming = (
+  cluster: Cluster,
+  kinds: ReadonlyArray<{ readonly name: string; readonly partitions: number }>
+): Effect.Effect<void, Error> =>
+  Effect.tryPromise({
+    try: async () => {
+      const jsz = (await (
+        await fetch(`${cluster.nats.servers[0]!.monitorUrl}/jsz?accounts=true&streams=true`)
+      ).json()) as {
+        account_details?: ReadonlyArray<{
+          stream_detail?: ReadonlyArray<{ name: string; state?: { consumer_count?: number } }>
+        }>
+      }
+      const streams = (jsz.account_details ?? []).flatMap((a) => a.stream_detail ?? [])
+      const short = kinds.filter((kind) => {
+        const stream = streams.find((s) => s.name.endsWith(`_${kind.name.toUpperCase()}`))
+        return (stream?.state?.consumer_count ?? 0) < kind.partitions
+      })
+      if (short.length > 0) throw new Error(`partitions not all consuming yet: ${short.map((k) => k.name).join(", ")}`)
+    },
+    catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+  }).pipe(Effect.retry(Schedule.spaced("500 millis").pipe(Schedule.upTo("60 seconds"))))
 
 /** How many partitions (of every kind) each node owns now, from the fence table. */
 export const partitionsByNode = (cluster: Cluster): Effect.Effect<ReadonlyMap<string, number>> =>

@@ -61,7 +61,7 @@ const fast: Partial<SystemSettings> = {
   timerInterval: "200 millis",
   sweepInterval: "500 millis",
   // Production lease timing: PGlite's start-up can block the event loop for seconds under load.
-  lease: { renewEvery: 5_000, selfFenceAfter: 12_000, retryAcquireEvery: 200, hungAfter: 15_000 },
+  lease: { renewEvery: 5_000, suspectAfter: 12_000, retryAcquireEvery: 200, hungAfter: 15_000 },
   leaseTtl: "15 seconds"
 }
 

@@ -1,0 +1,68 @@
+/**
+ * The NATS-server-loss scenario of `test/cluster/Failover.cluster.test.ts`, run again and again on
+ * one cluster (3 nats-servers at R3, PostgreSQL, 3 Parley nodes): each run waits until every
+ * partition is consuming, SIGKILLs the NATS server leading the conversation stream 2 s into the
+ * load, restarts it 8 s later, and prints the longest wait for a reply (the issue's bound: 20 s)
+ * and whether anything was lost, duplicated or reordered.
+ *
+ *   node --import tsx bench/natsKill.ts        # needs nats-server and DATABASE_URL (PostgreSQL)
+ *   BENCH_RUNS=10 BENCH_CUSTOMERS=16 BENCH_MESSAGES=12 node --import tsx bench/natsKill.ts
+ */
+import { Effect, Logger, LogLevel } from "effect"
+import { kinds } from "../actors/Kinds.ts"
+import * as Cluster from "../test/support/Cluster.ts"
+import * as ClusterLoad from "../test/support/ClusterLoad.ts"
+
+const runs = Number(process.env.BENCH_RUNS ?? 10)
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 16)
+const messages = Number(process.env.BENCH_MESSAGES ?? 12)
+
+const say = (line: string) => Effect.sync(() => process.stdout.write(`${line}\n`))
+
+const program = Effect.scoped(
+  Effect.gen(function* () {
+    const cluster = yield* Cluster.start({ nodes: 3 })
+    yield* ClusterLoad.run(cluster, { customers: 6, messages: 2, label: "warm" })
+    const longest: Array<number> = []
+    for (let run = 1; run <= runs; run++) {
+      yield* Cluster.everyPartitionConsuming(cluster, kinds)
+      const leader = yield* Cluster.streamLeader(cluster, "conv")
+      const retries = cluster.retries()
+      // A run that stalls (a reply not within 90 s) prints every node's recent log lines.
+      const r = yield* Cluster.withNodeLogsOnFailure(
+        cluster,
+        ClusterLoad.run(cluster, {
+          customers,
+          messages,
+          label: `natskill${run}`,
+          replyWithin: "90 seconds",
+          during: Effect.gen(function* () {
+            yield* Effect.sleep("2 seconds")
+            yield* leader.kill("SIGKILL")
+            yield* Effect.sleep("8 seconds")
+            yield* leader.restart()
+          })
+        })
+      )
+      const v = yield* ClusterLoad.check(cluster, r, messages)
+      const bad = Object.entries(v).filter(([, list]) => list.length > 0)
+      const gap = Math.max(...r.latencies)
+      longest.push(gap)
+      yield* say(
+        `run ${run}: killed ${leader.name}; longest wait for a reply ${gap} ms; p99 ${ClusterLoad.percentile(r.latencies, 99)} ms; longest silence ${r.longestSilence} ms; ${cluster.retries() - retries} webhook retries; ${bad.length === 0 ? "nothing lost, duplicated or reordered" : `!! ${bad.map(([k, list]) => `${k}: ${list.length}`).join(", ")}`}`
+      )
+    }
+    const over = longest.filter((ms) => ms > 20_000).length
+    yield* say(
+      `${runs} runs: longest waits ${longest.join(", ")} ms; worst ${Math.max(...longest)} ms; ${over === 0 ? "every run" : `${runs - over} of ${runs}`} within 20 s`
+    )
+  })
+)
+
+Effect.runPromise(program.pipe(Logger.withMinimumLogLevel(LogLevel.Warning))).then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e)
+    process.exit(1)
+  }
+)
