@@ -106,62 +106,31 @@ const rowsOf = (result: unknown): ReadonlyArray<unknown> =>
       ? result.rows
       : []
 
-const Claimed = Schema.Struct({ epoch: Schema.NullOr(Schema.Number), fresh: Schema.Boolean })
-const decodeClaimed = Schema.decodeUnknown(Claimed)
-
-/**
- * First statement of a transactional turn, one round trip: checks the fence (share-locking it
- * until commit, so a takeover waits for this turn) and records `seq` as the actor's last applied
- * sequence unless it already is (a redelivery). True when the turn must run; fails with
- * `FenceLost` when the partition is no longer ours. Rolled back with the turn if the turn fails.
- */
-export const claimTurn = (kind: string, partition: number, epoch: number, actorId: string, seq: number) =>
-  Effect.gen(function* () {
-    const db = yield* Db
-    const result = yield* db.use("turn.claim", (d) =>
-      d.execute(sql`
-        with fence as (
-          select ${partitionFence.epoch} as epoch from ${partitionFence}
-          where ${partitionFence.kind} = ${kind} and ${partitionFence.partition} = ${partition}
-          for share
-        ), bumped as (
-          insert into ${actorOffsets} (kind, actor_id, last_seq)
-          select ${kind}, ${actorId}, ${seq} from fence where fence.epoch = ${epoch}
-          on conflict (kind, actor_id) do update set last_seq = excluded.last_seq, updated_at = now()
-          where ${actorOffsets.lastSeq} < excluded.last_seq
-          returning 1
-        )
-        select (select epoch from fence)::float8 as epoch, exists (select 1 from bumped) as fresh`)
-    )
-    const row = yield* decodeClaimed(rowsOf(result)[0]).pipe(
-      Effect.orElseFail(() => new FenceLost({ kind, partition, epoch }))
-    )
-    if (row.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
-    return row.fresh
-  })
-
-const ClaimedMany = Schema.Struct({
+const Claimed = Schema.Struct({
   epoch: Schema.NullOr(Schema.Number),
   fresh: Schema.NullOr(Schema.Array(Schema.String))
 })
-const decodeClaimedMany = Schema.decodeUnknown(ClaimedMany)
+const decodeClaimed = Schema.decodeUnknown(Claimed)
 
 /**
- * `claimTurn` for the turns of several actors committed together (one turn per actor): checks the
- * fence once and records every sequence in one statement. Returns the actors whose turn must run
- * (the others are redeliveries); fails with `FenceLost` when the partition is no longer ours. The
- * turns travel as one JSON parameter, so the statement text (and its prepared plan) is the same
- * whatever the batch's size, on postgres.js and PGlite alike.
+ * First statement of a transactional turn, or of turns of several actors committed together (one
+ * turn per actor), one round trip: checks the fence (share-locking it until commit, so a takeover
+ * waits for these turns) and records each `seq` as its actor's last applied sequence unless it
+ * already is (a redelivery). Returns the actors whose turn must run; fails with `FenceLost` when
+ * the partition is no longer ours. Rolled back with the turns if they fail. The turns travel as
+ * one JSON parameter, so the statement text (and its prepared plan) is the same whatever their
+ * number, on postgres.js and PGlite alike.
  */
 export const claimTurns = (
   kind: string,
   partition: number,
   epoch: number,
-  turns: ReadonlyArray<{ readonly actorId: string; readonly seq: number }>
+  turns: ReadonlyArray<{ readonly actorId: string; readonly seq: number }>,
+  operation = "turn.claimMany"
 ) =>
   Effect.gen(function* () {
     const db = yield* Db
-    const result = yield* db.use("turn.claimMany", (d) =>
+    const result = yield* db.use(operation, (d) =>
       d.execute(sql`
         with fence as (
           select ${partitionFence.epoch} as epoch from ${partitionFence}
@@ -178,12 +147,16 @@ export const claimTurns = (
         )
         select (select epoch from fence)::float8 as epoch, (select array_agg(actor_id) from bumped) as fresh`)
     )
-    const row = yield* decodeClaimedMany(rowsOf(result)[0]).pipe(
+    const row = yield* decodeClaimed(rowsOf(result)[0]).pipe(
       Effect.orElseFail(() => new FenceLost({ kind, partition, epoch }))
     )
     if (row.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
     return new Set(row.fresh ?? [])
   })
+
+/** `claimTurns` for one turn: true when it must run (not a redelivery). */
+export const claimTurn = (kind: string, partition: number, epoch: number, actorId: string, seq: number) =>
+  Effect.map(claimTurns(kind, partition, epoch, [{ actorId, seq }], "turn.claim"), (fresh) => fresh.has(actorId))
 
 export const lastSeq = (kind: string, actorId: string) =>
   Effect.flatMap(Db, (db) =>
