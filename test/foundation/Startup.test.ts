@@ -50,25 +50,30 @@ const dial = (url: string): Promise<string | number> =>
     (e: unknown) => String((e as { cause?: { code?: string } }).cause?.code ?? e)
   )
 
+/** `npm start` with `env`, once it answers `/readyz` on `port`; its output so far and its exit. */
+const startReady = async (env: NodeJS.ProcessEnv, port: number) => {
+  const output: Array<string> = []
+  const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
+  children.push(child)
+  child.stdout?.on("data", (d: Buffer) => output.push(d.toString()))
+  child.stderr?.on("data", (d: Buffer) => output.push(d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  const ready = await waitFor(`http://127.0.0.1:${port}/readyz`, 200, Date.now() + 90_000).catch((e: unknown) => {
+    throw new Error(`${String(e)}\n${output.join("")}`)
+  })
+  return { child, output, exited, ready }
+}
+
 describe("npm start", () => {
   it("serves /readyz on the embedded default and exits 0 on SIGTERM within 10 s", async () => {
     const port = await Effect.runPromise(freePort)
     const simPort = await Effect.runPromise(freePort)
     const dir = mkdtempSync(join(tmpdir(), "parley-start-"))
     dirs.push(dir)
-    const output: Array<string> = []
     // HOST unset: a demo node's default, this machine only.
     const env: NodeJS.ProcessEnv = { ...embeddedEnv(port, dir), SIM_PORT: String(simPort) }
     delete env.HOST
-    const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
-    children.push(child)
-    child.stdout?.on("data", (d: Buffer) => output.push(d.toString()))
-    child.stderr?.on("data", (d: Buffer) => output.push(d.toString()))
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
-
-    const ready = await waitFor(`http://127.0.0.1:${port}/readyz`, 200, Date.now() + 90_000).catch((e: unknown) => {
-      throw new Error(`${String(e)}\n${output.join("")}`)
-    })
+    const { child, output, exited, ready } = await startReady(env, port)
     assert.deepEqual(await ready.json(), { status: "ready" })
     assert.strictEqual((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200)
     const logs = output.join("")
@@ -167,14 +172,7 @@ describe("npm start", () => {
       SESSION_SECRET: randomBytes(32).toString("base64url")
     }
     delete env.HOST
-    const output: Array<string> = []
-    const child = spawn("npm", ["start", "--silent"], { env, stdio: ["ignore", "pipe", "pipe"] })
-    children.push(child)
-    child.stdout?.on("data", (d: Buffer) => output.push(d.toString()))
-    child.stderr?.on("data", (d: Buffer) => output.push(d.toString()))
-    await waitFor(`http://127.0.0.1:${port}/readyz`, 200, Date.now() + 90_000).catch((e: unknown) => {
-      throw new Error(`${String(e)}\n${output.join("")}`)
-    })
+    const { output } = await startReady(env, port)
     const response = await fetch(`http://127.0.0.1:${port}/api/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
