@@ -49,8 +49,11 @@ const ticksPerSecond = 100
 const percentile = (sorted: ReadonlyArray<number>, p: number) =>
   sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0)
 
-/** CPU milliseconds (user + system) a process has used, from `/proc/<pid>/stat`; 0 once it is gone. */
-const cpuMillis = (pid: number): number => {
+/**
+ * CPU milliseconds (user + system) a process has used, from `/proc/<pid>/stat`, or one of its
+ * threads (`<pid>/task/<tid>`); 0 once it is gone.
+ */
+const cpuMillis = (pid: number | string): number => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
@@ -220,9 +223,14 @@ const main = Effect.gen(function* () {
   })
   yield* Effect.sleep("2 seconds")
   const idleFrom = cpuMillis(node.pid)
+  const mainFrom = cpuMillis(`${node.pid}/task/${node.pid}`)
   yield* Effect.sleep(Duration.seconds(idleSeconds))
   const idle = (cpuMillis(node.pid) - idleFrom) / idleSeconds
-  console.log(`idle: the node uses ${idle.toFixed(1)} ms CPU per second (over ${idleSeconds} s)`)
+  const idleMain = (cpuMillis(`${node.pid}/task/${node.pid}`) - mainFrom) / idleSeconds
+  console.log(
+    `idle: the node uses ${idle.toFixed(1)} ms CPU per second (over ${idleSeconds} s), ` +
+      `${idleMain.toFixed(1)} of it on the main thread`
+  )
 
   const report = (
     label: string,
