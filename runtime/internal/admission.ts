@@ -19,9 +19,9 @@ export interface HighWater {
 
 interface Gauge {
   readonly mark: HighWater
-  /** The last reading (none when it failed) and when it was taken (clock millis; 0: never). */
+  /** The last reading (none when it failed) and when it was taken (clock millis; undefined: never). */
   reading: StreamState | undefined
-  readAt: number
+  readAt: number | undefined
   /** Publishes this node admitted since that reading: the reading does not count them all yet. */
   admittedSince: number
   /** A reading under way, shared by every publish waiting on it. */
@@ -41,7 +41,7 @@ export const withHighWater = (
   readTimeout: Duration.DurationInput = "1 second"
 ): BusShape => {
   const gauges = marks.map(
-    (mark): Gauge => ({ mark, reading: undefined, readAt: 0, admittedSince: 0, reading$: undefined })
+    (mark): Gauge => ({ mark, reading: undefined, readAt: undefined, admittedSince: 0, reading$: undefined })
   )
   const gaugeOf = (subject: string) => gauges.find((g) => subject.startsWith(g.mark.subjectPrefix))
 
@@ -74,7 +74,7 @@ export const withHighWater = (
   const admit = (gauge: Gauge, subject: string) =>
     Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      const state = gauge.readAt > 0 && now - gauge.readAt < fresh ? gauge.reading : yield* read(gauge)
+      const state = gauge.readAt !== undefined && now - gauge.readAt < fresh ? gauge.reading : yield* read(gauge)
       if (state === undefined) return
       const { mark } = gauge
       const messages = state.messages + gauge.admittedSince
