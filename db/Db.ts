@@ -16,6 +16,14 @@ export interface DbShape {
   /** Runs one drizzle call; inside `transaction` it joins that transaction. */
   readonly use: <A>(operation: string, f: (db: Database) => Promise<A>) => Effect.Effect<A, DbError>
   /**
+   * A statement whose result nobody reads (an insert or update without `returning`). Outside a
+   * transaction it is `use`. Inside one it is sent at once and not waited for: the transaction's
+   * next `use` waits for it first, and the commit goes out right behind it, so a turn's closing
+   * writes (transcript lines, snapshot, outbox) and its commit cost one round trip to PostgreSQL
+   * instead of one each. A failed write fails the transaction, at its next `use` or at the end.
+   */
+  readonly write: (operation: string, f: (db: Database) => Promise<unknown>) => Effect.Effect<void, DbError>
+  /**
    * Runs `effect` in one transaction: committed when it succeeds, rolled back when it fails or dies.
    * Nested calls become savepoints. The body is not interrupted half-way; interruption waits for it.
    */
@@ -36,7 +44,43 @@ const transactions = Metric.counter("parley_db_transactions_total", {
   incremental: true
 })
 
-const currentTransaction = FiberRef.unsafeMake<Option.Option<Database>>(Option.none())
+/**
+ * A transaction in progress: its drizzle handle and the writes sent but not yet answered.
+ *
+ * Why waiting can be deferred: postgres.js runs a transaction's statements on one connection in
+ * the order they were sent, and PostgreSQL aborts the whole transaction at the first failing
+ * statement, so a later `commit` rolls back instead. The order holds because every statement
+ * goes through the same drizzle and postgres.js path, which hands it to the connection a fixed
+ * number of microtasks after it was started; a `use` still waits for the writes before it starts,
+ * so a read always sees them.
+ */
+class OpenTransaction {
+  private inFlight: Array<Promise<void>> = []
+  private failure: DbError | undefined = undefined
+
+  constructor(readonly db: Database) {}
+
+  send(operation: string, f: (db: Database) => Promise<unknown>): void {
+    this.inFlight.push(
+      f(this.db).then(
+        () => undefined,
+        (error: unknown) => {
+          this.failure ??= DbError.fromUnknown(operation, error)
+        }
+      )
+    )
+  }
+
+  /** Waits for every write sent so far; the first that failed, if any. */
+  settle(): Promise<DbError | undefined> {
+    if (this.inFlight.length === 0) return Promise.resolve(this.failure)
+    const waiting = this.inFlight
+    this.inFlight = []
+    return Promise.all(waiting).then(() => this.failure)
+  }
+}
+
+const currentTransaction = FiberRef.unsafeMake<Option.Option<OpenTransaction>>(Option.none())
 
 /** Carries a failed body's exit through drizzle's promise API so it can roll back and rethrow. */
 class Rollback<A, E> {
@@ -48,11 +92,32 @@ export const make = (root: Database, kind: DbShape["kind"], describe: string): D
   const use = <A>(operation: string, f: (db: Database) => Promise<A>): Effect.Effect<A, DbError> =>
     Effect.flatMap(FiberRef.get(currentTransaction), (tx) => {
       statements.unsafeUpdate(1, [])
-      return Effect.tryPromise({
-        try: () => f(Option.getOrElse(tx, () => root)),
-        catch: (error) => DbError.fromUnknown(operation, error)
-      })
+      if (Option.isNone(tx)) {
+        return Effect.tryPromise({ try: () => f(root), catch: (error) => DbError.fromUnknown(operation, error) })
+      }
+      const open = tx.value
+      return Effect.flatMap(
+        Effect.promise(() => open.settle()),
+        (failed): Effect.Effect<A, DbError> =>
+          failed !== undefined
+            ? Effect.fail(failed)
+            : Effect.tryPromise({ try: () => f(open.db), catch: (error) => DbError.fromUnknown(operation, error) })
+      )
     })
+
+  const write = (operation: string, f: (db: Database) => Promise<unknown>): Effect.Effect<void, DbError> =>
+    Effect.flatMap(FiberRef.get(currentTransaction), (tx) => {
+      if (Option.isNone(tx)) return Effect.asVoid(use(operation, f))
+      statements.unsafeUpdate(1, [])
+      return Effect.sync(() => tx.value.send(operation, f))
+    })
+
+  /** Waits for the writes of `open`; fails with the first that failed. */
+  const settled = (open: OpenTransaction) =>
+    Effect.flatMap(
+      Effect.promise(() => open.settle()),
+      (failed) => (failed === undefined ? Effect.void : Effect.fail(failed))
+    )
 
   const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DbError, R> =>
     Effect.uninterruptibleMask((restore) =>
@@ -60,12 +125,20 @@ export const make = (root: Database, kind: DbShape["kind"], describe: string): D
         const runtime = yield* Effect.runtime<R>()
         const joined = yield* FiberRef.get(currentTransaction)
         if (Option.isNone(joined)) transactions.unsafeUpdate(1, [])
-        const outer = Option.getOrElse(joined, () => root)
+        // A savepoint starts after the outer transaction's writes, so their failure is theirs.
+        if (Option.isSome(joined)) yield* settled(joined.value)
+        const outer = Option.match(joined, { onNone: () => root, onSome: (open) => open.db })
+        let open: OpenTransaction | undefined
         const exit = yield* Effect.promise(() =>
           outer
             .transaction(async (tx) => {
+              open = new OpenTransaction(tx)
+              const body = Effect.locally(restore(effect), currentTransaction, Option.some(open))
+              // postgres.js sends the commit right behind the last writes (see OpenTransaction);
+              // a savepoint, and PGlite, wait for them first.
+              const pipelined = Option.isNone(joined) && kind === "postgres"
               const inner = await Runtime.runPromiseExit(runtime)(
-                Effect.locally(restore(effect), currentTransaction, Option.some<Database>(tx))
+                pipelined ? body : Effect.tap(body, () => settled(open as OpenTransaction))
               )
               if (Exit.isFailure(inner)) throw new Rollback(inner)
               return inner
@@ -75,11 +148,13 @@ export const make = (root: Database, kind: DbShape["kind"], describe: string): D
               return Exit.fail(DbError.fromUnknown("transaction", error))
             })
         )
+        // A write that failed after the commit was sent made PostgreSQL roll back instead.
+        if (Exit.isSuccess(exit) && open !== undefined) yield* settled(open)
         return yield* exit
       })
     )
 
   const ping = use("ping", (db) => db.execute("select 1")).pipe(Effect.asVoid)
 
-  return { describe, kind, use, transaction, ping }
+  return { describe, kind, use, write, transaction, ping }
 }

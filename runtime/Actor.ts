@@ -51,9 +51,10 @@ export interface Behavior<Msg, State, Ask extends Schema.TaggedRequest.All, R> {
    * A step before the turn, outside any transaction, for call-outs a turn must not make while it
    * holds a connection (downloading a customer's attachment from Apple): it returns the message the
    * turn then handles. It runs again when the turn is retried, so it must be idempotent; a message
-   * whose turn already committed skips it.
+   * whose turn already committed skips it. `undefined`: this message has nothing to prepare (most
+   * have none), so the runtime does not even read whether its turn committed.
    */
-  readonly prepare?: (message: Msg) => Effect.Effect<Msg, unknown, R>
+  readonly prepare?: (message: Msg) => Effect.Effect<Msg, unknown, R> | undefined
   /** Answers a request from the current state, outside any transaction. */
   readonly ask?: (
     state: State,

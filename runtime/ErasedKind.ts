@@ -11,8 +11,6 @@ export interface ErasedKind<R> {
   readonly name: string
   readonly partitions: number
   readonly options: Partial<Options>
-  /** The kind has a `prepare` step (`Behavior.prepare`): call-outs before the turn's transaction. */
-  readonly prepares: boolean
   readonly instantiate: (id: string) => Effect.Effect<Instance<R>, unknown, R | Db>
 }
 
@@ -23,9 +21,14 @@ export interface ErasedKind<R> {
 export interface Instance<R> {
   /**
    * Decodes one message and runs the kind's `prepare` step, outside any transaction. The result is
-   * the turn itself, whose own result applies the new state once the turn committed.
+   * the turn itself, whose own result applies the new state once the turn committed. When the step
+   * has work for this message, `committed` is asked first: a message whose turn already committed
+   * skips its call-outs, and the result is `"committed"`.
    */
-  readonly prepare: (payload: string) => Effect.Effect<Prepared<R>, unknown, R>
+  readonly prepare: (
+    payload: string,
+    committed: Effect.Effect<boolean, unknown, Db>
+  ) => Effect.Effect<Prepared<R> | "committed", unknown, R | Db>
   /** Decodes a request, answers it from the current state and encodes the exit. */
   readonly answer: (payload: string) => Effect.Effect<string, never, R | Db>
 }
@@ -57,22 +60,33 @@ class Live<Msg, State, Ask extends Schema.TaggedRequest.All, R>
     private state: State
   ) {}
 
-  prepare(payload: string) {
+  prepare(
+    payload: string,
+    committed: Effect.Effect<boolean, unknown, Db>
+  ): Effect.Effect<Prepared<R> | "committed", unknown, R | Db> {
     const { shared } = this
-    const prepare = shared.behavior.prepare
     return shared.decodeMessage(payload).pipe(
       Effect.mapError((e) => new UndecodableMessage({ kind: shared.name, reason: e.message })),
-      Effect.flatMap((message) => (prepare === undefined ? Effect.succeed(message) : prepare(message))),
-      Effect.map((message) =>
-        Effect.map(
-          // The state as it is when the turn runs, not when it was prepared.
-          Effect.suspend(() => shared.behavior.turn(this.state, message)),
-          (next) =>
-            Effect.sync(() => {
-              this.state = next
-            })
+      Effect.flatMap((message): Effect.Effect<Prepared<R> | "committed", unknown, R | Db> => {
+        const step = shared.behavior.prepare?.(message)
+        if (step === undefined) return Effect.succeed(this.turnOf(message))
+        return Effect.flatMap(
+          committed,
+          (done): Effect.Effect<Prepared<R> | "committed", unknown, R> =>
+            done ? Effect.succeed("committed") : Effect.map(step, (ready) => this.turnOf(ready))
         )
-      )
+      })
+    )
+  }
+
+  private turnOf(message: Msg): Prepared<R> {
+    return Effect.map(
+      // The state as it is when the turn runs, not when it was prepared.
+      Effect.suspend(() => this.shared.behavior.turn(this.state, message)),
+      (next) =>
+        Effect.sync(() => {
+          this.state = next
+        })
     )
   }
 
@@ -111,7 +125,6 @@ export const erase = <Msg, MsgEncoded, State, Ask extends Schema.TaggedRequest.A
     name: protocol.name,
     partitions: protocol.partitions,
     options: behavior.options ?? {},
-    prepares: behavior.prepare !== undefined,
     instantiate: (id) => Effect.map(behavior.activate(id), (state) => new Live(shared, state))
   }
 }

@@ -92,7 +92,7 @@ export const save = Effect.fn("Agent.save")(function* (cell: Cell) {
     openedAt: cell.openedAt,
     ...(cell.universalCap !== undefined ? { universalCap: cell.universalCap } : {})
   })
-  yield* db.use("agent.save", (d) =>
+  yield* db.write("agent.save", (d) =>
     d
       .insert(actorSnapshots)
       .values({ kind, actorId: cell.id, state: value })

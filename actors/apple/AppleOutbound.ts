@@ -105,7 +105,7 @@ const save = (id: string, state: State) =>
     const kind = yield* tableKind
     const db = yield* Db
     const value = { closed: state.closed, unreachable: state.unreachable }
-    yield* db.use("apple_out.save", (d) =>
+    yield* db.write("apple_out.save", (d) =>
       d
         .insert(actorSnapshots)
         .values({ kind, actorId: id, state: value })

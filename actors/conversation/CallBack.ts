@@ -57,7 +57,7 @@ export const offer = Effect.fn("CallBack.offer")(function* <S extends Conversati
     replyTitle: "Call back booked",
     slots: slots.map((s) => ({ identifier: s.id, start: shown(s.start), durationSeconds: s.seconds }))
   })
-  const lines = yield* Transcript.sendBot(to, interactive(built), "timePicker")
+  const lines = yield* Transcript.sendBotLines(to, interactive(built), "timePicker")
   yield* LiveChat.relayLines(state, lines)
   const pending: CallBackOffer = {
     agentId: message.agentId,
@@ -133,7 +133,7 @@ export const book = Effect.fn("CallBack.book")(function* <S extends Conversation
     queue: queue.name,
     scheduledAt: slot.start
   })
-  const lines = yield* Transcript.sendBot(
+  const lines = yield* Transcript.sendBotLines(
     to,
     text(`Your call back is booked for ${slot.label}. A specialist will message you here then.`),
     "text"

@@ -388,9 +388,9 @@ export const kind = Actor.make<Message, typeof Conversation.message.Encoded, Cel
     turn: (cell: Cell, message: Message) => Outgoing.collect(turn(cell, message)),
     // A customer's attachments are downloaded before the turn's transaction, not inside it.
     prepare: (message: Message) =>
-      message._tag === "CustomerMessage" && message.files === undefined
+      message._tag === "CustomerMessage" && message.files === undefined && InboundFiles.carriesFiles(message.envelope)
         ? Effect.map(InboundFiles.fetchAll(message.envelope), (files) => ({ ...message, files }))
-        : Effect.succeed(message),
+        : undefined,
     options: { idleTimeout: "2 minutes" }
   }
 )

@@ -91,7 +91,7 @@ export const save = Effect.fn("Conversation.save")(function* (id: string, state:
   const kind = yield* tableKind
   const db = yield* Db
   const value = yield* encodeState(state)
-  yield* db.use("conv.save", (d) =>
+  yield* db.write("conv.save", (d) =>
     d
       .insert(actorSnapshots)
       .values({ kind, actorId: id, state: value })

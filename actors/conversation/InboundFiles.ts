@@ -52,6 +52,10 @@ const keep = (envelope: InboundEnvelope, attachment: Attachment, index: number) 
  * database connection. Nothing here fails: a file refused or not fetched is recorded as such and
  * the message's text is still handled.
  */
+/** Whether a customer's message has files to fetch (most have none: no call-out, no preparation). */
+export const carriesFiles = (envelope: InboundEnvelope): boolean =>
+  envelope.message.type === "text" && (envelope.message.attachments?.length ?? 0) > 0
+
 export const fetchAll = Effect.fn("Conversation.fetchFiles")(function* (envelope: InboundEnvelope) {
   const message = envelope.message
   if (message.type !== "text") return []

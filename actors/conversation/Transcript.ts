@@ -5,7 +5,7 @@ import { type Feature, featuresOf } from "../../apple/Interactive.ts"
 import { type OutboundContent, typingEnd, typingStart } from "../../apple/OutboundMessage.ts"
 import { splitLinks } from "../../apple/RichLink.ts"
 import { linkAttachments, recordAttachments } from "../../db/queries/attachments.ts"
-import { appendMessage } from "../../db/queries/messages.ts"
+import { appendMessage, type NewMessage, recordMessage } from "../../db/queries/messages.ts"
 import type { Message } from "../../db/schema/interactions.ts"
 import type { InboundFile, KeptFile } from "../attachments/FileRef.ts"
 import * as Outgoing from "./Outgoing.ts"
@@ -58,23 +58,28 @@ export const recordFiles = (to: Recipient, messageId: number, files: ReadonlyArr
     )
   )
 
-export const note = Effect.fn("Transcript.note")(function* (
-  to: Recipient,
-  kind: string,
-  body: Readonly<Record<string, unknown>>
-) {
-  yield* appendMessage({ interactionId: to.interactionId, direction: "out", authorKind: "system", kind, body })
-})
+export const note = (to: Recipient, kind: string, body: Readonly<Record<string, unknown>>) =>
+  recordMessage({ interactionId: to.interactionId, direction: "out", authorKind: "system", kind, body })
 
 /**
  * Sends bot content: gated by the device's capabilities (a text fallback, recorded as a
  * substitution), URLs split into rich links, each piece written to the transcript under the Apple
- * message id it is sent with, and handed to the customer's Apple sender in the same turn.
+ * message id it is sent with, and handed to the customer's Apple sender in the same turn. The
+ * lines go out with the turn's other writes (`recordMessage`); `sendBotLines` when a live agent
+ * must be shown them.
  */
-export const sendBot = Effect.fn("Transcript.sendBot")(function* (
+export const sendBot = (to: Recipient, content: OutboundContent, kind: string) =>
+  Effect.asVoid(botPieces(to, content, kind, false))
+
+/** `sendBot`, returning the transcript lines it wrote (read back, for relaying to a live agent). */
+export const sendBotLines = (to: Recipient, content: OutboundContent, kind: string) =>
+  botPieces(to, content, kind, true)
+
+const botPieces = Effect.fnUntraced(function* (
   to: Recipient,
   content: OutboundContent,
-  kind: string
+  kind: string,
+  readBack: boolean
 ) {
   const lines: Array<Message> = []
   const gated = gate(to.capabilities, content, to.deviceAgent !== undefined ? { deviceAgent: to.deviceAgent } : {})
@@ -83,7 +88,7 @@ export const sendBot = Effect.fn("Transcript.sendBot")(function* (
   for (const piece of pieces) {
     const appleMessageId = randomUUID()
     const pieceKind = substitution !== undefined ? "text" : piece.type === "richLink" ? "richLink" : kind
-    const appended = yield* appendMessage({
+    const line: NewMessage = {
       interactionId: to.interactionId,
       direction: "out",
       authorKind: "bot",
@@ -95,8 +100,13 @@ export const sendBot = Effect.fn("Transcript.sendBot")(function* (
           : {})
       },
       appleMessageId
-    })
-    if (appended.message !== undefined) lines.push(appended.message)
+    }
+    if (readBack) {
+      const appended = yield* appendMessage(line)
+      if (appended.message !== undefined) lines.push(appended.message)
+    } else {
+      yield* recordMessage(line)
+    }
     yield* toApple(to, appleMessageId, piece, true)
   }
   return lines

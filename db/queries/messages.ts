@@ -3,7 +3,7 @@ import type { Effect } from "effect"
 import type { Db } from "../Db.ts"
 import type { DbError } from "../DbError.ts"
 import { type Message, type MessageAuthorKind, type MessageDirection, messages } from "../schema/interactions.ts"
-import { first, query } from "./internal/query.ts"
+import { command, first, query } from "./internal/query.ts"
 
 export interface NewMessage {
   readonly interactionId: string
@@ -52,6 +52,27 @@ export const appendMessage = (input: NewMessage): Effect.Effect<Appended, DbErro
         : first(await db.select().from(messages).where(eq(messages.appleMessageId, input.appleMessageId)))
     return { inserted: false, message: existing }
   })
+
+/**
+ * Adds a line nobody reads back in this turn (a bot's answer, a system note): it goes out with the
+ * turn's other writes. The Apple message id, when given, is fresh, so no redelivery can meet it.
+ */
+export const recordMessage = (input: NewMessage): Effect.Effect<void, DbError, Db> =>
+  command("recordMessage", (db) =>
+    db
+      .insert(messages)
+      .values({
+        interactionId: input.interactionId,
+        direction: input.direction,
+        authorKind: input.authorKind,
+        authorUserId: input.authorUserId ?? null,
+        kind: input.kind,
+        body: input.body,
+        appleMessageId: input.appleMessageId ?? null,
+        ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt })
+      })
+      .onConflictDoNothing({ target: messages.appleMessageId })
+  )
 
 /** The transcript of an interaction in order; `afterId` pages forward (an agent's view catching up). */
 export const transcript = (

@@ -10,7 +10,6 @@ import { Turn } from "../Turn.ts"
 import type { Resident } from "./liveActors.ts"
 import { relay } from "./relay.ts"
 import {
-  checkFence,
   claimTurn,
   claimTurns,
   FenceLost,
@@ -20,7 +19,8 @@ import {
   type OutboxRow,
   recordTurn,
   recordTurns,
-  type SentRow
+  type SentRow,
+  turnGate
 } from "./store.ts"
 import { makeTurn } from "./turnContext.ts"
 
@@ -123,6 +123,9 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
           )
     )
 
+  /** Whether the message `seq` of actor `id` has had its turn committed (a redelivery). */
+  const committedAlready = (id: string, seq: number) => Effect.map(lastSeq(tableKind, id), (last) => last >= seq)
+
   const deadLetter = (id: string, delivery: Delivery, reason: string, attempts: number) =>
     Effect.gen(function* () {
       yield* Effect.logError("dead-lettering message", { reason, attempts })
@@ -157,19 +160,18 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
       const current = yield* ensureInstance(cell)
       const id = cell.id
       const turn = makeTurn(env.names, db, { kind: kind.name, id, partition, seq: delivery.seq, node: env.node, epoch })
-      // A committed message skips its call-outs too (the claim in the transaction would skip the rest).
-      if ((kind.prepares || !options.transactional) && (yield* lastSeq(tableKind, id)) >= delivery.seq)
+      // A turn that calls out (an HTTP call to Apple) cannot be rolled back: a committed message
+      // skips it, and the fence is checked before it, not only at commit, so a paused former owner
+      // does not send what the new owner sends too. One statement for both.
+      if (!options.transactional && !(yield* turnGate(tableKind, partition, epoch, id, delivery.seq)))
         return Option.none()
-      // Outside the transaction: a kind's `prepare` step may call out (`Behavior.prepare`, runtime/Actor.ts).
-      const prepared = yield* current.prepare(text.decode(delivery.data))
+      // Outside the transaction: a kind's `prepare` step may call out (`Behavior.prepare`,
+      // runtime/Actor.ts); a committed message skips its call-outs too.
+      const prepared = yield* current.prepare(text.decode(delivery.data), committedAlready(id, delivery.seq))
+      if (prepared === "committed") return Option.none()
       const handle = prepared.pipe(Effect.provideService(Turn, turn.service))
       let early: Option.Option<Effect.Effect<void>> = Option.none()
-      if (!options.transactional) {
-        // Its effects (an HTTP call to Apple) cannot be rolled back: check the fence before, not only
-        // at commit, so a paused former owner does not send what the new owner sends too.
-        yield* checkFence(tableKind, partition, epoch)
-        early = Option.some(yield* handle)
-      }
+      if (!options.transactional) early = Option.some(yield* handle)
       return yield* db.transaction(
         Effect.gen(function* () {
           if (!(yield* claimTurn(tableKind, partition, epoch, id, delivery.seq))) return Option.none()
@@ -282,14 +284,11 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
         }
         // A committed message skips its call-outs: the single-turn path skips it as a whole.
         // (A failed read only costs an idempotent preparation; the claim skips a committed turn.)
-        const committed = kind.prepares ? yield* Effect.orElseSucceed(lastSeq(tableKind, cell.id), () => -1) : -1
-        if (committed >= job.delivery.seq) {
-          alone.push({ pending: unprepared })
-          continue
-        }
-        const prepared = yield* Effect.exit(activated.value.prepare(text.decode(job.delivery.data)))
-        if (Exit.isSuccess(prepared)) pending.push({ cell, delivery: job.delivery, prepared: prepared.value })
-        else alone.push({ pending: unprepared, first: Exit.failCause(prepared.cause) })
+        const committed = Effect.orElseSucceed(committedAlready(cell.id, job.delivery.seq), () => false)
+        const prepared = yield* Effect.exit(activated.value.prepare(text.decode(job.delivery.data), committed))
+        if (Exit.isFailure(prepared)) alone.push({ pending: unprepared, first: Exit.failCause(prepared.cause) })
+        else if (prepared.value === "committed") alone.push({ pending: unprepared })
+        else pending.push({ cell, delivery: job.delivery, prepared: prepared.value })
       }
       const started = yield* Clock.currentTimeMillis
       while (pending.length > 0) {

@@ -11,7 +11,7 @@ const encoder = new TextEncoder()
  */
 export const relay = (bus: BusShape, rows: ReadonlyArray<SentRow>) =>
   Effect.gen(function* () {
-    const sent: Array<number> = []
+    const sent: Array<string> = []
     for (const row of rows) {
       const data = encoder.encode(row.payload)
       const result = yield* Effect.either(
@@ -23,7 +23,7 @@ export const relay = (bus: BusShape, rows: ReadonlyArray<SentRow>) =>
         yield* Effect.logWarning("outbox relay stopped; the sweeper will retry", result.left)
         break
       }
-      sent.push(row.id)
+      sent.push(row.msgId)
     }
     yield* markSent(sent)
   }).pipe(Effect.catchAll((e) => Effect.logWarning("outbox rows not marked sent", e)))

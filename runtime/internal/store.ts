@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto"
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm"
 import { Data, Effect, Option, Schema } from "effect"
 import { Db } from "../../db/Db.ts"
+import type { DbError } from "../../db/DbError.ts"
 import { actorOffsets, deadLetters, outbox, partitionFence, processedTurns, timers } from "../../db/schema/runtime.ts"
 
 /** Queries on the runtime's own tables. Every one joins the caller's transaction when there is one. */
@@ -158,6 +160,32 @@ export const claimTurns = (
 export const claimTurn = (kind: string, partition: number, epoch: number, actorId: string, seq: number) =>
   Effect.map(claimTurns(kind, partition, epoch, [{ actorId, seq }], "turn.claim"), (fresh) => fresh.has(actorId))
 
+const GateRow = Schema.Struct({ lastSeq: Schema.NullOr(Schema.Number), epoch: Schema.NullOr(Schema.Number) })
+const decodeGate = Schema.decodeUnknown(GateRow)
+
+/**
+ * Before a turn that calls out (a non-transactional kind): whether the message's turn already
+ * committed, and the partition's fence, in one statement. Fails `FenceLost` when the partition is
+ * no longer ours, so a paused former owner does not call out; true when the turn must run.
+ */
+export const turnGate = (kind: string, partition: number, epoch: number, actorId: string, seq: number) =>
+  Effect.gen(function* () {
+    const db = yield* Db
+    const result = yield* db.use("turn.gate", (d) =>
+      d.execute(sql`
+        select
+          (select ${actorOffsets.lastSeq} from ${actorOffsets}
+           where ${actorOffsets.kind} = ${kind} and ${actorOffsets.actorId} = ${actorId})::float8 as "lastSeq",
+          (select ${partitionFence.epoch} from ${partitionFence}
+           where ${partitionFence.kind} = ${kind} and ${partitionFence.partition} = ${partition})::float8 as epoch`)
+    )
+    const row = yield* decodeGate(rowsOf(result)[0]).pipe(
+      Effect.orElseFail(() => new FenceLost({ kind, partition, epoch }))
+    )
+    if (row.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
+    return (row.lastSeq ?? 0) < seq
+  })
+
 export const lastSeq = (kind: string, actorId: string) =>
   Effect.flatMap(Db, (db) =>
     db.use("offset.read", (d) =>
@@ -169,26 +197,29 @@ export const lastSeq = (kind: string, actorId: string) =>
   ).pipe(Effect.map((rows) => rows[0]?.lastSeq ?? 0))
 
 export type OutboxRow = typeof outbox.$inferInsert
-export type SentRow = Pick<typeof outbox.$inferSelect, "id" | "msgId" | "subject" | "payload" | "headers" | "durable">
+/** An outbox row as the relay needs it: identified by its de-dup id, which is also the stream's. */
+export type SentRow = Pick<typeof outbox.$inferSelect, "msgId" | "subject" | "payload" | "headers" | "durable">
 
-export const insertOutbox = (rows: ReadonlyArray<OutboxRow>) =>
-  rows.length === 0
-    ? Effect.succeed<ReadonlyArray<SentRow>>([])
-    : Effect.flatMap(Db, (db) =>
-        db.use("outbox.insert", (d) =>
-          d
-            .insert(outbox)
-            .values([...rows])
-            .returning({
-              id: outbox.id,
-              msgId: outbox.msgId,
-              subject: outbox.subject,
-              payload: outbox.payload,
-              headers: outbox.headers,
-              durable: outbox.durable
-            })
-        )
-      )
+/**
+ * Writes a turn's outbox rows and returns them as the relay needs them. The de-dup ids are made
+ * here rather than by the database, so nothing is read back: the insert goes out with the turn's
+ * other writes and its commit (`Db.write`).
+ */
+export const insertOutbox = (rows: ReadonlyArray<OutboxRow>): Effect.Effect<ReadonlyArray<SentRow>, DbError, Db> => {
+  if (rows.length === 0) return Effect.succeed([])
+  const stamped = rows.map((row) => ({ ...row, msgId: row.msgId ?? randomUUID() }))
+  return Effect.flatMap(Db, (db) => db.write("outbox.insert", (d) => d.insert(outbox).values(stamped))).pipe(
+    Effect.as(
+      stamped.map((row) => ({
+        msgId: row.msgId,
+        subject: row.subject,
+        payload: row.payload,
+        headers: row.headers ?? {},
+        durable: row.durable ?? 1
+      }))
+    )
+  )
+}
 
 /** Unsent rows of the given partitions, oldest first (so each partition's rows stay in order). */
 export const pendingOutbox = (kind: string, partitions: ReadonlyArray<number>, limit: number) =>
@@ -196,7 +227,6 @@ export const pendingOutbox = (kind: string, partitions: ReadonlyArray<number>, l
     db.use("outbox.pending", (d) =>
       d
         .select({
-          id: outbox.id,
           partition: outbox.partition,
           msgId: outbox.msgId,
           subject: outbox.subject,
@@ -211,27 +241,27 @@ export const pendingOutbox = (kind: string, partitions: ReadonlyArray<number>, l
     )
   )
 
-export const markSent = (ids: ReadonlyArray<number>) =>
-  ids.length === 0
+export const markSent = (msgIds: ReadonlyArray<string>) =>
+  msgIds.length === 0
     ? Effect.void
     : Effect.flatMap(Db, (db) =>
         db.use("outbox.sent", (d) =>
           d
             .update(outbox)
             .set({ sentAt: sql`now()` })
-            .where(inArray(outbox.id, [...ids]))
+            .where(inArray(outbox.msgId, [...msgIds]))
         )
       ).pipe(Effect.asVoid)
 
 export const recordTurn = (row: typeof processedTurns.$inferInsert) =>
-  Effect.flatMap(Db, (db) => db.use("audit.turn", (d) => d.insert(processedTurns).values(row).onConflictDoNothing()))
+  Effect.flatMap(Db, (db) => db.write("audit.turn", (d) => d.insert(processedTurns).values(row).onConflictDoNothing()))
 
 /** Audit rows of several turns committed together, one statement. */
 export const recordTurns = (rows: ReadonlyArray<typeof processedTurns.$inferInsert>) =>
   rows.length === 0
     ? Effect.void
     : Effect.flatMap(Db, (db) =>
-        db.use("audit.turns", (d) =>
+        db.write("audit.turns", (d) =>
           d
             .insert(processedTurns)
             .values([...rows])
@@ -246,13 +276,13 @@ export const upsertTimer = (row: typeof timers.$inferInsert) =>
   Effect.flatMap(Db, (db) =>
     Effect.zipRight(
       cancelTimer(row.kind, row.actorId, row.key),
-      db.use("timer.insert", (d) => d.insert(timers).values(row))
+      db.write("timer.insert", (d) => d.insert(timers).values(row))
     )
   )
 
 export const cancelTimer = (kind: string, actorId: string, key: string) =>
   Effect.flatMap(Db, (db) =>
-    db.use("timer.cancel", (d) =>
+    db.write("timer.cancel", (d) =>
       d
         .delete(timers)
         .where(and(eq(timers.kind, kind), eq(timers.actorId, actorId), eq(timers.key, key), isNull(timers.firedAt)))

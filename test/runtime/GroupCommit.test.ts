@@ -17,7 +17,7 @@ import * as Counter from "./fixtures/CounterKind.ts"
  * turn make the group deterministic: everything told meanwhile waits, and is taken at once.
  */
 
-/** The statements (by `Db.use` operation name) of each outermost transaction, in commit order or not. */
+/** The statements (by `Db.use`/`Db.write` operation name) of each outermost transaction, in commit order or not. */
 interface Recorded {
   readonly transactions: Array<{ readonly operations: Array<string>; committed: boolean }>
 }
@@ -34,6 +34,11 @@ const recordingDb = (recorded: Recorded) =>
         Effect.flatMap(FiberRef.get(currentRecord), (tx) => {
           if (Option.isSome(tx)) tx.value.operations.push(operation)
           return db.use(operation, f)
+        }),
+      write: (operation, f) =>
+        Effect.flatMap(FiberRef.get(currentRecord), (tx) => {
+          if (Option.isSome(tx)) tx.value.operations.push(operation)
+          return db.write(operation, f)
         }),
       transaction: (effect) =>
         Effect.flatMap(FiberRef.get(currentRecord), (outer) => {

@@ -9,6 +9,13 @@ import type { DbError } from "../../DbError.ts"
 export const query = <A>(operation: string, f: (db: Database) => Promise<A>): Effect.Effect<A, DbError, Db> =>
   Effect.flatMap(Db, (db) => db.use(operation, f)).pipe(Effect.withSpan(`db.${operation}`))
 
+/**
+ * A statement whose result nobody reads (no `returning`). Inside a transaction it goes out with the
+ * transaction's other writes and its commit instead of costing a round trip of its own (`Db.write`).
+ */
+export const command = (operation: string, f: (db: Database) => Promise<unknown>): Effect.Effect<void, DbError, Db> =>
+  Effect.flatMap(Db, (db) => db.write(operation, f)).pipe(Effect.withSpan(`db.${operation}`))
+
 /** The first row, if any: drizzle returns arrays even for single-row lookups. */
 export const first = <A>(rows: ReadonlyArray<A>): A | undefined => rows[0]
 
