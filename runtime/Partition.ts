@@ -139,6 +139,7 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
       db,
       options: spec.options,
       audit: settings.audit,
+      markSent: spec.sweeps.markSent,
       scope,
       lose: (reason) => Deferred.succeed(lost, reason).pipe(Effect.asVoid),
       take: (cell) => {

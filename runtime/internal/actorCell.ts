@@ -1,6 +1,5 @@
 import { Cause, Clock, Data, Deferred, Duration, Effect, Exit, Metric, Option, Random, type Scope } from "effect"
-import type { DbShape } from "../../db/Db.ts"
-import { Db } from "../../db/Db.ts"
+import type { Db, DbShape } from "../../db/Db.ts"
 import type { Options } from "../Actor.ts"
 import type { Names } from "../Address.ts"
 import type { BusShape, Delivery } from "../Bus.ts"
@@ -74,6 +73,8 @@ export interface CellEnv<R> {
   readonly db: DbShape
   readonly options: Options
   readonly audit: boolean
+  /** Queues relayed outbox rows to be marked sent (batched per kind, runtime/internal/sweeps.ts). */
+  readonly markSent: (msgIds: ReadonlyArray<string>) => Effect.Effect<void>
   /** The partition's scope: work forked here ends with the partition. */
   readonly scope: Scope.Scope
   /** The partition is no longer ours (fence or consumer lost): stop everything. */
@@ -171,7 +172,15 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
       if (prepared === "committed") return Option.none()
       const handle = prepared.pipe(Effect.provideService(Turn, turn.service))
       let early: Option.Option<Effect.Effect<void>> = Option.none()
-      if (!options.transactional) early = Option.some(yield* handle)
+      if (!options.transactional) {
+        const apply = yield* handle
+        // Nothing else to commit with the sequence: the claim alone is one atomic statement.
+        if (turn.rows.length === 0 && !env.audit) {
+          const fresh = yield* claimTurn(tableKind, partition, epoch, id, delivery.seq)
+          return fresh ? Option.some({ apply, sent: [] }) : Option.none()
+        }
+        early = Option.some(apply)
+      }
       return yield* db.transaction(
         Effect.gen(function* () {
           if (!(yield* claimTurn(tableKind, partition, epoch, id, delivery.seq))) return Option.none()
@@ -216,7 +225,7 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
             Effect.catchAll((e) => Effect.logWarning("ack failed; the redelivery will be skipped", e))
           )
           if (Option.isSome(exit.value) && exit.value.value.sent.length > 0)
-            yield* relay(env.bus, exit.value.value.sent).pipe(Effect.provideService(Db, db))
+            yield* relay(env.bus, exit.value.value.sent, env.markSent)
           const ended = yield* Clock.currentTimeMillis
           yield* Metric.update(metrics.duration, (ended - started) / 1000)
           return
@@ -393,7 +402,7 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
           Effect.catchAll((e) => Effect.logWarning("ack failed; the redelivery will be skipped", e))
         )
       }
-      if (done.sent.length > 0) yield* relay(env.bus, done.sent).pipe(Effect.provideService(Db, db))
+      if (done.sent.length > 0) yield* relay(env.bus, done.sent, env.markSent)
       const ended = yield* Clock.currentTimeMillis
       for (const p of pending) {
         yield* Metric.update(metrics.duration, (ended - started) / 1000)

@@ -1,15 +1,20 @@
 import { Effect } from "effect"
 import type { BusShape } from "../Bus.ts"
-import { markSent, type SentRow } from "./store.ts"
+import type { SentRow } from "./store.ts"
 
 const encoder = new TextEncoder()
 
 /**
  * Publishes committed outbox rows in order — durable ones with the row's id as de-dup id, so a
- * relay repeated after a crash stores nothing twice — then marks them sent. Stops at the first
- * failure to keep order; the partition's sweeper picks up what is left.
+ * relay repeated after a crash stores nothing twice — then hands their ids to `markSent` (the
+ * kind's batched marker, runtime/internal/sweeps.ts). Stops at the first failure to keep order;
+ * the partition's sweeper picks up what is left.
  */
-export const relay = (bus: BusShape, rows: ReadonlyArray<SentRow>) =>
+export const relay = (
+  bus: BusShape,
+  rows: ReadonlyArray<SentRow>,
+  markSent: (msgIds: ReadonlyArray<string>) => Effect.Effect<void>
+) =>
   Effect.gen(function* () {
     const sent: Array<string> = []
     for (const row of rows) {
@@ -26,4 +31,4 @@ export const relay = (bus: BusShape, rows: ReadonlyArray<SentRow>) =>
       sent.push(row.msgId)
     }
     yield* markSent(sent)
-  }).pipe(Effect.catchAll((e) => Effect.logWarning("outbox rows not marked sent", e)))
+  })

@@ -1,9 +1,9 @@
-import { type Duration, Effect, Schedule, type Scope } from "effect"
-import type { Db } from "../../db/Db.ts"
+import { type Duration, Effect, Queue, Schedule, type Scope } from "effect"
+import { Db } from "../../db/Db.ts"
 import type { Names } from "../Address.ts"
 import type { BusShape } from "../Bus.ts"
 import { relay } from "./relay.ts"
-import { checkFence, dueTimers, markFired, pendingOutbox } from "./store.ts"
+import { checkFence, dueTimers, markFired, markSent as markSentRows, pendingOutbox } from "./store.ts"
 import { now } from "./turnContext.ts"
 
 /**
@@ -15,6 +15,11 @@ import { now } from "./turnContext.ts"
  * publish it again after the stream's de-dup window, so a partition's share of a round checks
  * that partition's fence first, and a moved fence stops the partition (as a turn's failed check
  * does). Only a round that found work costs that query.
+ *
+ * Relayed rows are marked sent in batches (`markSent`): one statement at a time for all of a
+ * kind's partitions on this node, taking every id queued while the one before ran — one per turn
+ * when idle, one for many under load. A row relayed but not marked yet when a sweep runs, or when
+ * the node dies, is relayed again under the same de-dup id, which the stream drops.
  */
 export interface Sweeps {
   /** Sweeps `partition` under `epoch` until the scope closes; `lose` stops the partition. */
@@ -23,6 +28,8 @@ export interface Sweeps {
     epoch: number,
     lose: (reason: string) => Effect.Effect<void>
   ) => Effect.Effect<void, never, Scope.Scope>
+  /** Queues relayed rows (by de-dup id) to be marked sent with the next batch. */
+  readonly markSent: (msgIds: ReadonlyArray<string>) => Effect.Effect<void>
 }
 
 interface Running {
@@ -53,7 +60,16 @@ export const make = (args: {
 }): Effect.Effect<Sweeps, never, Db | Scope.Scope> =>
   Effect.gen(function* () {
     const { tableKind, bus } = args
+    const db = yield* Db
     const running = new Map<number, Running>()
+
+    const unmarked = yield* Queue.unbounded<string>()
+    const markSent = (msgIds: ReadonlyArray<string>) => Effect.asVoid(Queue.offerAll(unmarked, msgIds))
+    const mark = (msgIds: ReadonlyArray<string>) =>
+      markSentRows(msgIds).pipe(
+        Effect.provideService(Db, db),
+        Effect.catchAll((e) => Effect.logWarning("outbox rows not marked sent; the sweeper relays them again", e))
+      )
 
     /** Whether `partition` is still ours under the epoch it was registered with; stops it if not. */
     const stillOurs = (partition: number) =>
@@ -86,11 +102,16 @@ export const make = (args: {
       if (running.size === 0) return
       const pending = yield* pendingOutbox(tableKind, [...running.keys()], 500)
       for (const [partition, rows] of byPartition(pending)) {
-        if (yield* stillOurs(partition)) yield* relay(bus, rows)
+        if (yield* stillOurs(partition)) yield* relay(bus, rows, markSent)
       }
     }).pipe(Effect.catchAll((e) => Effect.logWarning("outbox sweep failed", e)))
 
     yield* fireTimers.pipe(Effect.repeat(Schedule.spaced(args.timerInterval)), Effect.forkScoped)
+    yield* Effect.gen(function* () {
+      const first = yield* Queue.take(unmarked)
+      yield* mark([first, ...(yield* Queue.takeAll(unmarked))])
+    }).pipe(Effect.forever, Effect.forkScoped)
+    yield* Effect.addFinalizer(() => Effect.flatMap(Queue.takeAll(unmarked), (left) => mark([...left])))
     yield* sweep.pipe(
       Effect.delay(args.sweepInterval),
       Effect.repeat(Schedule.spaced(args.sweepInterval)),
@@ -106,5 +127,5 @@ export const make = (args: {
             if (running.get(partition)?.epoch === epoch) running.delete(partition)
           })
       ).pipe(Effect.asVoid)
-    return { register }
+    return { register, markSent }
   }).pipe(Effect.annotateLogs({ kind: args.kind }))
