@@ -27,12 +27,13 @@ import { topicById, topics } from "../virtual-agent/Topics.ts"
 import { understand } from "../virtual-agent/Understanding.ts"
 import { recordBotOutcome } from "./BotOutcome.ts"
 import * as CallBack from "./CallBack.ts"
-import { type AgentClose, Conversation, type Message } from "./ConversationProtocol.ts"
+import { type AgentClose, Conversation, type CustomerMessage, type Message } from "./ConversationProtocol.ts"
 import { type ConversationState, load, save } from "./ConversationState.ts"
 import * as CustomerInput from "./CustomerInput.ts"
 import { handOffToLiveAgent } from "./HandOff.ts"
 import * as Identification from "./Identification.ts"
 import { IdentityProvider } from "./IdentityProvider.ts"
+import * as InboundData from "./InboundData.ts"
 import * as InboundFiles from "./InboundFiles.ts"
 import * as LiveAgent from "./LiveAgent.ts"
 import * as LiveChat from "./LiveChat.ts"
@@ -227,7 +228,8 @@ const picksCallBack = (cell: Cell, input: Input) =>
 const customerMessage = Effect.fn("Conversation.customerMessage")(function* (
   cell: Cell,
   envelope: InboundEnvelope,
-  files: ReadonlyArray<InboundFile>
+  files: ReadonlyArray<InboundFile>,
+  dataProblem: string | undefined
 ) {
   const type = envelope.message.type
   if (type === "typing_start" || type === "typing_end") {
@@ -236,7 +238,7 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (
   }
   if (yield* hasAppleMessage(envelope.messageId)) return cell
   if (type === "close") return yield* customerClose(cell, envelope)
-  const read = yield* CustomerInput.read(envelope, files)
+  const read = CustomerInput.read(envelope, files, dataProblem)
   const first =
     cell.phase === "closed" ||
     cell.interactionId === undefined ||
@@ -312,7 +314,7 @@ const turn = (cell: Cell, message: Message) =>
     let next: Cell = cell
     switch (message._tag) {
       case "CustomerMessage":
-        next = yield* customerMessage(cell, message.envelope, message.files ?? [])
+        next = yield* customerMessage(cell, message.envelope, message.files ?? [], message.dataProblem)
         break
       case "AuthorizationCode":
         if (cell.signIn?.state !== message.state) return cell
@@ -380,17 +382,35 @@ type Services =
   | ObjectStore
   | AttachmentConfig
 
+/** What a customer's message needs fetched from Apple before its turn; undefined when nothing. */
+const fetchFromApple = (message: typeof CustomerMessage.Type) => {
+  const files = message.files === undefined && InboundFiles.carriesFiles(message.envelope)
+  const data = message.dataProblem === undefined && InboundData.unresolved(message.envelope)
+  if (!files && !data) return undefined
+  return Effect.gen(function* () {
+    let next = message
+    if (files) next = { ...next, files: yield* InboundFiles.fetchAll(next.envelope) }
+    if (data) {
+      const resolved = yield* InboundData.resolve(next.envelope)
+      next = {
+        ...next,
+        envelope: resolved.envelope,
+        ...(resolved.problem === undefined ? {} : { dataProblem: resolved.problem })
+      }
+    }
+    return next
+  })
+}
+
 export const kind = Actor.make<Message, typeof Conversation.message.Encoded, Cell, never, never, Services>(
   Conversation,
   {
     activate: (id) => Effect.map(load(id), (state): Cell => ({ ...state, id, ...parseId(id) })),
     // Every part the turn sends reaches the customer's Apple sender as one message.
     turn: (cell: Cell, message: Message) => Outgoing.collect(turn(cell, message)),
-    // A customer's attachments are downloaded before the turn's transaction, not inside it.
-    prepare: (message: Message) =>
-      message._tag === "CustomerMessage" && message.files === undefined && InboundFiles.carriesFiles(message.envelope)
-        ? Effect.map(InboundFiles.fetchAll(message.envelope), (files) => ({ ...message, files }))
-        : undefined,
+    // Call-outs to Apple (a customer's files, an interactive reply sent by reference) happen
+    // before the turn's transaction, not inside it.
+    prepare: (message: Message) => (message._tag === "CustomerMessage" ? fetchFromApple(message) : undefined),
     options: { idleTimeout: "2 minutes" }
   }
 )

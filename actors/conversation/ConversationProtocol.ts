@@ -18,7 +18,10 @@ export const conversationId = (businessId: string, opaqueId: string): string => 
  */
 export const CustomerMessage = Schema.TaggedStruct("CustomerMessage", {
   envelope: InboundEnvelope,
-  files: Schema.optional(Schema.Array(InboundFile))
+  /** Filled by the conversation's `prepare` step: the message's attachments as fetched. */
+  files: Schema.optional(Schema.Array(InboundFile)),
+  /** Filled by the `prepare` step: why an interactive reply sent by reference was not fetched. */
+  dataProblem: Schema.optional(Schema.String)
 })
 
 /** Apple refused one of our messages for good (400/401/403); recorded with that message. */

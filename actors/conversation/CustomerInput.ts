@@ -1,7 +1,4 @@
-import { Effect, Schedule } from "effect"
-import { AppleClient } from "../../apple/AppleClient.ts"
 import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
-import type { InboundInteractiveData } from "../../apple/Interactive.ts"
 import { fromInteractiveData, type InteractiveReply } from "../../apple/InteractiveReply.ts"
 import type { InboundFile } from "../attachments/FileRef.ts"
 import { fromReply, type Input } from "../virtual-agent/Input.ts"
@@ -28,9 +25,6 @@ const replyKind: Record<InteractiveReply["_tag"], string> = {
   UnknownReply: "interactive"
 }
 
-/** Apple's download URLs live for seconds: a few quick tries, then we note it. */
-const retry = Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(3)))
-
 /** What the device says about the reply, without the echoed images (they can be large and carry nothing new). */
 const replyBody = (reply: InteractiveReply) => ({ reply })
 
@@ -42,13 +36,17 @@ const fileLine = (file: InboundFile) =>
       ? { name: file.name, mimeType: file.mimeType, refused: file.reason }
       : { name: file.name, mimeType: file.mimeType, failed: file.error }
 
-/** `files`: the message's attachments as the `prepare` step fetched them (`InboundFiles.ts`). */
-export const read = Effect.fn("Conversation.readInput")(function* (
+/**
+ * `files`: the message's attachments as the `prepare` step fetched them (`InboundFiles.ts`);
+ * `dataProblem`: why that step could not fetch an interactive reply sent by reference
+ * (`InboundData.ts`). Nothing here calls out: it runs inside the turn's transaction.
+ */
+export const read = (
   envelope: InboundEnvelope,
-  files: ReadonlyArray<InboundFile>
-) {
+  files: ReadonlyArray<InboundFile>,
+  dataProblem: string | undefined
+): CustomerInput => {
   const message = envelope.message
-  const apple = yield* AppleClient
   if (message.type === "text") {
     const attachments = message.attachments ?? []
     const problems = files.flatMap((file) =>
@@ -85,24 +83,13 @@ export const read = Effect.fn("Conversation.readInput")(function* (
     } satisfies CustomerInput
   if (message.type !== "interactive")
     return { kind: message.type, body: {}, input: { _tag: "Other", what: message.type } } as CustomerInput
-  let data: InboundInteractiveData | undefined = message.interactiveData
-  let problem: string | undefined
-  if (data === undefined && message.interactiveDataRef !== undefined) {
-    const ref = message.interactiveDataRef
-    data = yield* apple.resolveDataRef(envelope.destinationId, ref).pipe(
-      Effect.retry(retry),
-      Effect.catchAll((e) => {
-        problem = `interactiveDataRef: ${e._tag}`
-        return Effect.succeed(undefined)
-      })
-    )
-  }
+  const data = message.interactiveData
   if (data === undefined) {
     const result: CustomerInput = {
       kind: "interactive",
       body: { unreadable: true },
       input: { _tag: "Other", what: "unreadable interactive reply" },
-      problem: problem ?? "interactive reply without data"
+      problem: dataProblem ?? "interactive reply without data"
     }
     return result
   }
@@ -114,4 +101,4 @@ export const read = Effect.fn("Conversation.readInput")(function* (
     reply
   }
   return result
-})
+}
