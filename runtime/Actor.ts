@@ -1,4 +1,4 @@
-import type { Duration, Effect, Schema } from "effect"
+import { type Duration, Effect, type ParseResult, Schema } from "effect"
 import type { Db } from "../db/Db.ts"
 import type { Turn } from "./Turn.ts"
 
@@ -39,9 +39,49 @@ export interface Options {
   readonly transactional: boolean
 }
 
+/**
+ * State the runtime keeps for a kind (`Behavior.state`, made by `stored`): loaded from
+ * `actor_snapshots` on activation, and saved in the turn's transaction whenever a turn changed
+ * what is kept — the kind writes no snapshot code of its own.
+ */
+export interface StoredState<State, R> {
+  /** The state from what was stored (`undefined`: nothing yet). */
+  readonly restore: (id: string, stored: unknown) => Effect.Effect<State, unknown, R | Db>
+  /** What is kept of `state`, as JSON. */
+  readonly encode: (state: State) => Effect.Effect<unknown, ParseResult.ParseError>
+}
+
+/**
+ * A kind's stored state: `schema` is what is kept (a part of the state: not what is derived from
+ * the actor's id or re-read on activation), `keep` takes it from the state and `restore` rebuilds
+ * the state from it (from `initial` for an actor never stored).
+ */
+export const stored = <State, Kept, KeptEncoded, R = never>(spec: {
+  readonly schema: Schema.Schema<Kept, KeptEncoded>
+  readonly initial: Kept
+  readonly keep: (state: State) => Kept
+  readonly restore: (id: string, kept: Kept) => Effect.Effect<State, unknown, R | Db>
+}): StoredState<State, R> => {
+  // Built once: a Schema's parser is not free to build, and these run on every turn.
+  const decode = Schema.decodeUnknown(spec.schema)
+  const encode = Schema.encode(spec.schema)
+  return {
+    restore: (id, json) =>
+      Effect.flatMap(json === undefined ? Effect.succeed(spec.initial) : decode(json), (kept) =>
+        spec.restore(id, kept)
+      ),
+    encode: (state) => encode(spec.keep(state))
+  }
+}
+
 export interface Behavior<Msg, State, Ask extends Schema.TaggedRequest.All, R> {
-  /** Loads the actor's state (virtual activation); runs before its first turn and after a restart. */
-  readonly activate: (id: string) => Effect.Effect<State, unknown, R | Db>
+  /** State kept by the runtime (`stored`); a kind without it loads its state in `activate`. */
+  readonly state?: StoredState<State, R>
+  /**
+   * Loads the actor's state (virtual activation) when the kind has no `state`; runs before its
+   * first turn and after a restart.
+   */
+  readonly activate?: (id: string) => Effect.Effect<State, unknown, R | Db>
   /**
    * Handles one message inside the runtime's transaction and returns the next state. Effects that
    * leave the actor go through `Turn` (outbox), so they happen only if the transaction commits.

@@ -1,6 +1,7 @@
 import { Effect, type ParseResult, Schema } from "effect"
 import type { Db } from "../db/Db.ts"
 import type { Behavior, Kind, Options } from "./Actor.ts"
+import { loadSnapshot, saveSnapshot } from "./internal/store.ts"
 import type { Turn } from "./Turn.ts"
 
 /**
@@ -11,7 +12,8 @@ export interface ErasedKind<R> {
   readonly name: string
   readonly partitions: number
   readonly options: Partial<Options>
-  readonly instantiate: (id: string) => Effect.Effect<Instance<R>, unknown, R | Db>
+  /** `tableKind`: the kind's name in the runtime's tables (`Names.tableKind`), where its state is kept. */
+  readonly instantiate: (id: string, tableKind: string) => Effect.Effect<Instance<R>, unknown, R | Db>
 }
 
 /**
@@ -57,7 +59,10 @@ class Live<Msg, State, Ask extends Schema.TaggedRequest.All, R>
 {
   constructor(
     private readonly shared: Shared<Msg, State, Ask, R>,
-    private state: State
+    private state: State,
+    private readonly where: { readonly tableKind: string; readonly id: string },
+    /** The JSON last stored of the state (`Behavior.state`): an unchanged state is not written again. */
+    private stored: string | undefined
   ) {}
 
   prepare(
@@ -80,14 +85,25 @@ class Live<Msg, State, Ask extends Schema.TaggedRequest.All, R>
   }
 
   private turnOf(message: Msg): Prepared<R> {
-    return Effect.map(
+    const keeper = this.shared.behavior.state
+    return Effect.gen(this, function* () {
       // The state as it is when the turn runs, not when it was prepared.
-      Effect.suspend(() => this.shared.behavior.turn(this.state, message)),
-      (next) =>
-        Effect.sync(() => {
-          this.state = next
-        })
-    )
+      const next = yield* this.shared.behavior.turn(this.state, message)
+      let stored = this.stored
+      if (keeper !== undefined) {
+        const json = yield* keeper.encode(next)
+        const text = JSON.stringify(json)
+        if (text !== stored) {
+          yield* saveSnapshot(this.where.tableKind, this.where.id, json)
+          stored = text
+        }
+      }
+      // Applied once the turn committed: a rolled-back turn leaves state and stored copy as they were.
+      return Effect.sync(() => {
+        this.state = next
+        this.stored = stored
+      })
+    })
   }
 
   answer(payload: string): Effect.Effect<string, never, R | Db | Schema.WithResult.Context<Ask>> {
@@ -125,6 +141,19 @@ export const erase = <Msg, MsgEncoded, State, Ask extends Schema.TaggedRequest.A
     name: protocol.name,
     partitions: protocol.partitions,
     options: behavior.options ?? {},
-    instantiate: (id) => Effect.map(behavior.activate(id), (state) => new Live(shared, state))
+    instantiate: (id, tableKind) => {
+      const where = { tableKind, id }
+      const keeper = behavior.state
+      if (keeper !== undefined) {
+        return Effect.gen(function* () {
+          const json = yield* loadSnapshot(tableKind, id)
+          const state = yield* keeper.restore(id, json)
+          return new Live(shared, state, where, json === undefined ? undefined : JSON.stringify(json))
+        })
+      }
+      const activate = behavior.activate
+      if (activate === undefined) return Effect.dieMessage(`actor kind ${protocol.name} has neither state nor activate`)
+      return Effect.map(activate(id), (state) => new Live(shared, state, where, undefined))
+    }
   }
 }

@@ -38,7 +38,7 @@ import {
   type SocketOpened,
   type TransferTarget
 } from "./AgentProtocol.ts"
-import { type Cell, load, readChannels, save } from "./AgentState.ts"
+import { type Cell, readChannels, stored } from "./AgentState.ts"
 
 /**
  * The agent actor: the one place that decides whether an offer may go in front of the agent. It
@@ -379,13 +379,8 @@ const handle = (cell: Cell, message: Message, settings: AgentSettings) =>
 export const make = (settings: Partial<AgentSettings> = {}, options: Partial<Actor.Options> = {}) => {
   const resolved = { ...defaultSettings, ...settings }
   return Actor.make(Agent, {
-    activate: (id) => load(id),
-    turn: (cell, message) =>
-      Effect.gen(function* () {
-        const next = yield* handle(cell, message, resolved)
-        yield* save(next)
-        return next
-      }),
+    state: stored,
+    turn: (cell, message) => handle(cell, message, resolved),
     ask: (cell) =>
       Effect.succeed({
         channels: cell.channels,

@@ -1,9 +1,7 @@
-import { and, eq, sql } from "drizzle-orm"
 import { Effect, Schema } from "effect"
-import { Db } from "../../db/Db.ts"
 import { channelsOf } from "../../db/queries/agents.ts"
 import { findUser } from "../../db/queries/users.ts"
-import { actorSnapshots } from "../../db/schema/runtime.ts"
+import * as Actor from "../../runtime/Actor.ts"
 import { names } from "../../runtime/Address.ts"
 import { RuntimeConfig } from "../../runtime/RuntimeConfig.ts"
 import { Agent, type ChannelStatus, PendingOffer } from "./AgentProtocol.ts"
@@ -60,45 +58,26 @@ export const readChannels = Effect.fn("Agent.readChannels")(function* (id: strin
   })
 })
 
-// Built once: a Schema's parser is not free to build, and these run on every turn.
-const decodeSnapshot = Schema.decodeUnknown(AgentSnapshot)
-const encodeSnapshot = Schema.encode(AgentSnapshot)
-
-export const load = Effect.fn("Agent.load")(function* (id: string) {
-  const kind = yield* tableKind
-  const db = yield* Db
-  const rows = yield* db.use("agent.load", (d) =>
-    d
-      .select({ state: actorSnapshots.state })
-      .from(actorSnapshots)
-      .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
-  )
-  const found = rows[0]
-  const snapshot = found === undefined ? empty : yield* decodeSnapshot(found.state)
-  const user = yield* findUser(id)
-  const channels = yield* readChannels(id, snapshot.labels)
-  const cell: Cell = { ...snapshot, id, name: user?.displayName ?? id, channels }
-  return cell
-})
-
-export const save = Effect.fn("Agent.save")(function* (cell: Cell) {
-  const kind = yield* tableKind
-  const db = yield* Db
-  const value = yield* encodeSnapshot({
+/**
+ * The agent's state as the runtime keeps it (`Behavior.state`): the snapshot, and on activation
+ * the agent's name and channels read afresh (routing owns those rows).
+ */
+export const stored = Actor.stored<Cell, AgentSnapshot, typeof AgentSnapshot.Encoded, never>({
+  schema: AgentSnapshot,
+  initial: empty,
+  keep: (cell: Cell): AgentSnapshot => ({
     labels: cell.labels,
     pending: cell.pending,
     wrapUp: cell.wrapUp,
     sessions: cell.sessions,
     openedAt: cell.openedAt,
     ...(cell.universalCap !== undefined ? { universalCap: cell.universalCap } : {})
-  })
-  yield* db.write("agent.save", (d) =>
-    d
-      .insert(actorSnapshots)
-      .values({ kind, actorId: cell.id, state: value })
-      .onConflictDoUpdate({
-        target: [actorSnapshots.kind, actorSnapshots.actorId],
-        set: { state: value, updatedAt: sql`now()` }
-      })
-  )
+  }),
+  restore: (id, snapshot) =>
+    Effect.gen(function* () {
+      const user = yield* findUser(id)
+      const channels = yield* readChannels(id, snapshot.labels)
+      const cell: Cell = { ...snapshot, id, name: user?.displayName ?? id, channels }
+      return cell
+    })
 })

@@ -1,15 +1,10 @@
-import { and, eq, sql } from "drizzle-orm"
 import { Chunk, Duration, Effect, Option, Schedule, Schema, Stream } from "effect"
 import { AppleClient, type FileToSend } from "../../apple/AppleClient.ts"
 import { type AppleError, honourRetryAfter, isRetryable } from "../../apple/AppleError.ts"
 import type { OutboundContent } from "../../apple/OutboundMessage.ts"
-import { Db } from "../../db/Db.ts"
-import { actorSnapshots } from "../../db/schema/runtime.ts"
 import * as Actor from "../../runtime/Actor.ts"
-import { names } from "../../runtime/Address.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
 import { ObjectStore } from "../../runtime/ObjectStore.ts"
-import { RuntimeConfig } from "../../runtime/RuntimeConfig.ts"
 import * as Turn from "../../runtime/Turn.ts"
 import {
   Conversation,
@@ -80,46 +75,9 @@ export interface Dropped {
 
 const open: State = { closed: false, unreachable: false }
 
-const decodeState = Schema.decodeUnknown(State)
-
-/** Where this deployment keeps the sender's state (the runtime's tables are keyed by subject prefix). */
-const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(AppleOutbound.name))
-
-const load = (id: string) =>
-  Effect.gen(function* () {
-    const kind = yield* tableKind
-    const db = yield* Db
-    const rows = yield* db.use("apple_out.load", (d) =>
-      d
-        .select({ state: actorSnapshots.state })
-        .from(actorSnapshots)
-        .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
-    )
-    const found = rows[0]
-    return found === undefined ? open : yield* decodeState(found.state)
-  })
-
-/** Written at once (the turn is not transactional); a replayed turn writes the same value again. */
-const save = (id: string, state: State) =>
-  Effect.gen(function* () {
-    const kind = yield* tableKind
-    const db = yield* Db
-    const value = { closed: state.closed, unreachable: state.unreachable }
-    yield* db.write("apple_out.save", (d) =>
-      d
-        .insert(actorSnapshots)
-        .values({ kind, actorId: id, state: value })
-        .onConflictDoUpdate({
-          target: [actorSnapshots.kind, actorSnapshots.actorId],
-          set: { state: value, updatedAt: sql`now()` }
-        })
-    )
-  })
-
+/** The runtime stores the change (`Behavior.state`); the sender's turn is not transactional, so at once. */
 const transition = (cell: Cell, next: State) =>
-  cell.closed === next.closed && cell.unreachable === next.unreachable
-    ? Effect.succeed(cell)
-    : Effect.as(save(cell.id, next), { ...cell, ...next })
+  Effect.succeed(cell.closed === next.closed && cell.unreachable === next.unreachable ? cell : { ...cell, ...next })
 
 /** Retryable failures only; anything else ends the loop at once. */
 const retryPolicy = (settings: SenderSettings): Schedule.Schedule<unknown, AppleError> =>
@@ -263,7 +221,14 @@ const sendAll = (cell: Cell, to: Recipient, parts: ReadonlyArray<Part>, settings
 export const make = (settings: Partial<SenderSettings> = {}, options: Partial<Actor.Options> = {}) => {
   const resolved = { ...defaultSettings, ...settings }
   return Actor.make(AppleOutbound, {
-    activate: (id) => Effect.map(load(id), (state): Cell => ({ id, ...state, delivered: { seq: 0, ids: new Set() } })),
+    // What is kept is whether the customer closed the chat or is unreachable; deliveries in
+    // progress are this activation's own.
+    state: Actor.stored({
+      schema: State,
+      initial: open,
+      keep: (cell: Cell): State => ({ closed: cell.closed, unreachable: cell.unreachable }),
+      restore: (id, state) => Effect.succeed<Cell>({ id, ...state, delivered: { seq: 0, ids: new Set() } })
+    }),
     turn: (cell, message) => {
       switch (message._tag) {
         case "Send":

@@ -28,7 +28,7 @@ import { understand } from "../virtual-agent/Understanding.ts"
 import { recordBotOutcome } from "./BotOutcome.ts"
 import * as CallBack from "./CallBack.ts"
 import { type AgentClose, Conversation, type CustomerMessage, type Message } from "./ConversationProtocol.ts"
-import { type ConversationState, load, save } from "./ConversationState.ts"
+import { ConversationState, initial } from "./ConversationState.ts"
 import * as CustomerInput from "./CustomerInput.ts"
 import { handOffToLiveAgent } from "./HandOff.ts"
 import * as Identification from "./Identification.ts"
@@ -250,9 +250,14 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (
     deviceAgent: envelope.deviceAgent ?? current.deviceAgent,
     locale: envelope.locale ?? current.locale
   }
-  const recorded = yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
-  if (recorded.message !== undefined) yield* Transcript.recordFiles(recipient(current), recorded.message.id, files)
-  if (recorded.inserted && recorded.message !== undefined) yield* LiveChat.relayLines(current, [recorded.message])
+  if (files.length === 0 && !LiveChat.isLive(current)) {
+    yield* Transcript.writeInbound(recipient(current), envelope.messageId, read.kind, read.body)
+  } else {
+    // The line is read back: its id links the files and reaches the live agent's view.
+    const recorded = yield* Transcript.recordInbound(recipient(current), envelope.messageId, read.kind, read.body)
+    if (recorded.message !== undefined) yield* Transcript.recordFiles(recipient(current), recorded.message.id, files)
+    if (recorded.inserted && recorded.message !== undefined) yield* LiveChat.relayLines(current, [recorded.message])
+  }
   if (read.problem !== undefined)
     yield* Transcript.note(recipient(current), "inboundProblem", { problem: read.problem })
   const slot = current.callBack === undefined ? undefined : CallBack.chosen(current.callBack, read.input)
@@ -367,8 +372,6 @@ const turn = (cell: Cell, message: Message) =>
         yield* CallBack.due(message)
         break
     }
-    const { id: _id, businessId: _b, opaqueId: _o, ...state } = next
-    yield* save(cell.id, state)
     return next
   })
 
@@ -405,7 +408,13 @@ const fetchFromApple = (message: typeof CustomerMessage.Type) => {
 export const kind = Actor.make<Message, typeof Conversation.message.Encoded, Cell, never, never, Services>(
   Conversation,
   {
-    activate: (id) => Effect.map(load(id), (state): Cell => ({ ...state, id, ...parseId(id) })),
+    // What is kept is the cell without what its id says (business and opaque id).
+    state: Actor.stored({
+      schema: ConversationState,
+      initial,
+      keep: ({ id: _id, businessId: _b, opaqueId: _o, ...state }: Cell) => state,
+      restore: (id, kept) => Effect.succeed<Cell>({ ...kept, id, ...parseId(id) })
+    }),
     // Every part the turn sends reaches the customer's Apple sender as one message.
     turn: (cell: Cell, message: Message) => Outgoing.collect(turn(cell, message)),
     // Call-outs to Apple (a customer's files, an interactive reply sent by reference) happen

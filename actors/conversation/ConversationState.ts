@@ -1,12 +1,6 @@
-import { and, eq, sql } from "drizzle-orm"
-import { Effect, Schema } from "effect"
-import { Db } from "../../db/Db.ts"
+import { Schema } from "effect"
 import { CustomerRef } from "../../db/queries/CustomerRef.ts"
-import { actorSnapshots } from "../../db/schema/runtime.ts"
-import { names } from "../../runtime/Address.ts"
-import { RuntimeConfig } from "../../runtime/RuntimeConfig.ts"
 import { AgentState, initial as initialAgent } from "../virtual-agent/AgentState.ts"
-import { Conversation } from "./ConversationProtocol.ts"
 import { Phase } from "./Phase.ts"
 
 /** A sign-in request in flight: its nonce, and what has come back so far. */
@@ -66,38 +60,3 @@ export const initial: ConversationState = {
   customerClosed: false,
   agent: initialAgent
 }
-
-/** The deployment's snapshot kind (runtime tables are keyed by subject prefix, so test runs never meet). */
-const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(Conversation.name))
-
-// Built once: a Schema's parser is not free to build, and these run on every turn.
-const decodeState = Schema.decodeUnknown(ConversationState)
-const encodeState = Schema.encode(ConversationState)
-
-export const load = Effect.fn("Conversation.load")(function* (id: string) {
-  const kind = yield* tableKind
-  const db = yield* Db
-  const rows = yield* db.use("conv.load", (d) =>
-    d
-      .select({ state: actorSnapshots.state })
-      .from(actorSnapshots)
-      .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, id)))
-  )
-  const found = rows[0]
-  return found === undefined ? initial : yield* decodeState(found.state)
-})
-
-export const save = Effect.fn("Conversation.save")(function* (id: string, state: ConversationState) {
-  const kind = yield* tableKind
-  const db = yield* Db
-  const value = yield* encodeState(state)
-  yield* db.write("conv.save", (d) =>
-    d
-      .insert(actorSnapshots)
-      .values({ kind, actorId: id, state: value })
-      .onConflictDoUpdate({
-        target: [actorSnapshots.kind, actorSnapshots.actorId],
-        set: { state: value, updatedAt: sql`now()` }
-      })
-  )
-})

@@ -60,9 +60,12 @@ export const lineEvent = (line: TranscriptLine) => ({
 })
 
 /** Lines written while an agent is live (the customer's, or the bot's on the agent's behalf) reach their workspace. */
+/** A live agent is in the chat: what the customer writes is shown to them as it comes. */
+export const isLive = (state: ConversationState): boolean => state.phase === "live" && state.liveAgent !== undefined
+
 export const relayLines = (state: ConversationState, lines: ReadonlyArray<TranscriptLine>) =>
   Effect.gen(function* () {
-    if (state.phase !== "live" || state.liveAgent === undefined) return
+    if (!isLive(state) || state.liveAgent === undefined) return
     for (const line of lines) yield* AgentEvents.push(state.liveAgent, "message", lineEvent(line))
   })
 

@@ -38,6 +38,19 @@ export const recordInbound = Effect.fn("Transcript.recordInbound")(function* (
   return appended
 })
 
+/**
+ * `recordInbound` when nothing needs the line back (no files to link, no live agent to show it):
+ * it goes out with the turn's other writes. The turn checked the Apple message id first
+ * (`hasAppleMessage`), so a redelivery never gets here.
+ */
+export const writeInbound = (
+  to: Recipient,
+  appleMessageId: string,
+  kind: string,
+  body: Readonly<Record<string, unknown>>
+) =>
+  recordMessage({ interactionId: to.interactionId, direction: "in", authorKind: "customer", kind, body, appleMessageId })
+
 /** Links the files kept from a customer's message to its transcript line (`attachments` rows). */
 export const recordFiles = (to: Recipient, messageId: number, files: ReadonlyArray<InboundFile>) =>
   recordAttachments(

@@ -117,7 +117,7 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
     Effect.suspend(() =>
       cell.instance !== undefined
         ? Effect.succeed(cell.instance)
-        : Effect.tap(kind.instantiate(cell.id), (i) =>
+        : Effect.tap(kind.instantiate(cell.id, tableKind), (i) =>
             Effect.sync(() => {
               cell.instance = i
             })

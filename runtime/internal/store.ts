@@ -3,7 +3,15 @@ import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm"
 import { Data, Effect, Option, Schema } from "effect"
 import { Db } from "../../db/Db.ts"
 import type { DbError } from "../../db/DbError.ts"
-import { actorOffsets, deadLetters, outbox, partitionFence, processedTurns, timers } from "../../db/schema/runtime.ts"
+import {
+  actorOffsets,
+  actorSnapshots,
+  deadLetters,
+  outbox,
+  partitionFence,
+  processedTurns,
+  timers
+} from "../../db/schema/runtime.ts"
 
 /** Queries on the runtime's own tables. Every one joins the caller's transaction when there is one. */
 
@@ -195,6 +203,31 @@ export const lastSeq = (kind: string, actorId: string) =>
         .where(and(eq(actorOffsets.kind, kind), eq(actorOffsets.actorId, actorId)))
     )
   ).pipe(Effect.map((rows) => rows[0]?.lastSeq ?? 0))
+
+/** An actor's stored state (`Behavior.state`, runtime/Actor.ts), undefined when it has none yet. */
+export const loadSnapshot = (kind: string, actorId: string) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("snapshot.load", (d) =>
+      d
+        .select({ state: actorSnapshots.state })
+        .from(actorSnapshots)
+        .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, actorId)))
+    )
+  ).pipe(Effect.map((rows): unknown => rows[0]?.state))
+
+/** Writes an actor's state; inside the turn's transaction it goes out with the commit (`Db.write`). */
+export const saveSnapshot = (kind: string, actorId: string, state: unknown) =>
+  Effect.flatMap(Db, (db) =>
+    db.write("snapshot.save", (d) =>
+      d
+        .insert(actorSnapshots)
+        .values({ kind, actorId, state })
+        .onConflictDoUpdate({
+          target: [actorSnapshots.kind, actorSnapshots.actorId],
+          set: { state, updatedAt: sql`now()` }
+        })
+    )
+  )
 
 export type OutboxRow = typeof outbox.$inferInsert
 /** An outbox row as the relay needs it: identified by its de-dup id, which is also the stream's. */

@@ -83,53 +83,59 @@ describe("runtime behaviour", () => {
     )
   })
 
-  it.effect("an idle actor is passivated and reactivated with its state (TestClock)", () => {
-    const prefix = uniquePrefix("pas")
-    const counter = Counter.make(`c${prefix}`, 1, { idleTimeout: "2 minutes" })
-    return Effect.gen(function* () {
-      const system = yield* ActorSystem
-      const db = yield* Db
-      // Read the stored state, not an ask: an ask's retry would wait on the test clock.
-      const values = db
-        .use("test", (d) =>
-          d
-            .select({ state: actorSnapshots.state })
-            .from(actorSnapshots)
-            .where(and(eq(actorSnapshots.kind, counter.protocol.name), eq(actorSnapshots.actorId, "sleepy")))
-        )
-        .pipe(
-          Effect.map((rows) =>
-            JSON.stringify(
-              Option.match(Schema.decodeUnknownOption(StoredValues)(rows[0]?.state), {
-                onNone: () => [],
-                onSome: (s) => s.values
-              })
+  it.effect(
+    "an idle actor is passivated and reactivated with its state (TestClock)",
+    () => {
+      const prefix = uniquePrefix("pas")
+      const counter = Counter.make(`c${prefix}`, 1, { idleTimeout: "2 minutes" })
+      return Effect.gen(function* () {
+        const system = yield* ActorSystem
+        const db = yield* Db
+        // Read the stored state, not an ask: an ask's retry would wait on the test clock.
+        const values = db
+          .use("test", (d) =>
+            d
+              .select({ state: actorSnapshots.state })
+              .from(actorSnapshots)
+              .where(and(eq(actorSnapshots.kind, counter.protocol.name), eq(actorSnapshots.actorId, "sleepy")))
+          )
+          .pipe(
+            Effect.map((rows) =>
+              JSON.stringify(
+                Option.match(Schema.decodeUnknownOption(StoredValues)(rows[0]?.state), {
+                  onNone: () => [],
+                  onSome: (s) => s.values
+                })
+              )
             )
           )
-        )
-      yield* system.tell(counter.protocol, "sleepy", Counter.Add.make({ n: 1 }))
-      yield* untilTestClock(values, (v) => v === JSON.stringify([1]))
-      assert.strictEqual(Counter.activations.get("sleepy"), 1)
-      const live = Metric.tagged(M.activeActors, "kind", counter.protocol.name)
-      assert.strictEqual((yield* Metric.value(live)).value, 1)
+        yield* system.tell(counter.protocol, "sleepy", Counter.Add.make({ n: 1 }))
+        yield* untilTestClock(values, (v) => v === JSON.stringify([1]))
+        assert.strictEqual(Counter.activations.get("sleepy"), 1)
+        const live = Metric.tagged(M.activeActors, "kind", counter.protocol.name)
+        assert.strictEqual((yield* Metric.value(live)).value, 1)
 
-      // Not idle long enough: still the same activation.
-      yield* TestClock.adjust("1 minute")
-      yield* settle
-      assert.strictEqual((yield* Metric.value(live)).value, 1)
+        // Not idle long enough: still the same activation.
+        yield* TestClock.adjust("1 minute")
+        yield* settle
+        assert.strictEqual((yield* Metric.value(live)).value, 1)
 
-      yield* TestClock.adjust("2 minutes")
-      yield* untilTestClock(Metric.value(live), (g) => g.value === 0)
+        yield* TestClock.adjust("2 minutes")
+        yield* untilTestClock(Metric.value(live), (g) => g.value === 0)
 
-      yield* system.tell(counter.protocol, "sleepy", Counter.Add.make({ n: 2 }))
-      yield* untilTestClock(values, (v) => v === JSON.stringify([1, 2]))
-      assert.strictEqual(Counter.activations.get("sleepy"), 2)
-    }).pipe(
-      Effect.provide(systemLayer([counter.erased], { ...fastSettings, audit: false })),
-      Effect.provide(infra(MemoryBus.layer, prefix)),
-      Effect.scoped
-    )
-  })
+        yield* system.tell(counter.protocol, "sleepy", Counter.Add.make({ n: 2 }))
+        yield* untilTestClock(values, (v) => v === JSON.stringify([1, 2]))
+        assert.strictEqual(Counter.activations.get("sleepy"), 2)
+      }).pipe(
+        Effect.provide(systemLayer([counter.erased], { ...fastSettings, audit: false })),
+        Effect.provide(infra(MemoryBus.layer, prefix)),
+        Effect.scoped
+      )
+      // Each test-clock minute runs every renewal, poll and sweep of that minute (4–8 s of CPU
+      // alone; over 60 s on a 2-core machine running two test files and a benchmark).
+    },
+    180_000
+  )
 
   it.live("a slow actor with a full mailbox holds back its partition without losing messages", () => {
     const prefix = uniquePrefix("bp")
