@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Scope } from "effect"
+import { Deferred, Effect, Exit, Layer, Scope } from "effect"
 import * as PgliteDb from "../../db/PgliteDb.ts"
 import { ActorSystem, layer as systemLayer } from "../../runtime/ActorSystem.ts"
 import { Bus, BusError, type Kv } from "../../runtime/Bus.ts"
@@ -102,6 +102,90 @@ describe("membership", () => {
       yield* eventually(memberIds(a), (m) => m.join() === "node-a", "c dropped on leaving")
       assert.isBelow(Date.now() - leftAt, fast.ttl)
       assert.isTrue((yield* c.view).members.includes("node-c"))
+    }).pipe(Effect.scoped)
+  )
+})
+
+/**
+ * The bucket through a JetStream election: while it lasts, listings fail and the entries lapse; a
+ * node's write either waits for the election's end and then lands (`hang`), or gets no answer and
+ * fails (`fail`: the request timed out) until two heartbeats after the end, when the node's next
+ * heartbeat lands (with a 5 s request timeout and 1.2 s heartbeats, up to a few seconds late).
+ */
+const election = (kv: Kv) =>
+  Effect.gen(function* () {
+    let over = yield* Deferred.make<void>()
+    let on = false
+    let failUntil = 0
+    const during = <A>(normal: Effect.Effect<A, BusError>, meanwhile: Effect.Effect<A, BusError>) =>
+      Effect.suspend(() => (on ? meanwhile : normal))
+    const seenBy = (writes: "hang" | "fail"): Kv => ({
+      ...kv,
+      put: (key, value) =>
+        during(
+          Effect.suspend(() =>
+            writes === "fail" && Date.now() < failUntil
+              ? Effect.fail(new BusError({ operation: "kv.put", message: "timeout" }))
+              : kv.put(key, value)
+          ),
+          writes === "hang"
+            ? Effect.zipRight(Deferred.await(over), kv.put(key, value))
+            : Effect.fail(new BusError({ operation: "kv.put", message: "timeout" }))
+        ),
+      entries: during(
+        kv.entries,
+        Effect.fail(new BusError({ operation: "kv.entries", message: "jetstream is not enabled" }))
+      )
+    })
+    const start = Effect.gen(function* () {
+      over = yield* Deferred.make<void>()
+      on = true
+    })
+    const end = Effect.suspend(() => {
+      on = false
+      failUntil = Date.now() + 2 * fast.heartbeatEvery
+      return Deferred.succeed(over, undefined)
+    })
+    return { seenBy, start, end }
+  })
+
+describe("membership through a JetStream election", () => {
+  it.live("keeps a member whose entry lapsed while the bucket could not be written, though its own write landed", () =>
+    Effect.gen(function* () {
+      const bus = MemoryBus.make()
+      const kv = yield* bus.kv({ bucket: "test_nodes_el", replicas: 1, ttl: fast.ttl })
+      const nats = yield* election(kv)
+      // a's heartbeat waits through the election and lands; b's gets no answer, so b writes again
+      // only a heartbeat later, while a lists the bucket every 100 ms.
+      const a = yield* Membership.join({ kv: nats.seenBy("hang"), self: "node-a", settings: fast })
+      const b = yield* Membership.join({ kv: nats.seenBy("fail"), self: "node-b", settings: fast })
+      yield* eventually(memberIds(a), (m) => m.join() === "node-a,node-b", "a sees both")
+      yield* eventually(memberIds(b), (m) => m.join() === "node-a,node-b", "b sees both")
+      const views: Array<string> = []
+      const record = (m: Membership.Membership) =>
+        m.changed.pipe(
+          Effect.zipRight(memberIds(m)),
+          Effect.tap((ids) => Effect.sync(() => views.push(`${m.self}: ${ids.join()}`))),
+          Effect.forever,
+          Effect.forkScoped
+        )
+      yield* record(a)
+      yield* record(b)
+      yield* nats.start
+      yield* eventually(kv.entries, (e) => e.length === 0, "both entries lapsed")
+      const endedAt = Date.now()
+      yield* nats.end
+      // Once each has listed both entries written after the election, a miss can no longer drop
+      // either: any drop would have come before, and shown in `views`.
+      const fresh = (m: Membership.Membership) =>
+        eventually(
+          Effect.map(m.nodes, (n) => n.filter((info) => info.heartbeatAt >= endedAt).length),
+          (count) => count === 2,
+          `${m.self} listed both entries written after the election`
+        )
+      yield* fresh(a)
+      yield* fresh(b)
+      assert.deepStrictEqual(views, [], "no view changed")
     }).pipe(Effect.scoped)
   )
 })
