@@ -7,7 +7,11 @@
  *
  *   node --import tsx bench/natsKill.ts        # needs nats-server and DATABASE_URL (PostgreSQL)
  *   BENCH_RUNS=10 BENCH_CUSTOMERS=16 BENCH_MESSAGES=12 node --import tsx bench/natsKill.ts
+ *   CLUSTER_LOG_LEVEL=info CLUSTER_LOG_LINES=20000 ...   # a run over 20 s leaves the nodes' logs in a file
  */
+import { writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Effect, Logger, LogLevel } from "effect"
 import { kinds } from "../actors/Kinds.ts"
 import * as Cluster from "../test/support/Cluster.ts"
@@ -48,6 +52,13 @@ const program = Effect.scoped(
       const bad = Object.entries(v).filter(([, list]) => list.length > 0)
       const gap = Math.max(...r.latencies)
       longest.push(gap)
+      if (gap > 20_000) {
+        // What a slow run waited on is in the nodes' logs (CLUSTER_LOG_LEVEL=info names every lease,
+        // consumer and partition step); kept in a file, as they run to thousands of lines.
+        const file = join(tmpdir(), `natskill-run${run}-${Date.now()}.log`)
+        writeFileSync(file, `${Cluster.nodeLogs(cluster)}\n`)
+        yield* say(`  slowest: ${ClusterLoad.describeSlowest(r.waits, 5)}; node logs in ${file}`)
+      }
       yield* say(
         `run ${run}: killed ${leader.name}; longest wait for a reply ${gap} ms; p99 ${ClusterLoad.percentile(r.latencies, 99)} ms; longest silence ${r.longestSilence} ms; ${cluster.retries() - retries} webhook retries; ${bad.length === 0 ? "nothing lost, duplicated or reordered" : `!! ${bad.map(([k, list]) => `${k}: ${list.length}`).join(", ")}`}`
       )
