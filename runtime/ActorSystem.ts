@@ -22,6 +22,7 @@ import { LiveActors } from "./internal/liveActors.ts"
 import * as Sweeps from "./internal/sweeps.ts"
 import * as Membership from "./Membership.ts"
 import {
+  handovers,
   holdPartition,
   type LeaseSettings,
   logRebalances,
@@ -224,6 +225,7 @@ export const layer = <R>(
         bus.leaseRenewer === undefined
           ? yield* LeaseRenewer.make(leases, settings.lease)
           : yield* bus.leaseRenewer(leases.bucket, settings.lease).pipe(whileStarting)
+      const notices = yield* handovers(bus, `${names.leaseBucket()}.released`)
       const owned = new Map<string, Owned>()
       const live = new LiveActors(config.maxLiveActors)
       for (const kind of kinds) {
@@ -251,7 +253,8 @@ export const layer = <R>(
             membership,
             owned,
             live,
-            sweeps
+            sweeps,
+            handovers: notices
           }).pipe(Effect.provideService(Bus, bus), Effect.forkScoped)
         }
       }

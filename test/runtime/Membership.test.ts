@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Layer, Scope } from "effect"
 import * as PgliteDb from "../../db/PgliteDb.ts"
-import { ActorSystem, layer as systemLayer } from "../../runtime/ActorSystem.ts"
+import { ActorSystem, type SystemSettings, layer as systemLayer } from "../../runtime/ActorSystem.ts"
 import { Bus, BusError, type Kv } from "../../runtime/Bus.ts"
 import { winner } from "../../runtime/internal/rendezvous.ts"
 import * as Membership from "../../runtime/Membership.ts"
@@ -191,25 +191,26 @@ describe("membership through a JetStream election", () => {
 })
 
 /** Two runtime nodes in one process sharing one in-process bus and one database. */
-const twoNodes = Effect.gen(function* () {
-  const prefix = uniquePrefix("mem")
-  const counter = Counter.make(`c${prefix}`, 16)
-  const bus = Layer.succeed(Bus, MemoryBus.make())
-  const db = Layer.succeedContext(yield* Layer.build(PgliteDb.layerMemory))
-  const node = (nodeId: string) =>
-    systemLayer([counter.erased], fastSettings).pipe(
-      Layer.provide(
-        Layer.mergeAll(bus, db, RuntimeConfig.layer({ subjectPrefix: prefix, nodeId, placement: "rendezvous" }))
+const twoNodes = (overrides: Partial<SystemSettings> = {}) =>
+  Effect.gen(function* () {
+    const prefix = uniquePrefix("mem")
+    const counter = Counter.make(`c${prefix}`, 16)
+    const bus = Layer.succeed(Bus, MemoryBus.make())
+    const db = Layer.succeedContext(yield* Layer.build(PgliteDb.layerMemory))
+    const node = (nodeId: string) =>
+      systemLayer([counter.erased], { ...fastSettings, ...overrides }).pipe(
+        Layer.provide(
+          Layer.mergeAll(bus, db, RuntimeConfig.layer({ subjectPrefix: prefix, nodeId, placement: "rendezvous" }))
+        )
       )
-    )
-  const start = (nodeId: string, scope: Scope.Scope) =>
-    Effect.map(
-      Layer.buildWithScope(node(nodeId), scope),
-      (ctx) => ctx.unsafeMap.get(ActorSystem.key) as ActorSystem["Type"]
-    )
-  const partitionKeys = Array.from({ length: 16 }, (_, p) => `${counter.protocol.name}.${p}`)
-  return { start, partitionKeys }
-})
+    const start = (nodeId: string, scope: Scope.Scope) =>
+      Effect.map(
+        Layer.buildWithScope(node(nodeId), scope),
+        (ctx) => ctx.unsafeMap.get(ActorSystem.key) as ActorSystem["Type"]
+      )
+    const partitionKeys = Array.from({ length: 16 }, (_, p) => `${counter.protocol.name}.${p}`)
+    return { start, partitionKeys }
+  })
 
 const ownedKeys = (system: ActorSystem["Type"]) =>
   Effect.map(system.owned, (owned) => owned.map((o) => `${o.kind}.${o.partition}`).sort())
@@ -219,7 +220,7 @@ describe("placement in the runtime", () => {
     "a joining node takes exactly the partitions it wins, and gets them back to the others when it leaves",
     () =>
       Effect.gen(function* () {
-        const { start, partitionKeys } = yield* twoNodes
+        const { start, partitionKeys } = yield* twoNodes()
         const a = yield* start("node-a", yield* Effect.scope)
         yield* eventually(ownedKeys(a), (k) => k.length === partitionKeys.length, "node-a holds every partition")
         const epochs = new Map((yield* a.owned).map((o) => [`${o.kind}.${o.partition}`, o.epoch]))
@@ -261,5 +262,33 @@ describe("placement in the runtime", () => {
         assert.isBelow(Date.now() - leftAt, 5_000)
       }).pipe(Effect.scoped),
     60_000
+  )
+})
+
+describe("hand-over", () => {
+  it.live(
+    "the winner takes a released partition on the old owner's notice, not at its next poll",
+    () =>
+      Effect.gen(function* () {
+        // Polls a minute apart: only the notice can make the hand-over quick.
+        const minute = 60_000
+        const { start, partitionKeys } = yield* twoNodes({
+          placement: {
+            mode: "rendezvous",
+            orphanAfter: 2 * minute,
+            orphanCheckEvery: minute,
+            claimEvery: minute,
+            drainFor: 1_000
+          }
+        })
+        const a = yield* start("node-a", yield* Effect.scope)
+        yield* eventually(ownedKeys(a), (k) => k.length === partitionKeys.length, "node-a holds every partition")
+        const joinedAt = Date.now()
+        const b = yield* start("node-b", yield* Effect.scope)
+        const bWins = partitionKeys.filter((k) => winner(["node-a", "node-b"], k) === "node-b").sort()
+        yield* eventually(ownedKeys(b), (k) => k.join() === bWins.join(), "node-b holds what it wins")
+        assert.isBelow(Date.now() - joinedAt, 10_000)
+      }).pipe(Effect.scoped),
+    120_000
   )
 })
