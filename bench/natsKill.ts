@@ -23,6 +23,20 @@ const messages = Number(process.env.BENCH_MESSAGES ?? 12)
 
 const say = (line: string) => Effect.sync(() => process.stdout.write(`${line}\n`))
 
+/** Which NATS server each node's connections are on (`/connz`), and every server's recent log lines. */
+const natsState = (cluster: Cluster.Cluster) =>
+  Effect.promise(async () => {
+    const parts: Array<string> = []
+    for (const server of cluster.nats.servers) {
+      const connz = (await fetch(`${server.monitorUrl}/connz?limit=1024`)
+        .then((r) => r.json())
+        .catch(() => ({}))) as { connections?: ReadonlyArray<{ name?: string }> }
+      const names = (connz.connections ?? []).map((c) => c.name ?? "?").sort()
+      parts.push(`----- ${server.name} connections: ${names.join(", ")}\n${server.output()}`)
+    }
+    return parts.join("\n")
+  })
+
 const program = Effect.scoped(
   Effect.gen(function* () {
     const cluster = yield* Cluster.start({ nodes: 3 })
@@ -33,6 +47,13 @@ const program = Effect.scoped(
       const leader = yield* Cluster.streamLeader(cluster, "conv")
       const retries = cluster.retries()
       // A run that stalls (a reply not within 90 s) prints every node's recent log lines.
+      const dump = Effect.gen(function* () {
+        // What a slow run waited on is in the nodes' logs (CLUSTER_LOG_LEVEL=info names every lease,
+        // consumer and partition step) and the servers'; kept in a file, as they run to thousands of lines.
+        const file = join(tmpdir(), `natskill-run${run}-${Date.now()}.log`)
+        writeFileSync(file, `${Cluster.nodeLogs(cluster)}\n${yield* natsState(cluster)}\n`)
+        return file
+      })
       const r = yield* Cluster.withNodeLogsOnFailure(
         cluster,
         ClusterLoad.run(cluster, {
@@ -46,18 +67,15 @@ const program = Effect.scoped(
             yield* Effect.sleep("8 seconds")
             yield* leader.restart()
           })
-        })
+        }).pipe(Effect.tapErrorCause(() => Effect.flatMap(dump, (file) => say(`run ${run} stalled; logs in ${file}`))))
       )
       const v = yield* ClusterLoad.check(cluster, r, messages)
       const bad = Object.entries(v).filter(([, list]) => list.length > 0)
       const gap = Math.max(...r.latencies)
       longest.push(gap)
       if (gap > 20_000) {
-        // What a slow run waited on is in the nodes' logs (CLUSTER_LOG_LEVEL=info names every lease,
-        // consumer and partition step); kept in a file, as they run to thousands of lines.
-        const file = join(tmpdir(), `natskill-run${run}-${Date.now()}.log`)
-        writeFileSync(file, `${Cluster.nodeLogs(cluster)}\n`)
-        yield* say(`  slowest: ${ClusterLoad.describeSlowest(r.waits, 5)}; node logs in ${file}`)
+        const file = yield* dump
+        yield* say(`  slowest: ${ClusterLoad.describeSlowest(r.waits, 5)}; node and server logs in ${file}`)
       }
       yield* say(
         `run ${run}: killed ${leader.name}; longest wait for a reply ${gap} ms; p99 ${ClusterLoad.percentile(r.latencies, 99)} ms; longest silence ${r.longestSilence} ms; ${cluster.retries() - retries} webhook retries; ${bad.length === 0 ? "nothing lost, duplicated or reordered" : `!! ${bad.map(([k, list]) => `${k}: ${list.length}`).join(", ")}`}`
