@@ -217,8 +217,11 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
             const failure = ended._tag === "Left" ? Option.some(ended.left) : ended.right
             if (Option.isNone(failure)) return
             if (failure.value._tag === "ConsumerGone" && !(yield* stillAssigned)) return yield* failure.value
-            // A session that ran a while was not part of the same outage.
-            if (failingSince === undefined || Date.now() - openedAt > 10_000) failingSince = openedAt
+            // A session that ran a while was not part of the same outage: a new one starts now.
+            // (It started at the session's opening before, so a pull that had run for over the
+            // limit failed the stream at its first error.)
+            const now = Date.now()
+            if (failingSince === undefined || now - openedAt > 10_000) failingSince = now
             if (Date.now() - failingSince > pullOutageLimit) return yield* failure.value
             yield* Effect.logDebug("consumer pull failed; opening it again", failure.value)
             yield* Effect.sleep("500 millis")
