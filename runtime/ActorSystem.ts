@@ -22,6 +22,7 @@ import { LiveActors } from "./internal/liveActors.ts"
 import * as Sweeps from "./internal/sweeps.ts"
 import * as Membership from "./Membership.ts"
 import {
+  handovers,
   holdPartition,
   type LeaseSettings,
   logRebalances,
@@ -116,13 +117,16 @@ export const defaultSettings: SystemSettings = {
   sweepInterval: "2 seconds",
   askTimeout: "5 seconds",
   audit: false,
-  // A dead node's partitions wait for its leases to lapse: 6 s + takeover keeps the longest wait
-  // for a reply after `kill -9` under 10 s. Renewed every 1.5 s; only the bucket's answer ends a
-  // lease, so a JetStream election longer than the TTL costs no partition (the holder re-creates
-  // the lapsed key), and renewals unconfirmed for 4.5 s are logged as suspect
+  // A dead node's partitions wait for its leases to lapse and for the members to drop it (the
+  // membership TTL is two thirds of this): 4 s, renewed every 1 s, puts both within 4 s of a kill,
+  // which keeps the longest wait for a reply after `kill -9` under 10 s (6 s left 10-11.6 s under
+  // load). A TTL this short is safe against a busy node because the renewals run in a worker thread
+  // of their own (`leaseWorker.ts`): turn work on the main thread does not delay them. Only the
+  // bucket's answer ends a lease, so a JetStream election longer than the TTL costs no partition
+  // (the holder re-creates the lapsed key), and renewals unconfirmed for 3 s are logged as suspect
   // (docs/cluster.md, "Leases and epochs").
-  leaseTtl: "6 seconds",
-  lease: { renewEvery: 1_500, suspectAfter: 4_500, retryAcquireEvery: 2_000, hungAfter: 15_000 },
+  leaseTtl: "4 seconds",
+  lease: { renewEvery: 1_000, suspectAfter: 3_000, retryAcquireEvery: 2_000, hungAfter: 15_000 },
   streamMaxBytes: runtimeDefaults.streamMaxBytes,
   streamMaxMsgs: runtimeDefaults.streamMaxMsgs,
   streamHighWater: runtimeDefaults.streamHighWater
@@ -224,6 +228,7 @@ export const layer = <R>(
         bus.leaseRenewer === undefined
           ? yield* LeaseRenewer.make(leases, settings.lease)
           : yield* bus.leaseRenewer(leases.bucket, settings.lease).pipe(whileStarting)
+      const notices = yield* handovers(bus, `${names.leaseBucket()}.released`)
       const owned = new Map<string, Owned>()
       const live = new LiveActors(config.maxLiveActors)
       for (const kind of kinds) {
@@ -251,7 +256,8 @@ export const layer = <R>(
             membership,
             owned,
             live,
-            sweeps
+            sweeps,
+            handovers: notices
           }).pipe(Effect.provideService(Bus, bus), Effect.forkScoped)
         }
       }

@@ -89,15 +89,34 @@ export const join = (args: {
       pid: process.pid,
       version: packageVersion()
     }
-    /** When this node's latest heartbeat failed (0: none has). */
-    let failedAt = 0
-    const failed = Effect.sync(() => {
-      failedAt = Date.now()
+    /**
+     * When this node last saw the bucket unwritable or unreadable (0: never): a heartbeat of its own
+     * that failed or took longer than `slowWrite`, or a listing that failed.
+     */
+    let troubleAt = 0
+    /** When the heartbeat now waiting for its answer was sent (undefined: none is waiting). */
+    let beatSentAt: number | undefined
+    // Another node's entry lapses only after `ttl` without a landed write, its writes `heartbeatEvery`
+    // apart: the bucket was then unwritable for at least ttl - heartbeatEvery, so a write of ours
+    // in that window waited more than this (or failed).
+    const slowWrite = Math.max(settings.ttl - 2 * settings.heartbeatEvery, settings.heartbeatEvery)
+    const trouble = Effect.sync(() => {
+      troubleAt = Date.now()
     })
-    const beat = Effect.suspend(() =>
-      kv.put(self, encoder.encode(JSON.stringify({ ...info, heartbeatAt: Date.now() })))
-    )
-    yield* beat
+    const put = Effect.suspend(() => kv.put(self, encoder.encode(JSON.stringify({ ...info, heartbeatAt: Date.now() }))))
+    const beat = Effect.suspend(() => {
+      const sentAt = Date.now()
+      beatSentAt = sentAt
+      return put.pipe(
+        Effect.ensuring(
+          Effect.sync(() => {
+            beatSentAt = undefined
+            if (Date.now() - sentAt > slowWrite) troubleAt = Date.now()
+          })
+        )
+      )
+    })
+    yield* put
 
     // Membership is the bucket's entries: keys from the stream's subjects (its leader's answer),
     // values by direct gets, which a lagging replica may answer "absent" for a key just written,
@@ -132,11 +151,17 @@ export const join = (args: {
       if (left) return
       const before = yield* Ref.get(view)
       for (const id of listed) misses.delete(id)
-      // Within two TTLs of a failed heartbeat of ours the bucket could not be written (a JetStream
-      // election): the others' entries may have lapsed for the same reason, so a missing entry says
-      // nothing about its node yet. Dropping them would move their partitions for nothing. (A slow
-      // listing is not such a sign: under load it is this node's own lateness.)
-      const trustMisses = Date.now() - failedAt > 2 * settings.ttl
+      // Within two TTLs of a heartbeat of ours that failed or waited past `slowWrite` (or while one
+      // waits that long now), or of a listing that failed, the bucket could not be written (a
+      // JetStream election): the others' entries may have lapsed for the same reason, so a missing
+      // entry says nothing about its node yet. Dropping them would move their partitions for
+      // nothing. Only a failed heartbeat counted before; a heartbeat that hung through the election
+      // and then landed did not, so two nodes dropped each other after the election and moved 31
+      // partitions back and forth (bench/natsKill.ts). (A slow listing is not such a sign: under
+      // load it is this node's own lateness.)
+      const now = Date.now()
+      const waiting = beatSentAt !== undefined && now - beatSentAt > slowWrite
+      const trustMisses = !waiting && now - troubleAt > 2 * settings.ttl
       const kept = before.members.filter((id) => {
         if (listed.has(id) || id === self) return false
         if (!trustMisses) return true
@@ -159,10 +184,10 @@ export const join = (args: {
       )
       const fresh = yield* Deferred.make<void>()
       yield* Deferred.succeed(yield* Ref.getAndSet(next, fresh), undefined)
-    }).pipe(Effect.catchAll((e) => Effect.logWarning("membership not refreshed", e)))
+    }).pipe(Effect.catchAll((e) => Effect.zipRight(trouble, Effect.logWarning("membership not refreshed", e))))
 
     const heartbeats = yield* beat.pipe(
-      Effect.catchAll((e) => Effect.zipRight(failed, Effect.logWarning("heartbeat failed", e))),
+      Effect.catchAll((e) => Effect.zipRight(trouble, Effect.logWarning("heartbeat failed", e))),
       Effect.repeat(Schedule.spaced(settings.heartbeatEvery)),
       Effect.forkScoped
     )

@@ -2,7 +2,7 @@ import { Deferred, Effect, Exit, Fiber, Option, Schedule, Schema, Scope } from "
 import type { Db } from "../db/Db.ts"
 import type { Options } from "./Actor.ts"
 import type { Names } from "./Address.ts"
-import type { Bus, BusError, Kv, LeaseRenewer } from "./Bus.ts"
+import type { Bus, BusError, BusShape, Kv, LeaseRenewer } from "./Bus.ts"
 import type { ErasedKind } from "./ErasedKind.ts"
 import type { LiveActors } from "./internal/liveActors.ts"
 import { winner } from "./internal/rendezvous.ts"
@@ -47,6 +47,51 @@ const decoder = new TextDecoder()
 const leaseKey = (kind: string, partition: number) => `${kind}.${partition}`
 
 /**
+ * Hand-over notices. A node that has released a partition's lease says so on `<subject>.<key>`
+ * (core NATS, fire and forget), and the winner waiting for that key tries to take it at once rather
+ * than at its next poll (`claimEvery`). The poll stays, for leases that lapse (a crashed holder)
+ * and notices that are lost.
+ */
+export interface Handovers {
+  /** Starts listening for `key`'s next notice; the effect returned completes when it comes. */
+  readonly arm: (key: string) => Effect.Effect<Effect.Effect<void>, never, Scope.Scope>
+  /** Tells every node that this node has just released `key`. */
+  readonly announce: (key: string) => Effect.Effect<void>
+}
+
+export const handovers = (bus: BusShape, subject: string): Effect.Effect<Handovers, BusError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const waiting = new Map<string, Set<Deferred.Deferred<void>>>()
+    yield* bus.subscribe(`${subject}.>`, (message) =>
+      Effect.suspend(() => {
+        const key = message.subject.slice(subject.length + 1)
+        const armed = waiting.get(key)
+        if (armed === undefined) return Effect.void
+        waiting.delete(key)
+        return Effect.forEach(armed, (d) => Deferred.succeed(d, undefined), { discard: true })
+      })
+    )
+    const arm = (key: string) =>
+      Effect.gen(function* () {
+        const notice = yield* Deferred.make<void>()
+        const armed = waiting.get(key) ?? new Set()
+        armed.add(notice)
+        waiting.set(key, armed)
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() => {
+            const now = waiting.get(key)
+            now?.delete(notice)
+            if (now?.size === 0) waiting.delete(key)
+          })
+        )
+        return Deferred.await(notice)
+      })
+    const encoder = new TextEncoder()
+    const announce = (key: string) => bus.publish(`${subject}.${key}`, encoder.encode(key)).pipe(Effect.ignore)
+    return { arm, announce }
+  })
+
+/**
  * Holds one partition's lease while this node is where placement puts it, and runs it. Placement
  * is rendezvous hashing over the live members; only the winner asks for the lease, and a holder
  * that stops winning after a change of members releases it gracefully (stop pulling, finish
@@ -71,6 +116,7 @@ export const holdPartition = <R>(args: {
   readonly owned: Map<string, Owned>
   readonly live: LiveActors
   readonly sweeps: Sweeps
+  readonly handovers: Handovers
 }): Effect.Effect<never, never, R | Db | Bus> => {
   const { kind, partition, leases, membership } = args
   const key = leaseKey(kind.name, partition)
@@ -119,6 +165,7 @@ export const holdPartition = <R>(args: {
           yield* Scope.close(scope, Exit.void)
           yield* lease.release
           args.owned.delete(key)
+          yield* args.handovers.announce(key)
         })
       })
       const outcome = yield* Effect.gen(function* () {
@@ -168,11 +215,21 @@ export const holdPartition = <R>(args: {
     const view = yield* membership.view
     const wins = args.placement.mode === "any" || winner(view.members, key) === args.node
     if (!wins && !(yield* orphaned)) return yield* napUnlessChanged(args.placement.orphanCheckEvery)
-    const acquired = yield* Effect.either(leases.create(key, encoder.encode(JSON.stringify({ node: args.node }))))
-    if (acquired._tag === "Left") {
-      if (!wins) unheldSince = undefined
-      return yield* napUnlessChanged(wins ? args.placement.claimEvery : args.placement.orphanCheckEvery)
-    }
+    // Listening before asking: a release between a refused create and the wait is not missed.
+    const acquired = yield* Effect.scoped(
+      Effect.gen(function* () {
+        const released = yield* args.handovers.arm(key)
+        const created = yield* Effect.either(leases.create(key, encoder.encode(JSON.stringify({ node: args.node }))))
+        if (created._tag === "Left") {
+          if (!wins) unheldSince = undefined
+          yield* wins
+            ? Effect.race(released, napUnlessChanged(args.placement.claimEvery))
+            : napUnlessChanged(args.placement.orphanCheckEvery)
+        }
+        return created
+      })
+    )
+    if (acquired._tag === "Left") return
     unheldSince = undefined
     yield* (wins ? Effect.logDebug("partition acquired") : Effect.logInfo("orphaned partition acquired")).pipe(
       Effect.annotateLogs({ to: args.node, epoch: acquired.right })

@@ -139,10 +139,10 @@ export const config: Config.Config<RuntimeConfigShape> = Config.all({
     )
   ),
   shedLoopDelayMs: Config.integer("SHED_LOOP_DELAY_MS").pipe(
-    Config.validate({ message: "must be an integer from 50 to 3000", validation: (n) => n >= 50 && n <= 3_000 }),
+    Config.validate({ message: "must be an integer from 50 to 1800", validation: (n) => n >= 50 && n <= 1_800 }),
     Config.withDefault(defaults.shedLoopDelayMs),
     Config.withDescription(
-      "Event-loop delay in ms past which the node answers Apple 503 and refuses socket commands until it catches up (default 1000; under the lease margin of 3000)"
+      "Event-loop delay in ms past which the node answers Apple 503 and refuses socket commands until it catches up (default 1000; under the membership heartbeat's margin of about 1870)"
     )
   )
 })

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Duration, Effect, Schedule } from "effect"
 import type { Db } from "../../db/Db.ts"
 import type { BusShape, ConsumerSpec } from "../Bus.ts"
 import { forgetConsumers, recordConsumer } from "./store.ts"
@@ -16,10 +16,39 @@ import { forgetConsumers, recordConsumer } from "./store.ts"
  * cluster says "not found"), but is taken back by a create under its own name with its own
  * configuration — the server checks the name before the filter — after which a delete removes it.
  *
- * A create whose reply does not come may still land; its name is deleted at once (it is recorded,
- * so the next owner would too). Names are `<kind>-p<NNN>-e<epoch>`: the epoch is a lease
- * revision, never reused, so a new owner's name never meets an earlier consumer's.
+ * A step that gets no answer (a JetStream election, the meta leader busy creating other
+ * partitions' consumers) is tried again under the same epoch, with backoff, for as long as the lease
+ * holds (`retryFor` at most): a create under our own name is idempotent, so a create whose reply
+ * was lost but which landed is simply found. Giving up instead (as before) released the lease and
+ * started the partition over under a new epoch — a new claim, delete, record and create through the
+ * same busy meta leader, which timed out again: partitions started over and over for minutes.
+ * Only after `retryFor` is the name deleted (it is recorded, so the next owner would too). Names
+ * are `<kind>-p<NNN>-e<epoch>`: the epoch is a lease revision, never reused, so a new owner's name
+ * never meets an earlier consumer's.
  */
+
+/** How long a partition keeps trying one JetStream step before it gives the partition up. */
+export const retryFor = Duration.seconds(60)
+
+/** 0.25 s, doubling, at most 4 s apart, for `retryFor`. */
+const backoff = Schedule.exponential("250 millis").pipe(
+  Schedule.union(Schedule.spaced("4 seconds")),
+  Schedule.upTo(retryFor)
+)
+
+/** Retries a JetStream step that got no answer or a server error; "not unique" is the caller's. */
+const untilAnswered = <A, E extends { readonly _tag: string; readonly message: string }, R>(
+  what: string,
+  step: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  step.pipe(
+    Effect.tapError((e) =>
+      e._tag === "BusTimeout" || e._tag === "BusError"
+        ? Effect.logInfo(`${what} failed (${e._tag}: ${e.message}); trying again under the same epoch`)
+        : Effect.void
+    ),
+    Effect.retry({ schedule: backoff, while: (e) => e._tag === "BusTimeout" || e._tag === "BusError" })
+  )
 
 export interface ConsumerPlan {
   readonly bus: BusShape
@@ -40,16 +69,18 @@ export const prepare = (plan: ConsumerPlan): Effect.Effect<void, string, Db> =>
   Effect.gen(function* () {
     const { bus, spec } = plan
     const mine = spec.name
-    const listed = yield* bus
-      .consumerNames(spec.stream)
-      .pipe(Effect.mapError((e) => `consumers not listed: ${e.message}`))
+    const listed = yield* untilAnswered("listing consumers", bus.consumerNames(spec.stream)).pipe(
+      Effect.mapError((e) => `consumers not listed: ${e.message}`)
+    )
     const ofPartition = (name: string) => plan.epochOf(name) !== undefined
     const older = [...new Set([...listed.filter(ofPartition), ...plan.recorded])].filter((name) => name !== mine)
     const newer = older.find((name) => (plan.epochOf(name) ?? 0) > plan.epoch)
     if (newer !== undefined) return yield* Effect.fail(`a newer owner's consumer exists: ${newer}`)
 
     const remove = (name: string) =>
-      bus.deleteConsumer(spec.stream, name).pipe(Effect.mapError((e) => `older consumer not deleted: ${e.message}`))
+      untilAnswered(`deleting consumer ${name}`, bus.deleteConsumer(spec.stream, name)).pipe(
+        Effect.mapError((e) => `older consumer not deleted: ${e.message}`)
+      )
     for (const name of older) {
       yield* remove(name)
       if (listed.includes(name)) yield* Effect.logInfo(`deleted an older owner's consumer ${name}`)
@@ -58,11 +89,11 @@ export const prepare = (plan: ConsumerPlan): Effect.Effect<void, string, Db> =>
       Effect.mapError((e) => `consumer name not recorded: ${e._tag}`)
     )
 
-    const create = bus.ensureConsumer(spec)
+    const create = untilAnswered(`creating consumer ${mine}`, bus.ensureConsumer(spec))
     const first = yield* Effect.either(create)
     if (first._tag === "Left" && first.left._tag === "BusTimeout") {
       yield* bus.deleteConsumer(spec.stream, mine).pipe(Effect.ignore)
-      return yield* Effect.fail("consumer create timed out; its name was deleted")
+      return yield* Effect.fail(`consumer create unanswered for ${Duration.format(retryFor)}; its name was deleted`)
     }
     if (first._tag === "Left" && first.left._tag === "ConsumerNotUnique") {
       // An orphan holds the filter: take back each name an owner may have created, then delete it.

@@ -1,5 +1,5 @@
 import { assert, it } from "@effect/vitest"
-import { Effect, Schedule } from "effect"
+import { Effect, Fiber, Schedule } from "effect"
 import postgres from "postgres"
 import { kinds } from "../../actors/Kinds.ts"
 import { winner } from "../../runtime/internal/rendezvous.ts"
@@ -16,7 +16,9 @@ import * as ClusterLoad from "../support/ClusterLoad.ts"
  */
 
 const partitions = kinds.reduce((n, k) => n + k.partitions, 0)
-const MESSAGES = 10
+// Enough for the load to outlast the 4th node's start (20 s and more on a loaded 2-core host) and
+// its hand-overs: with 10 the load ended while the partitions were still moving.
+const MESSAGES = 24
 const CUSTOMERS = 16
 
 interface Fence {
@@ -68,6 +70,22 @@ it.live(
       yield* ClusterLoad.run(cluster, { customers: 6, messages: 2, label: "warm" })
 
       let joinedIn = 0
+      // When the first partition moved to node-4 (its first fence row), ms after the load started.
+      let firstMoveAt: number | undefined
+      const loadStarted = Date.now()
+      const watchFirstMove = fences(cluster).pipe(
+        Effect.filterOrFail(
+          (f) => [...f.values()].some((fence) => fence.owner === "node-4"),
+          () => new Error("nothing moved yet")
+        ),
+        Effect.retry(Schedule.spaced("100 millis")),
+        Effect.tap(() =>
+          Effect.sync(() => {
+            firstMoveAt = Date.now() - loadStarted
+          })
+        ),
+        Effect.ignore
+      )
       const result = yield* ClusterLoad.run(cluster, {
         customers: CUSTOMERS,
         messages: MESSAGES,
@@ -75,9 +93,11 @@ it.live(
         during: Effect.gen(function* () {
           yield* Effect.sleep("2 seconds")
           const started = Date.now()
+          const watching = yield* Effect.fork(watchFirstMove)
           yield* cluster.nodes[3]!.start()
           yield* settledOn(cluster, four)
           joinedIn = Date.now() - started
+          yield* Fiber.interrupt(watching)
         })
       })
       const after = yield* settledOn(cluster, four)
@@ -106,6 +126,18 @@ it.live(
       assert.deepStrictEqual([...audit.overlapping], [])
       assert.strictEqual(audit.beyondFence, 0)
       const longest = Math.max(...result.latencies)
+      // The hand-overs themselves: messages sent from 1.5 s before the first partition reached node-4
+      // (its old owner's drain of up to 1 s, release and notice) until placement settled. Before
+      // that, node-4 is only booting, on the same two cores as the rest of the cluster.
+      const settledAt = 2_000 + joinedIn
+      const during = result.waits.filter(
+        (w) => firstMoveAt !== undefined && w.sentAt >= firstMoveAt - 1_500 && w.sentAt <= settledAt
+      )
+      const handOver = Math.max(0, ...during.map((w) => w.ms))
+      yield* Effect.log(
+        `join, hand-over window (${firstMoveAt === undefined ? "?" : firstMoveAt - 1_500}–${settledAt} ms into the load): ` +
+          `${during.length} messages sent, longest wait ${handOver} ms (slowest: ${ClusterLoad.describeSlowest(during)})`
+      )
       yield* Effect.log(
         `join: longest wait for a reply ${longest} ms (p99 ${ClusterLoad.percentile(result.latencies, 99)} ms, slowest: ${ClusterLoad.describeSlowest(result.waits)}); ` +
           `${moved.length} of ${after.size} partitions moved to node-4 (${retaken.length} re-taken by their own node), ` +
@@ -114,8 +146,8 @@ it.live(
           `${audit.turns} turns audited under ${audit.epochs} (partition, epoch) pairs; ` +
           `${audit.handedOver} partitions committed turns under two or more epochs, none overlapping`
       )
-      // The hand-over: the old owner drains and releases, the winner takes at once. Measured 1.9 s
-      // on a quiet machine and 2.8–9.4 s under load (docs/cluster.md); the target is 2 s.
+      // The hand-over: the old owner drains, releases and announces it, the winner takes at once.
+      // The issue's target is 2 s; measured 4.5 s at load 12 (docs/cluster.md), so the bound stays.
       assert.isAtMost(longest, 15_000)
     }).pipe(Effect.scoped),
   // Generous: the cluster's start alone takes minutes with another test file beside it (as CI runs).

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Scope } from "effect"
+import { Deferred, Effect, Exit, Layer, Scope } from "effect"
 import * as PgliteDb from "../../db/PgliteDb.ts"
-import { ActorSystem, layer as systemLayer } from "../../runtime/ActorSystem.ts"
+import { ActorSystem, type SystemSettings, layer as systemLayer } from "../../runtime/ActorSystem.ts"
 import { Bus, BusError, type Kv } from "../../runtime/Bus.ts"
 import { winner } from "../../runtime/internal/rendezvous.ts"
 import * as Membership from "../../runtime/Membership.ts"
@@ -106,26 +106,111 @@ describe("membership", () => {
   )
 })
 
-/** Two runtime nodes in one process sharing one in-process bus and one database. */
-const twoNodes = Effect.gen(function* () {
-  const prefix = uniquePrefix("mem")
-  const counter = Counter.make(`c${prefix}`, 16)
-  const bus = Layer.succeed(Bus, MemoryBus.make())
-  const db = Layer.succeedContext(yield* Layer.build(PgliteDb.layerMemory))
-  const node = (nodeId: string) =>
-    systemLayer([counter.erased], fastSettings).pipe(
-      Layer.provide(
-        Layer.mergeAll(bus, db, RuntimeConfig.layer({ subjectPrefix: prefix, nodeId, placement: "rendezvous" }))
+/**
+ * The bucket through a JetStream election: while it lasts, listings fail and the entries lapse; a
+ * node's write either waits for the election's end and then lands (`hang`), or gets no answer and
+ * fails (`fail`: the request timed out) until two heartbeats after the end, when the node's next
+ * heartbeat lands (with a 5 s request timeout and 1.2 s heartbeats, up to a few seconds late).
+ */
+const election = (kv: Kv) =>
+  Effect.gen(function* () {
+    let over = yield* Deferred.make<void>()
+    let on = false
+    let failUntil = 0
+    const during = <A>(normal: Effect.Effect<A, BusError>, meanwhile: Effect.Effect<A, BusError>) =>
+      Effect.suspend(() => (on ? meanwhile : normal))
+    const seenBy = (writes: "hang" | "fail"): Kv => ({
+      ...kv,
+      put: (key, value) =>
+        during(
+          Effect.suspend(() =>
+            writes === "fail" && Date.now() < failUntil
+              ? Effect.fail(new BusError({ operation: "kv.put", message: "timeout" }))
+              : kv.put(key, value)
+          ),
+          writes === "hang"
+            ? Effect.zipRight(Deferred.await(over), kv.put(key, value))
+            : Effect.fail(new BusError({ operation: "kv.put", message: "timeout" }))
+        ),
+      entries: during(
+        kv.entries,
+        Effect.fail(new BusError({ operation: "kv.entries", message: "jetstream is not enabled" }))
       )
-    )
-  const start = (nodeId: string, scope: Scope.Scope) =>
-    Effect.map(
-      Layer.buildWithScope(node(nodeId), scope),
-      (ctx) => ctx.unsafeMap.get(ActorSystem.key) as ActorSystem["Type"]
-    )
-  const partitionKeys = Array.from({ length: 16 }, (_, p) => `${counter.protocol.name}.${p}`)
-  return { start, partitionKeys }
+    })
+    const start = Effect.gen(function* () {
+      over = yield* Deferred.make<void>()
+      on = true
+    })
+    const end = Effect.suspend(() => {
+      on = false
+      failUntil = Date.now() + 2 * fast.heartbeatEvery
+      return Deferred.succeed(over, undefined)
+    })
+    return { seenBy, start, end }
+  })
+
+describe("membership through a JetStream election", () => {
+  it.live("keeps a member whose entry lapsed while the bucket could not be written, though its own write landed", () =>
+    Effect.gen(function* () {
+      const bus = MemoryBus.make()
+      const kv = yield* bus.kv({ bucket: "test_nodes_el", replicas: 1, ttl: fast.ttl })
+      const nats = yield* election(kv)
+      // a's heartbeat waits through the election and lands; b's gets no answer, so b writes again
+      // only a heartbeat later, while a lists the bucket every 100 ms.
+      const a = yield* Membership.join({ kv: nats.seenBy("hang"), self: "node-a", settings: fast })
+      const b = yield* Membership.join({ kv: nats.seenBy("fail"), self: "node-b", settings: fast })
+      yield* eventually(memberIds(a), (m) => m.join() === "node-a,node-b", "a sees both")
+      yield* eventually(memberIds(b), (m) => m.join() === "node-a,node-b", "b sees both")
+      const views: Array<string> = []
+      const record = (m: Membership.Membership) =>
+        m.changed.pipe(
+          Effect.zipRight(memberIds(m)),
+          Effect.tap((ids) => Effect.sync(() => views.push(`${m.self}: ${ids.join()}`))),
+          Effect.forever,
+          Effect.forkScoped
+        )
+      yield* record(a)
+      yield* record(b)
+      yield* nats.start
+      yield* eventually(kv.entries, (e) => e.length === 0, "both entries lapsed")
+      const endedAt = Date.now()
+      yield* nats.end
+      // Once each has listed both entries written after the election, a miss can no longer drop
+      // either: any drop would have come before, and shown in `views`.
+      const fresh = (m: Membership.Membership) =>
+        eventually(
+          Effect.map(m.nodes, (n) => n.filter((info) => info.heartbeatAt >= endedAt).length),
+          (count) => count === 2,
+          `${m.self} listed both entries written after the election`
+        )
+      yield* fresh(a)
+      yield* fresh(b)
+      assert.deepStrictEqual(views, [], "no view changed")
+    }).pipe(Effect.scoped)
+  )
 })
+
+/** Two runtime nodes in one process sharing one in-process bus and one database. */
+const twoNodes = (overrides: Partial<SystemSettings> = {}) =>
+  Effect.gen(function* () {
+    const prefix = uniquePrefix("mem")
+    const counter = Counter.make(`c${prefix}`, 16)
+    const bus = Layer.succeed(Bus, MemoryBus.make())
+    const db = Layer.succeedContext(yield* Layer.build(PgliteDb.layerMemory))
+    const node = (nodeId: string) =>
+      systemLayer([counter.erased], { ...fastSettings, ...overrides }).pipe(
+        Layer.provide(
+          Layer.mergeAll(bus, db, RuntimeConfig.layer({ subjectPrefix: prefix, nodeId, placement: "rendezvous" }))
+        )
+      )
+    const start = (nodeId: string, scope: Scope.Scope) =>
+      Effect.map(
+        Layer.buildWithScope(node(nodeId), scope),
+        (ctx) => ctx.unsafeMap.get(ActorSystem.key) as ActorSystem["Type"]
+      )
+    const partitionKeys = Array.from({ length: 16 }, (_, p) => `${counter.protocol.name}.${p}`)
+    return { start, partitionKeys }
+  })
 
 const ownedKeys = (system: ActorSystem["Type"]) =>
   Effect.map(system.owned, (owned) => owned.map((o) => `${o.kind}.${o.partition}`).sort())
@@ -135,7 +220,7 @@ describe("placement in the runtime", () => {
     "a joining node takes exactly the partitions it wins, and gets them back to the others when it leaves",
     () =>
       Effect.gen(function* () {
-        const { start, partitionKeys } = yield* twoNodes
+        const { start, partitionKeys } = yield* twoNodes()
         const a = yield* start("node-a", yield* Effect.scope)
         yield* eventually(ownedKeys(a), (k) => k.length === partitionKeys.length, "node-a holds every partition")
         const epochs = new Map((yield* a.owned).map((o) => [`${o.kind}.${o.partition}`, o.epoch]))
@@ -177,5 +262,33 @@ describe("placement in the runtime", () => {
         assert.isBelow(Date.now() - leftAt, 5_000)
       }).pipe(Effect.scoped),
     60_000
+  )
+})
+
+describe("hand-over", () => {
+  it.live(
+    "the winner takes a released partition on the old owner's notice, not at its next poll",
+    () =>
+      Effect.gen(function* () {
+        // Polls a minute apart: only the notice can make the hand-over quick.
+        const minute = 60_000
+        const { start, partitionKeys } = yield* twoNodes({
+          placement: {
+            mode: "rendezvous",
+            orphanAfter: 2 * minute,
+            orphanCheckEvery: minute,
+            claimEvery: minute,
+            drainFor: 1_000
+          }
+        })
+        const a = yield* start("node-a", yield* Effect.scope)
+        yield* eventually(ownedKeys(a), (k) => k.length === partitionKeys.length, "node-a holds every partition")
+        const joinedAt = Date.now()
+        const b = yield* start("node-b", yield* Effect.scope)
+        const bWins = partitionKeys.filter((k) => winner(["node-a", "node-b"], k) === "node-b").sort()
+        yield* eventually(ownedKeys(b), (k) => k.join() === bWins.join(), "node-b holds what it wins")
+        assert.isBelow(Date.now() - joinedAt, 10_000)
+      }).pipe(Effect.scoped),
+    120_000
   )
 })
