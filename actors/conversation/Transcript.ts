@@ -49,7 +49,14 @@ export const writeInbound = (
   kind: string,
   body: Readonly<Record<string, unknown>>
 ) =>
-  recordMessage({ interactionId: to.interactionId, direction: "in", authorKind: "customer", kind, body, appleMessageId })
+  recordMessage({
+    interactionId: to.interactionId,
+    direction: "in",
+    authorKind: "customer",
+    kind,
+    body,
+    appleMessageId
+  })
 
 /** Links the files kept from a customer's message to its transcript line (`attachments` rows). */
 export const recordFiles = (to: Recipient, messageId: number, files: ReadonlyArray<InboundFile>) =>
