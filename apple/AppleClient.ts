@@ -96,7 +96,7 @@ export const make = Effect.gen(function* () {
     return `Bearer ${yield* sign(Math.floor(now / 1000))}`
   })
 
-  const upload = Effect.fn("AppleClient.upload")(function* (businessId: string, ciphertext: Uint8Array) {
+  const upload = Effect.fnUntraced(function* (businessId: string, ciphertext: Uint8Array) {
     const pre = yield* call({
       operation: "preUpload",
       url: `${base}/preUpload`,
@@ -123,7 +123,7 @@ export const make = Effect.gen(function* () {
     return { url: pre["mmcs-url"], owner: pre["mmcs-owner"], checksum: uploaded.singleFile.fileChecksum }
   })
 
-  const download = Effect.fn("AppleClient.download")(function* (
+  const download = Effect.fnUntraced(function* (
     businessId: string,
     ref: { readonly url: string; readonly owner: string; readonly size: number; readonly signatureBase64: string }
   ) {
@@ -162,11 +162,7 @@ export const make = Effect.gen(function* () {
     readonly signatureBase64?: string | undefined
   }): string => ref.signatureBase64 ?? (ref.signatureHex !== undefined ? hexToBase64(ref.signatureHex) : "")
 
-  const decodePayload = Effect.fn("AppleClient.decodePayload")(function* (
-    businessId: string,
-    bid: string,
-    blob: Uint8Array
-  ) {
+  const decodePayload = Effect.fnUntraced(function* (businessId: string, bid: string, blob: Uint8Array) {
     const response = yield* call({
       operation: "decodePayload",
       url: `${base}/decodePayload`,
@@ -186,10 +182,7 @@ export const make = Effect.gen(function* () {
     return yield* json("decodePayload", response, Schema.Unknown)
   })
 
-  const uploadInteractive = Effect.fn("AppleClient.uploadInteractive")(function* (
-    businessId: string,
-    data: InteractiveData
-  ) {
+  const uploadInteractive = Effect.fnUntraced(function* (businessId: string, data: InteractiveData) {
     const blob = yield* call({
       operation: "encodePayload",
       url: `${base}/encodePayload`,
@@ -230,7 +223,7 @@ export const make = Effect.gen(function* () {
     if (oldest !== undefined && oldest.done !== true) dataRefs.delete(oldest.value)
   }
 
-  const post = Effect.fn("AppleClient.post")(function* (
+  const post = Effect.fnUntraced(function* (
     to: Recipient,
     id: string,
     content: OutboundContent,
@@ -275,7 +268,7 @@ export const make = Effect.gen(function* () {
     )
   })
 
-  const send = Effect.fn("AppleClient.send")(function* (to: Recipient, content: OutboundContent, options: SendOptions) {
+  const send = Effect.fnUntraced(function* (to: Recipient, content: OutboundContent, options: SendOptions) {
     const id = options.id ?? randomUUID()
     const inline = content.type === "interactive" && "interactiveData" in content ? content.interactiveData : undefined
     const path = inline?.data?.authenticate !== undefined ? "authenticate" : "message"
@@ -309,7 +302,7 @@ export const make = Effect.gen(function* () {
     return { id, ...(returned !== undefined ? { dataRef: returned } : {}) } satisfies SendResult
   })
 
-  const uploadAttachment = Effect.fn("AppleClient.uploadAttachment")(function* (businessId: string, file: FileToSend) {
+  const uploadAttachment = Effect.fnUntraced(function* (businessId: string, file: FileToSend) {
     const encrypted = encryptAttachment(file.data)
     const stored = yield* upload(businessId, encrypted.ciphertext)
     return {
@@ -323,15 +316,12 @@ export const make = Effect.gen(function* () {
     } satisfies OutboundAttachment
   })
 
-  const downloadAttachment = Effect.fn("AppleClient.downloadAttachment")(function* (
-    businessId: string,
-    attachment: Attachment
-  ) {
+  const downloadAttachment = Effect.fnUntraced(function* (businessId: string, attachment: Attachment) {
     const ciphertext = yield* download(businessId, { ...attachment, signatureBase64: signatureOf(attachment) })
     return yield* decryptAttachment(ciphertext, attachment.key)
   })
 
-  const resolveDataRef = Effect.fn("AppleClient.resolveDataRef")(function* (businessId: string, ref: InboundDataRef) {
+  const resolveDataRef = Effect.fnUntraced(function* (businessId: string, ref: InboundDataRef) {
     const signatureHex = ref.signature
     const signatureBase64 = ref["signature-base64"]
     const ciphertext = yield* download(businessId, {

@@ -59,7 +59,7 @@ const emit = (cell: Cell, type: string, body: Readonly<Record<string, unknown>> 
 const channelOf = (cell: Cell, channel: Channel) => cell.channels.find((c) => c.channel === channel)
 
 /** Free slots on `channel`: capacity (and the cross-channel cap) less assigned work and pending offers. */
-const freeSlots = Effect.fn("Agent.freeSlots")(function* (cell: Cell, channel: Channel) {
+const freeSlots = Effect.fnUntraced(function* (cell: Cell, channel: Channel) {
   const status = channelOf(cell, channel)
   if (status?.state !== "available") return 0
   const limit = Math.min(status.capacity, cell.universalCap ?? Number.POSITIVE_INFINITY)
@@ -71,7 +71,7 @@ const freeSlots = Effect.fn("Agent.freeSlots")(function* (cell: Cell, channel: C
  * slot: waking every queue would have all but one find the slot gone. A queue not woken still
  * looks again on its sweep.
  */
-const wake = Effect.fn("Agent.wake")(function* (cell: Cell, channel: Channel, except?: string) {
+const wake = Effect.fnUntraced(function* (cell: Cell, channel: Channel, except?: string) {
   const free = yield* freeSlots(cell, channel)
   if (free === 0) return
   const skills = new Set((yield* skillsOf(cell.id)).map((s) => s.name))
@@ -84,7 +84,7 @@ const wake = Effect.fn("Agent.wake")(function* (cell: Cell, channel: Channel, ex
 })
 
 /** Takes an offer back without the agent answering it; the queue offers the item to someone else. */
-const decline = Effect.fn("Agent.decline")(function* (cell: Cell, offer: Offer, why: string) {
+const decline = Effect.fnUntraced(function* (cell: Cell, offer: Offer, why: string) {
   const reason = `${declinedMark} ${why}`
   const settled = yield* settlePendingOffer(offer.offerId, "rejected", reason)
   if (settled.offer === undefined) return
@@ -92,7 +92,7 @@ const decline = Effect.fn("Agent.decline")(function* (cell: Cell, offer: Offer, 
   yield* Turn.tell(Queue, offer.queue, OfferDeclined.make({ ...ref, reason }))
 })
 
-const offered = Effect.fn("Agent.offered")(function* (cell: Cell, offer: Offer) {
+const offered = Effect.fnUntraced(function* (cell: Cell, offer: Offer) {
   if (cell.pending.some((p) => p.offerId === offer.offerId)) return cell
   const channel = channelOf(cell, offer.channel)
   if (channel?.state !== "available") {
@@ -108,7 +108,7 @@ const offered = Effect.fn("Agent.offered")(function* (cell: Cell, offer: Offer) 
   return { ...cell, pending: [...cell.pending, pending] }
 })
 
-const accept = Effect.fn("Agent.accept")(function* (cell: Cell, offerId: string) {
+const accept = Effect.fnUntraced(function* (cell: Cell, offerId: string) {
   const offer = cell.pending.find((p) => p.offerId === offerId)
   if (offer === undefined) {
     yield* emit(cell, "offerGone", { offerId })
@@ -139,7 +139,7 @@ const accept = Effect.fn("Agent.accept")(function* (cell: Cell, offerId: string)
   return next
 })
 
-const reject = Effect.fn("Agent.reject")(function* (cell: Cell, offerId: string, reason: string) {
+const reject = Effect.fnUntraced(function* (cell: Cell, offerId: string, reason: string) {
   const offer = cell.pending.find((p) => p.offerId === offerId)
   if (offer === undefined) return cell
   // A declined-looking reason would let the queue offer the item to this agent again.
@@ -155,7 +155,7 @@ const reject = Effect.fn("Agent.reject")(function* (cell: Cell, offerId: string,
   return next
 })
 
-const presence = Effect.fn("Agent.presence")(function* (
+const presence = Effect.fnUntraced(function* (
   cell: Cell,
   channel: Channel,
   state: PresenceState,
@@ -184,7 +184,7 @@ const presence = Effect.fn("Agent.presence")(function* (
   return next
 })
 
-const complete = Effect.fn("Agent.complete")(function* (cell: Cell, workItemId: string, code: string | undefined) {
+const complete = Effect.fnUntraced(function* (cell: Cell, workItemId: string, code: string | undefined) {
   const closed = yield* completeWorkItem(workItemId, cell.id)
   const next: Cell = { ...cell, wrapUp: cell.wrapUp.filter((id) => id !== workItemId) }
   if (closed === undefined) return next
@@ -208,7 +208,7 @@ const acceptKey = (offerId: string) => `accept-${offerId}`
  * the queue routing already does. The transferring agent is recorded as having refused the new
  * item, so no queue hands the chat straight back to them.
  */
-const transfer = Effect.fn("Agent.transfer")(function* (cell: Cell, interactionId: string, to: TransferTarget) {
+const transfer = Effect.fnUntraced(function* (cell: Cell, interactionId: string, to: TransferTarget) {
   const item = yield* openWorkItemOf(interactionId)
   const interaction = yield* findInteraction(interactionId)
   const refuse = (reason: string) => emit(cell, "transferFailed", { interactionId, reason })
@@ -275,11 +275,7 @@ const transfer = Effect.fn("Agent.transfer")(function* (cell: Cell, interactionI
 const graceKey = "disconnect-grace"
 
 /** Forgets `ids`; when the agent has no session left, the grace starts (a socket opening cancels it). */
-const dropSessions = Effect.fn("Agent.dropSessions")(function* (
-  cell: Cell,
-  ids: ReadonlyArray<string>,
-  offlineAfterMs: number
-) {
+const dropSessions = Effect.fnUntraced(function* (cell: Cell, ids: ReadonlyArray<string>, offlineAfterMs: number) {
   const gone = new Set(ids)
   const keep = <V>(record: Readonly<Record<string, V>>) =>
     Object.fromEntries(Object.entries(record).filter(([id]) => !gone.has(id)))
@@ -303,7 +299,7 @@ const socketOpened = (cell: Cell, message: SocketOpened) =>
  * session was dropped does the grace start: a repeated `NodeGone` must not restart a grace that a
  * later socket cancelled or that already ran.
  */
-const nodeGone = Effect.fn("Agent.nodeGone")(function* (cell: Cell, message: NodeGone) {
+const nodeGone = Effect.fnUntraced(function* (cell: Cell, message: NodeGone) {
   const { openedBefore } = message
   const stale = Object.entries(cell.sessions)
     .filter(
@@ -315,7 +311,7 @@ const nodeGone = Effect.fn("Agent.nodeGone")(function* (cell: Cell, message: Nod
 })
 
 /** Nobody came back in time: Offline on every channel, so pending offers go to others now. */
-const graceEnded = Effect.fn("Agent.graceEnded")(function* (cell: Cell) {
+const graceEnded = Effect.fnUntraced(function* (cell: Cell) {
   if (Object.keys(cell.sessions).length > 0) return cell
   let next = cell
   for (const channel of cell.channels) {

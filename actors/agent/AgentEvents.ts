@@ -11,7 +11,7 @@ export { AgentEvent } from "./AgentEvent.ts"
  * (agent, conversation, queue) pushes to an agent this way; delivery to live sockets is at most
  * once, the table makes it complete.
  */
-export const push = Effect.fn("AgentEvents.push")(function* (
+export const push = Effect.fnUntraced(function* (
   agentId: string,
   type: string,
   body: Readonly<Record<string, unknown>> = {}

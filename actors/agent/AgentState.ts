@@ -45,7 +45,7 @@ const empty: AgentSnapshot = { labels: {}, pending: [], wrapUp: [], sessions: {}
 export const tableKind = Effect.map(RuntimeConfig, (config) => names(config.subjectPrefix).tableKind(Agent.name))
 
 /** Presence and capacity as routing sees them, with the custom labels on top. */
-export const readChannels = Effect.fn("Agent.readChannels")(function* (id: string, labels: AgentSnapshot["labels"]) {
+export const readChannels = Effect.fnUntraced(function* (id: string, labels: AgentSnapshot["labels"]) {
   const rows = yield* channelsOf(id)
   return rows.map((row): ChannelStatus => {
     const label = labels[row.channel]

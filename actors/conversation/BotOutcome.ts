@@ -8,10 +8,7 @@ import type { Outcome } from "../virtual-agent/Channel.ts"
  * then `handed_off` or `resolved`. `abandoned` is written when the interaction closes without
  * either (`closeInteraction`).
  */
-export const recordBotOutcome = Effect.fn("Conversation.recordBotOutcome")(function* (
-  interactionId: string,
-  outcome: Outcome
-) {
+export const recordBotOutcome = Effect.fnUntraced(function* (interactionId: string, outcome: Outcome) {
   const changes: InteractionChanges = {
     ...(outcome.topic !== undefined
       ? { topic: outcome.topic.id, botIntent: outcome.topic.intent, botOutcome: null }

@@ -32,7 +32,7 @@ const shown = (start: Date): Date => new Date(Math.ceil(start.getTime() / 60_000
 
 export const timerKey = (callbackId: string) => `callback-${callbackId}`
 
-export const offer = Effect.fn("CallBack.offer")(function* <S extends ConversationState>(
+export const offer = Effect.fnUntraced(function* <S extends ConversationState>(
   state: S,
   to: Transcript.Recipient,
   message: typeof OfferCallBack.Type
@@ -81,7 +81,7 @@ export const chosen = (pending: CallBackOffer, input: Input) => {
   return undefined
 }
 
-export const book = Effect.fn("CallBack.book")(function* <S extends ConversationState>(
+export const book = Effect.fnUntraced(function* <S extends ConversationState>(
   conversationId: string,
   state: S,
   to: Transcript.Recipient,
@@ -154,7 +154,7 @@ export const book = Effect.fn("CallBack.book")(function* <S extends Conversation
  * The booked time came: the follow-up interaction gets a work item in the specialists' queue.
  * The call-back moves from `scheduled` once, so a timer fired twice routes it once.
  */
-export const due = Effect.fn("CallBack.due")(function* (message: typeof CallBackDue.Type) {
+export const due = Effect.fnUntraced(function* (message: typeof CallBackDue.Type) {
   const callback = yield* findCallback(message.callbackId)
   if (callback?.newInteractionId == null || callback.state !== "scheduled") return
   const opened = yield* markCallbackOpened(callback.id, callback.newInteractionId)

@@ -99,7 +99,7 @@ const noLiveAgent = {
 } as const
 
 /** A new interaction for the customer's first message (or the first after a close). */
-const open = Effect.fn("Conversation.open")(function* (cell: Cell, envelope: InboundEnvelope) {
+const open = Effect.fnUntraced(function* (cell: Cell, envelope: InboundEnvelope) {
   if (cell.customerClosed) yield* Outgoing.tellSender(cell, CustomerWrote.make({}))
   const customer = yield* Identification.identify(cell.businessId, cell.opaqueId)
   const interaction = yield* openInteraction({
@@ -135,7 +135,7 @@ const open = Effect.fn("Conversation.open")(function* (cell: Cell, envelope: Inb
 })
 
 /** Runs the virtual agent (or a sign-in), then applies what it asked for: hand-off, close, sign-in. */
-const converse = Effect.fn("Conversation.converse")(function* (
+const converse = Effect.fnUntraced(function* (
   cell: Cell,
   run: (s: Session) => Effect.Effect<ConversationState["agent"], unknown, Db | Turn.Turn>
 ) {
@@ -171,7 +171,7 @@ const converse = Effect.fn("Conversation.converse")(function* (
 })
 
 /** The customer answered the sign-in request (or the code arrived after their answer). */
-const completeSignIn = Effect.fn("Conversation.completeSignIn")(function* (cell: Cell, token: string | undefined) {
+const completeSignIn = Effect.fnUntraced(function* (cell: Cell, token: string | undefined) {
   const signIn = cell.signIn
   if (signIn === undefined) return cell
   const customer = yield* Identification.accessTokenOf(signIn, token).pipe(
@@ -200,7 +200,7 @@ const completeSignIn = Effect.fn("Conversation.completeSignIn")(function* (cell:
   )
 })
 
-const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: Cell, envelope: InboundEnvelope) {
+const customerClose = Effect.fnUntraced(function* (cell: Cell, envelope: InboundEnvelope) {
   yield* Outgoing.tellSender(cell, CustomerClosed.make({}))
   if (cell.interactionId !== undefined) {
     yield* Transcript.recordInbound(recipient(cell), envelope.messageId, "close", {})
@@ -225,7 +225,7 @@ const customerClose = Effect.fn("Conversation.customerClose")(function* (cell: C
 const picksCallBack = (cell: Cell, input: Input) =>
   cell.callBack !== undefined && CallBack.chosen(cell.callBack, input) !== undefined
 
-const customerMessage = Effect.fn("Conversation.customerMessage")(function* (
+const customerMessage = Effect.fnUntraced(function* (
   cell: Cell,
   envelope: InboundEnvelope,
   files: ReadonlyArray<InboundFile>,
@@ -302,7 +302,7 @@ const customerMessage = Effect.fn("Conversation.customerMessage")(function* (
 })
 
 /** Story step 10: the agent ended the chat; the bot comes back and asks how it went. */
-const agentClose = Effect.fn("Conversation.agentClose")(function* (cell: Cell, message: typeof AgentClose.Type) {
+const agentClose = Effect.fnUntraced(function* (cell: Cell, message: typeof AgentClose.Type) {
   const closed = yield* LiveChat.agentClosed(cell, recipient(cell), message)
   const feedback = topicById("feedback")
   if (closed === undefined || feedback === undefined) return closed ?? cell

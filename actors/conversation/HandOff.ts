@@ -17,7 +17,7 @@ export const handOffTopic: ReadonlyArray<string> = ["queue", defaultQueue, "enqu
 export class QueueMissing extends Data.TaggedError("QueueMissing")<{ readonly queue: string }> {}
 
 /** The queue whose routing conditions take this interaction (Apple's intent and group, topic, locale, tier). */
-const chooseQueue = Effect.fn("Conversation.chooseQueue")(function* (interactionId: string) {
+const chooseQueue = Effect.fnUntraced(function* (interactionId: string) {
   const interaction = yield* findInteraction(interactionId)
   const customer = interaction === undefined ? undefined : customerOf(interaction)
   const profile = customer === undefined ? undefined : yield* findCustomer(customer)
@@ -37,7 +37,7 @@ const chooseQueue = Effect.fn("Conversation.chooseQueue")(function* (interaction
  * queue routing chooses, and that queue's actor is told in the same turn (durably, through the
  * outbox), so it offers the work to an available agent and nothing waits unseen.
  */
-export const handOffToLiveAgent = Effect.fn("Conversation.handOffToLiveAgent")(function* (
+export const handOffToLiveAgent = Effect.fnUntraced(function* (
   conversationId: string,
   interactionId: string,
   reason: string

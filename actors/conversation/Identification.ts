@@ -15,7 +15,7 @@ import * as SignInState from "./SignInState.ts"
  * identity provider's e-mail matched to a customer, then linked so the next chat knows them).
  */
 
-export const identify = Effect.fn("Conversation.identify")(function* (businessId: string, opaqueId: string) {
+export const identify = Effect.fnUntraced(function* (businessId: string, opaqueId: string) {
   const linked = yield* findIdentity(businessId, opaqueId)
   return linked?.customer
 })
@@ -31,7 +31,7 @@ export const canSignIn = (capabilities: ReadonlyArray<string>, providerConfigure
 export const callbackPath = "/auth/apple/callback"
 
 /** The sign-in request to send (AUTH2 preferred, as Apple requires; legacy AUTH otherwise). */
-export const signInRequest = Effect.fn("Conversation.signInRequest")(function* (
+export const signInRequest = Effect.fnUntraced(function* (
   conversationId: string,
   capabilities: ReadonlyArray<string>,
   topic: string | undefined
@@ -100,7 +100,7 @@ const fetchJson = <A, I>(schema: Schema.Schema<A, I>, url: string, init: Request
  * RFC 6749 §4.1.3, as Apple's sample 20 sends it: a form body with the grant, the code, the same
  * redirect URI the request named, and the client's id and secret.
  */
-const exchangeCode = Effect.fn("Conversation.exchangeCode")(function* (code: string) {
+const exchangeCode = Effect.fnUntraced(function* (code: string) {
   const links = yield* PublicLinks
   const provider = yield* configured
   const body = new URLSearchParams({
@@ -119,10 +119,7 @@ const exchangeCode = Effect.fn("Conversation.exchangeCode")(function* (code: str
 })
 
 /** The access token of a sign-in reply: decrypted (legacy AUTH) or exchanged from the code (AUTH2). */
-export const accessTokenOf = Effect.fn("Conversation.accessTokenOf")(function* (
-  signIn: SignIn,
-  token: string | undefined
-) {
+export const accessTokenOf = Effect.fnUntraced(function* (signIn: SignIn, token: string | undefined) {
   if (token !== undefined && signIn.privateKey !== undefined) {
     return yield* decryptAuthToken(token, signIn.privateKey).pipe(
       Effect.mapError(() => new SignInFailed({ reason: "token does not decrypt" }))
@@ -133,11 +130,7 @@ export const accessTokenOf = Effect.fn("Conversation.accessTokenOf")(function* (
 })
 
 /** The customer behind an access token, linked to the opaque id (method `authentication`). */
-export const linkSignedIn = Effect.fn("Conversation.linkSignedIn")(function* (
-  businessId: string,
-  opaqueId: string,
-  accessToken: string
-) {
+export const linkSignedIn = Effect.fnUntraced(function* (businessId: string, opaqueId: string, accessToken: string) {
   const provider = yield* configured
   const info = yield* fetchJson(UserInfo, provider.userinfoUrl, {
     headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" }

@@ -56,7 +56,7 @@ const keep = (envelope: InboundEnvelope, attachment: Attachment, index: number) 
 export const carriesFiles = (envelope: InboundEnvelope): boolean =>
   envelope.message.type === "text" && (envelope.message.attachments?.length ?? 0) > 0
 
-export const fetchAll = Effect.fn("Conversation.fetchFiles")(function* (envelope: InboundEnvelope) {
+export const fetchAll = Effect.fnUntraced(function* (envelope: InboundEnvelope) {
   const message = envelope.message
   if (message.type !== "text") return []
   const files: ReadonlyArray<InboundFile> = yield* Effect.forEach(message.attachments ?? [], (attachment, index) =>

@@ -22,7 +22,7 @@ const waitingFor = (state: ConversationState, interactionId: string): boolean =>
  * A booked call-back's follow-up interaction (same conversation, not yet worked), which a
  * specialist may take while the customer is not in another live or queued chat.
  */
-const followUpFor = Effect.fn("Conversation.followUpFor")(function* (
+const followUpFor = Effect.fnUntraced(function* (
   conversationId: string,
   state: ConversationState,
   interactionId: string
@@ -35,7 +35,7 @@ const followUpFor = Effect.fn("Conversation.followUpFor")(function* (
 })
 
 /** An agent took the chat: the interaction is theirs and the conversation goes live. */
-export const accepted = Effect.fn("Conversation.accepted")(function* <S extends ConversationState>(
+export const accepted = Effect.fnUntraced(function* <S extends ConversationState>(
   conversationId: string,
   state: S,
   to: Transcript.Recipient,
@@ -85,7 +85,7 @@ export const accepted = Effect.fn("Conversation.accepted")(function* <S extends 
  * agent took it at this very moment — then their acceptance follows) and the bot offers a call-back
  * or a case instead.
  */
-export const waitExceeded = Effect.fn("Conversation.waitExceeded")(function* <S extends ConversationState>(
+export const waitExceeded = Effect.fnUntraced(function* <S extends ConversationState>(
   state: S,
   to: Transcript.Recipient,
   message: typeof WaitExceeded.Type

@@ -85,7 +85,7 @@ export const customerLeft = (state: ConversationState, why: "closed" | "unreacha
       })
     : Effect.void
 
-export const send = Effect.fn("LiveChat.send")(function* (
+export const send = Effect.fnUntraced(function* (
   state: ConversationState,
   to: Transcript.Recipient,
   message: typeof AgentSend.Type
@@ -112,7 +112,7 @@ export const send = Effect.fn("LiveChat.send")(function* (
   })
 })
 
-export const typing = Effect.fn("LiveChat.typing")(function* (
+export const typing = Effect.fnUntraced(function* (
   state: ConversationState,
   to: Transcript.Recipient,
   message: typeof AgentTyping.Type
@@ -126,7 +126,7 @@ export const typing = Effect.fn("LiveChat.typing")(function* (
  * The agent ended the chat: the interaction closes as complete and the conversation returns to
  * the bot (which then asks for feedback). The agent's work item is theirs to wrap up and complete.
  */
-export const agentClosed = Effect.fn("LiveChat.agentClosed")(function* <S extends ConversationState>(
+export const agentClosed = Effect.fnUntraced(function* <S extends ConversationState>(
   state: S,
   to: Transcript.Recipient,
   message: typeof AgentClose.Type
@@ -166,7 +166,7 @@ export const answersFeedback = (state: ConversationState, input: Input): boolean
   )
 }
 
-export const linkCustomer = Effect.fn("LiveChat.linkCustomer")(function* <S extends ConversationState>(
+export const linkCustomer = Effect.fnUntraced(function* <S extends ConversationState>(
   state: S,
   to: Transcript.Recipient,
   message: typeof LinkCustomer.Type
@@ -194,7 +194,7 @@ export const linkCustomer = Effect.fn("LiveChat.linkCustomer")(function* <S exte
   return next
 })
 
-export const caseCreated = Effect.fn("LiveChat.caseCreated")(function* (
+export const caseCreated = Effect.fnUntraced(function* (
   state: ConversationState,
   to: Transcript.Recipient,
   message: typeof CaseCreated.Type
@@ -215,7 +215,7 @@ export const caseCreated = Effect.fn("LiveChat.caseCreated")(function* (
 })
 
 /** The agent handed the chat on: it waits again as the new work item, and the customer is told. */
-export const transferred = Effect.fn("LiveChat.transferred")(function* <S extends ConversationState>(
+export const transferred = Effect.fnUntraced(function* <S extends ConversationState>(
   state: S,
   to: Transcript.Recipient,
   message: typeof Transferred.Type

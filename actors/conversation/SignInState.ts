@@ -16,7 +16,7 @@ const keyOf = (config: AppleConfig["Type"]) =>
 
 const mac = (key: Buffer, payload: string) => createHmac("sha256", key).update(payload).digest("base64url")
 
-export const sign = Effect.fn("SignInState.sign")(function* (conversationId: string, now: number) {
+export const sign = Effect.fnUntraced(function* (conversationId: string, now: number) {
   const key = keyOf(yield* AppleConfig)
   const payload = [
     Buffer.from(conversationId).toString("base64url"),
@@ -27,7 +27,7 @@ export const sign = Effect.fn("SignInState.sign")(function* (conversationId: str
 })
 
 /** The conversation a state was signed for, if the signature holds and it has not expired. */
-export const verify = Effect.fn("SignInState.verify")(function* (state: string, now: number) {
+export const verify = Effect.fnUntraced(function* (state: string, now: number) {
   const key = keyOf(yield* AppleConfig)
   const parts = state.split(".")
   if (parts.length !== 4 || state.length > 1024) return undefined

@@ -21,7 +21,7 @@ export interface Recipient {
 }
 
 /** A customer's message, once per Apple message id (a redelivery finds the line already there). */
-export const recordInbound = Effect.fn("Transcript.recordInbound")(function* (
+export const recordInbound = Effect.fnUntraced(function* (
   to: Recipient,
   appleMessageId: string,
   kind: string,
@@ -172,7 +172,7 @@ export type AgentSent =
  * cannot show is refused with the reason, so the agent can choose what to send instead. A person
  * wrote it, so `auto-reply` is false.
  */
-export const sendAgent = Effect.fn("Transcript.sendAgent")(function* (
+export const sendAgent = Effect.fnUntraced(function* (
   to: Recipient,
   agentId: string,
   clientMessageId: string,

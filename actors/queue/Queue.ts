@@ -54,7 +54,7 @@ export const queueTopic = (name: string): ReadonlyArray<string> => ["queue", nam
 const expiryKey = "offers-expire"
 const waitKey = (workItemId: string) => `wait-${workItemId}`
 
-const dispatch = Effect.fn("Queue.dispatch")(function* (cell: Cell, queue: QueueRow, settings: QueueSettings) {
+const dispatch = Effect.fnUntraced(function* (cell: Cell, queue: QueueRow, settings: QueueSettings) {
   const waiting = yield* waitingWithRefusals(queue.id, settings.page)
   if (waiting.length === 0) return cell
   const candidates = yield* routingCandidates({ channel: queue.channel, requiredSkills: requiredSkills(queue) })
@@ -106,7 +106,7 @@ const dispatch = Effect.fn("Queue.dispatch")(function* (cell: Cell, queue: Queue
 })
 
 /** Times out every offer past its limit (each agent hears of it), then sets the timer for the next one. */
-const expire = Effect.fn("Queue.expire")(function* (cell: Cell, queue: QueueRow) {
+const expire = Effect.fnUntraced(function* (cell: Cell, queue: QueueRow) {
   const expired = yield* expireOffers(queue.id, new Date(yield* Clock.currentTimeMillis))
   for (const offer of expired.offers) {
     yield* Turn.tell(Agent, offer.agentId, OfferTimedOut.make({ offerId: offer.offerId, workItemId: offer.workItemId }))
@@ -117,7 +117,7 @@ const expire = Effect.fn("Queue.expire")(function* (cell: Cell, queue: QueueRow)
   return { ...cell, expiresAt: expired.nextAt.getTime() }
 })
 
-const enqueued = Effect.fn("Queue.enqueued")(function* (queue: QueueRow, workItemId: string) {
+const enqueued = Effect.fnUntraced(function* (queue: QueueRow, workItemId: string) {
   if (queue.maxWaitSeconds === null) return
   const item = yield* findWorkItem(workItemId)
   if (item === undefined || item.queueId !== queue.id || item.state !== "queued") return
@@ -126,7 +126,7 @@ const enqueued = Effect.fn("Queue.enqueued")(function* (queue: QueueRow, workIte
 })
 
 /** The item waited this queue's maximum: on to the overflow queue, or, at the end of the line, tell the customer. */
-const waitExpired = Effect.fn("Queue.waitExpired")(function* (queue: QueueRow, workItemId: string) {
+const waitExpired = Effect.fnUntraced(function* (queue: QueueRow, workItemId: string) {
   const item = yield* findWorkItem(workItemId)
   if (item === undefined || item.queueId !== queue.id) return
   if (item.state === "offered") {

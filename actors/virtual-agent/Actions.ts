@@ -12,7 +12,7 @@ import type { Option, OptionSource } from "./Topic.ts"
 
 /** The lookups and records behind topic steps. Each answers in the chat itself and says whether it succeeded. */
 
-export const optionsFrom = Effect.fn("VirtualAgent.optionsFrom")(function* (source: OptionSource, channel: Channel) {
+export const optionsFrom = Effect.fnUntraced(function* (source: OptionSource, channel: Channel) {
   if (source === "cards") {
     if (channel.customer === undefined) return []
     const cards = yield* assetsOf(channel.customer.ref)
@@ -32,10 +32,7 @@ const reasons = ["lost", "stolen", "damaged"] as const
 const reasonOf = (value: string | undefined) =>
   reasons.find((r) => r === value?.trim().toLowerCase()) ?? ("damaged" as const)
 
-export const replaceCard = Effect.fn("VirtualAgent.replaceCard")(function* (
-  channel: Channel,
-  vars: Readonly<Record<string, string>>
-) {
+export const replaceCard = Effect.fnUntraced(function* (channel: Channel, vars: Readonly<Record<string, string>>) {
   const customer = channel.customer
   const asset = customer === undefined ? undefined : yield* findAssetOf(customer.ref, vars.asset ?? "")
   if (customer === undefined || asset === undefined) {
@@ -75,7 +72,7 @@ export const replaceCard = Effect.fn("VirtualAgent.replaceCard")(function* (
   return true
 })
 
-export const searchHelp = Effect.fn("VirtualAgent.searchHelp")(function* (channel: Channel, query: string) {
+export const searchHelp = Effect.fnUntraced(function* (channel: Channel, query: string) {
   const hits = yield* searchKnowledge(query, 4)
   if (hits.length === 0) return false
   const lines = hits.map((h, i) => `${i + 1}. ${h.title}: ${h.snippet}`)
@@ -88,7 +85,7 @@ export const searchHelp = Effect.fn("VirtualAgent.searchHelp")(function* (channe
   return true
 })
 
-export const listOpenCases = Effect.fn("VirtualAgent.listOpenCases")(function* (channel: Channel) {
+export const listOpenCases = Effect.fnUntraced(function* (channel: Channel) {
   if (channel.customer === undefined) return false
   const open = yield* openCasesOf(channel.customer.ref)
   const body =
@@ -99,10 +96,7 @@ export const listOpenCases = Effect.fn("VirtualAgent.listOpenCases")(function* (
   return true
 })
 
-export const openCase = Effect.fn("VirtualAgent.openCase")(function* (
-  channel: Channel,
-  vars: Readonly<Record<string, string>>
-) {
+export const openCase = Effect.fnUntraced(function* (channel: Channel, vars: Readonly<Record<string, string>>) {
   if (channel.customer === undefined) return false
   const kase = yield* createCase({
     customer: channel.customer.ref,
@@ -114,10 +108,7 @@ export const openCase = Effect.fn("VirtualAgent.openCase")(function* (
   return true
 })
 
-export const requestItem = Effect.fn("VirtualAgent.requestItem")(function* (
-  channel: Channel,
-  vars: Readonly<Record<string, string>>
-) {
+export const requestItem = Effect.fnUntraced(function* (channel: Channel, vars: Readonly<Record<string, string>>) {
   const item = yield* findCatalogItem(vars.item ?? "")
   if (item === undefined) return false
   if (channel.customer === undefined) {
@@ -141,10 +132,7 @@ export const requestItem = Effect.fn("VirtualAgent.requestItem")(function* (
   return true
 })
 
-export const leaveFeedback = Effect.fn("VirtualAgent.leaveFeedback")(function* (
-  channel: Channel,
-  vars: Readonly<Record<string, string>>
-) {
+export const leaveFeedback = Effect.fnUntraced(function* (channel: Channel, vars: Readonly<Record<string, string>>) {
   const rating = Number(vars.rating)
   if (!Number.isInteger(rating) || rating < 1 || rating > 5) return false
   yield* recordFeedback({
