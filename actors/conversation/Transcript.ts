@@ -20,23 +20,28 @@ export interface Recipient {
   readonly locale: string | undefined
 }
 
-/** A customer's message, once per Apple message id (a redelivery finds the line already there). */
-export const recordInbound = Effect.fnUntraced(function* (
+/** A customer's line of the transcript. */
+const inbound = (
   to: Recipient,
   appleMessageId: string,
   kind: string,
   body: Readonly<Record<string, unknown>>
-) {
-  const appended = yield* appendMessage({
-    interactionId: to.interactionId,
-    direction: "in",
-    authorKind: "customer",
-    kind,
-    body,
-    appleMessageId
-  })
-  return appended
+): NewMessage => ({
+  interactionId: to.interactionId,
+  direction: "in",
+  authorKind: "customer",
+  kind,
+  body,
+  appleMessageId
 })
+
+/** A customer's message, once per Apple message id (a redelivery finds the line already there). */
+export const recordInbound = (
+  to: Recipient,
+  appleMessageId: string,
+  kind: string,
+  body: Readonly<Record<string, unknown>>
+) => appendMessage(inbound(to, appleMessageId, kind, body))
 
 /**
  * `recordInbound` when nothing needs the line back (no files to link, no live agent to show it):
@@ -48,15 +53,7 @@ export const writeInbound = (
   appleMessageId: string,
   kind: string,
   body: Readonly<Record<string, unknown>>
-) =>
-  recordMessage({
-    interactionId: to.interactionId,
-    direction: "in",
-    authorKind: "customer",
-    kind,
-    body,
-    appleMessageId
-  })
+) => recordMessage(inbound(to, appleMessageId, kind, body))
 
 /** Links the files kept from a customer's message to its transcript line (`attachments` rows). */
 export const recordFiles = (to: Recipient, messageId: number, files: ReadonlyArray<InboundFile>) =>

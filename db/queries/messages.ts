@@ -23,6 +23,17 @@ export interface Appended {
   readonly message: Message | undefined
 }
 
+const rowOf = (input: NewMessage) => ({
+  interactionId: input.interactionId,
+  direction: input.direction,
+  authorKind: input.authorKind,
+  authorUserId: input.authorUserId ?? null,
+  kind: input.kind,
+  body: input.body,
+  appleMessageId: input.appleMessageId ?? null,
+  ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt })
+})
+
 /**
  * Adds a line to the transcript, at most once per Apple message id: a redelivered webhook finds the
  * existing line instead of failing the turn.
@@ -32,16 +43,7 @@ export const appendMessage = (input: NewMessage): Effect.Effect<Appended, DbErro
     const inserted = first(
       await db
         .insert(messages)
-        .values({
-          interactionId: input.interactionId,
-          direction: input.direction,
-          authorKind: input.authorKind,
-          authorUserId: input.authorUserId ?? null,
-          kind: input.kind,
-          body: input.body,
-          appleMessageId: input.appleMessageId ?? null,
-          ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt })
-        })
+        .values(rowOf(input))
         .onConflictDoNothing({ target: messages.appleMessageId })
         .returning()
     )
@@ -59,19 +61,7 @@ export const appendMessage = (input: NewMessage): Effect.Effect<Appended, DbErro
  */
 export const recordMessage = (input: NewMessage): Effect.Effect<void, DbError, Db> =>
   command("recordMessage", (db) =>
-    db
-      .insert(messages)
-      .values({
-        interactionId: input.interactionId,
-        direction: input.direction,
-        authorKind: input.authorKind,
-        authorUserId: input.authorUserId ?? null,
-        kind: input.kind,
-        body: input.body,
-        appleMessageId: input.appleMessageId ?? null,
-        ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt })
-      })
-      .onConflictDoNothing({ target: messages.appleMessageId })
+    db.insert(messages).values(rowOf(input)).onConflictDoNothing({ target: messages.appleMessageId })
   )
 
 /** The transcript of an interaction in order; `afterId` pages forward (an agent's view catching up). */
