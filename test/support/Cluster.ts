@@ -128,7 +128,13 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
               grace: "15 seconds",
               keepLines: Number(process.env.CLUSTER_LOG_LINES ?? 400)
             })
-            yield* ready
+            const child = current
+            // A node that never gets ready says why: its own last lines, not only the timeout.
+            yield* ready.pipe(
+              Effect.catchAll((e) =>
+                Effect.die(new Error(`${id} not ready (${String(e)}); its last output:\n${child.output()}`))
+              )
+            )
           }),
         signal: (signal) => Effect.suspend(() => current?.signal(signal) ?? Effect.void),
         stop: () =>
