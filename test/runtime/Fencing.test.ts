@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { and, eq, sql } from "drizzle-orm"
-import { Effect, Layer, Schema } from "effect"
+import { eq, sql } from "drizzle-orm"
+import { Effect, Layer } from "effect"
 import { Db } from "../../db/Db.ts"
 import * as PgliteDb from "../../db/PgliteDb.ts"
-import { actorSnapshots, outbox, partitionFence } from "../../db/schema/runtime.ts"
+import { outbox, partitionFence } from "../../db/schema/runtime.ts"
 import { ActorSystem, layer as systemLayer } from "../../runtime/ActorSystem.ts"
 import { names } from "../../runtime/Address.ts"
 import { Bus } from "../../runtime/Bus.ts"
@@ -18,8 +18,6 @@ import * as Counter from "./fixtures/CounterKind.ts"
  * while it still believes it holds it — the paused-then-woken former owner. Turns that commit are
  * refused by their transaction's fence check; these are the paths that act before or outside one.
  */
-
-const StoredValues = Schema.Struct({ values: Schema.Array(Schema.Number) })
 
 const setup = (kindOptions: Parameters<typeof Counter.make>[2] = {}) => {
   const prefix = uniquePrefix("fence")
@@ -45,18 +43,6 @@ const moveFence = (tableKind: string) =>
     )
   )
 
-const storedValues = (name: string, id: string) =>
-  Effect.gen(function* () {
-    const db = yield* Db
-    const rows = yield* db.use("test.values", (d) =>
-      d
-        .select({ state: actorSnapshots.state })
-        .from(actorSnapshots)
-        .where(and(eq(actorSnapshots.kind, name), eq(actorSnapshots.actorId, id)))
-    )
-    return rows[0] === undefined ? [] : (yield* Schema.decodeUnknown(StoredValues)(rows[0].state)).values
-  })
-
 const owns = (kind: string) =>
   Effect.map(ActorSystem, (s) => Effect.map(s.owned, (owned) => owned.some((o) => o.kind === kind)))
 
@@ -66,13 +52,13 @@ describe("a former owner after a takeover", () => {
     return Effect.gen(function* () {
       const system = yield* ActorSystem
       yield* system.tell(counter.protocol, "a", Counter.Add.make({ n: 1 }))
-      yield* eventually(storedValues(counter.protocol.name, "a"), (v) => v.length === 1, "the first turn")
+      yield* eventually(Counter.storedValues(counter.protocol.name, "a"), (v) => v.length === 1, "the first turn")
       const ownsIt = yield* owns(counter.protocol.name)
       yield* moveFence(tableKind)
       yield* system.tell(counter.protocol, "a", Counter.Add.make({ n: 2 }))
       // The turn's fence check fails, the partition stops; nothing of the turn may have happened.
       yield* eventually(ownsIt, (owned) => !owned, "the partition to be given up")
-      assert.deepStrictEqual(yield* storedValues(counter.protocol.name, "a"), [1])
+      assert.deepStrictEqual(yield* Counter.storedValues(counter.protocol.name, "a"), [1])
     }).pipe(Effect.provide(layer), Effect.scoped)
   })
 
@@ -98,7 +84,7 @@ describe("a former owner after a takeover", () => {
       const system = yield* ActorSystem
       // The partition runs (a turn went through), and its sweeper relays a row left unsent.
       yield* system.tell(counter.protocol, "a", Counter.Add.make({ n: 1 }))
-      yield* eventually(storedValues(counter.protocol.name, "a"), (v) => v.length === 1, "the first turn")
+      yield* eventually(Counter.storedValues(counter.protocol.name, "a"), (v) => v.length === 1, "the first turn")
       const before = yield* insert("test.fence.before")
       yield* eventually(sentAt(before), (at) => at !== null, "the sweeper to relay a pending row")
       const ownsIt = yield* owns(counter.protocol.name)
@@ -140,7 +126,7 @@ describe("a takeover", () => {
       const values = yield* Effect.gen(function* () {
         const actors = yield* ActorSystem
         yield* actors.tell(counter.protocol, "a", Counter.Add.make({ n: 7 }))
-        return yield* eventually(storedValues(kind, "a"), (v) => v.length === 1, "the partition to run")
+        return yield* eventually(Counter.storedValues(kind, "a"), (v) => v.length === 1, "the partition to run")
       }).pipe(Effect.provide(system))
       assert.deepStrictEqual(values, [7])
       const left = yield* bus.consumerNames(n.stream(kind))

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { and, eq, sql } from "drizzle-orm"
-import { Effect, FiberRef, Layer, Option, Schema } from "effect"
+import { eq, sql } from "drizzle-orm"
+import { Effect, FiberRef, Layer, Option } from "effect"
 import { Db } from "../../db/Db.ts"
 import * as PgliteDb from "../../db/PgliteDb.ts"
-import { actorSnapshots, deadLetters, partitionFence } from "../../db/schema/runtime.ts"
+import { deadLetters, partitionFence } from "../../db/schema/runtime.ts"
 import { ActorSystem, type SystemSettings, layer as systemLayer } from "../../runtime/ActorSystem.ts"
 import * as MemoryBus from "../../runtime/MemoryBus.ts"
 import * as RuntimeConfig from "../../runtime/RuntimeConfig.ts"
@@ -52,8 +52,6 @@ const recordingDb = (recorded: Recorded) =>
     }))
   ).pipe(Layer.provide(PgliteDb.layerMemory))
 
-const StoredValues = Schema.Struct({ values: Schema.Array(Schema.Number) })
-
 const setup = (overrides: Partial<SystemSettings> = {}) => {
   const prefix = uniquePrefix("group")
   // One partition, so every actor's turn is the same worker's.
@@ -78,18 +76,6 @@ const setup = (overrides: Partial<SystemSettings> = {}) => {
     layer: system.pipe(Layer.provideMerge(infra))
   }
 }
-
-const storedValues = (name: string, id: string) =>
-  Effect.gen(function* () {
-    const db = yield* Db
-    const rows = yield* db.use("test.values", (d) =>
-      d
-        .select({ state: actorSnapshots.state })
-        .from(actorSnapshots)
-        .where(and(eq(actorSnapshots.kind, name), eq(actorSnapshots.actorId, id)))
-    )
-    return rows[0] === undefined ? [] : (yield* Schema.decodeUnknown(StoredValues)(rows[0].state)).values
-  })
 
 /** Starts a slow turn on "blocker" and waits until it runs: what is told now waits for the one worker. */
 const blocked = (system: ActorSystem["Type"], counter: ReturnType<typeof Counter.make>) =>
@@ -116,7 +102,7 @@ describe("group commit", () => {
         yield* blocked(system, counter)
         for (const id of ids) yield* system.tell(counter.protocol, id, Counter.Add.make({ n: 1 }))
         for (const id of ids) {
-          yield* eventually(storedValues(counter.protocol.name, id), (v) => v.length === 1, `${id}'s turn`)
+          yield* eventually(Counter.storedValues(counter.protocol.name, id), (v) => v.length === 1, `${id}'s turn`)
         }
         const groups = recorded.transactions.filter((t) => t.committed && count(t.operations, "turn.claimMany") > 0)
         assert.strictEqual(groups.length, 1)
@@ -154,14 +140,18 @@ describe("group commit", () => {
         // Its failure in the group counts as its first attempt: the budget is the kind's, not one more.
         assert.strictEqual(rows[0]?.attempts, 4)
         for (const id of ["a", "b", "c"]) {
-          assert.deepStrictEqual(yield* storedValues(counter.protocol.name, id), [1])
+          assert.deepStrictEqual(yield* Counter.storedValues(counter.protocol.name, id), [1])
         }
         const committed = recorded.transactions.filter((t) => t.committed && count(t.operations, "turn.claimMany") > 0)
         assert.strictEqual(committed.length, 1)
         assert.strictEqual(count(committed[0]?.operations ?? [], "counter.save"), 3)
         // The poisoned actor still takes messages after its dead letter.
         yield* system.tell(counter.protocol, "poisoned", Counter.Add.make({ n: 2 }))
-        yield* eventually(storedValues(counter.protocol.name, "poisoned"), (v) => v.length === 1, "the next message")
+        yield* eventually(
+          Counter.storedValues(counter.protocol.name, "poisoned"),
+          (v) => v.length === 1,
+          "the next message"
+        )
       }).pipe(Effect.provide(layer), Effect.scoped)
     },
     120_000
@@ -193,8 +183,9 @@ describe("group commit", () => {
         const owned = Effect.map(system.owned, (o) => o.some((p) => p.kind === counter.protocol.name))
         yield* eventually(owned, (o) => !o, "the partition to be given up")
         assert.isTrue(recorded.transactions.every((t) => count(t.operations, "turn.claimMany") === 0 || !t.committed))
-        assert.deepStrictEqual(yield* storedValues(counter.protocol.name, "blocker"), [0])
-        for (const id of ["a", "b", "c"]) assert.deepStrictEqual(yield* storedValues(counter.protocol.name, id), [])
+        assert.deepStrictEqual(yield* Counter.storedValues(counter.protocol.name, "blocker"), [0])
+        for (const id of ["a", "b", "c"])
+          assert.deepStrictEqual(yield* Counter.storedValues(counter.protocol.name, id), [])
       }).pipe(Effect.provide(layer), Effect.scoped)
     },
     120_000
