@@ -15,7 +15,14 @@ import type { BusError, BusMessage, BusShape, ConsumerGone, Delivery, StreamSpec
 import { Bus, BusTimeout } from "./Bus.ts"
 import { duplicateWindowMillis, millis, nanos } from "./internal/busDurations.ts"
 import * as LeaseThread from "./internal/leaseThread.ts"
-import { fromNats, ignoreNotFound, isStreamNameInUse, tryNats, tryNatsSync } from "./internal/natsErrors.ts"
+import {
+  fromNats,
+  ignoreNotFound,
+  isStreamNameInUse,
+  provisioning,
+  tryNats,
+  tryNatsSync
+} from "./internal/natsErrors.ts"
 import { deleteKv, openKv } from "./internal/natsKv.ts"
 import { toBusMessage, toDelivery, withHeaders } from "./internal/natsMessages.ts"
 
@@ -72,7 +79,7 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
       )
   )
   const js = jetstream(nc)
-  const jsm = yield* tryNats({ operation: "jetstreamManager" }, () => jetstreamManager(nc))
+  const jsm = yield* provisioning({ operation: "jetstreamManager" }, () => jetstreamManager(nc))
   // Leases and membership heartbeats on a connection of their own: their replies never wait
   // behind a burst of deliveries and publishes on the data connection (docs/cluster.md, "Leases").
   const control = yield* Effect.acquireRelease(
@@ -84,7 +91,7 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
         Effect.catchAll((error) => Effect.logWarning("NATS drain failed", error))
       )
   )
-  const controlJsm = yield* tryNats({ operation: "jetstreamManager" }, () => jetstreamManager(control))
+  const controlJsm = yield* provisioning({ operation: "jetstreamManager" }, () => jetstreamManager(control))
 
   // Callbacks feed Effect queues rather than `for await` over nats.js iterators: closing an
   // async generator that is parked in `next()` never settles, which hung scope finalization.
@@ -121,7 +128,7 @@ export const make = Effect.fn("NatsBus.make")(function* (options: NatsBusOptions
   })
 
   const ensureStream: BusShape["ensureStream"] = (spec) =>
-    tryNats({ operation: "ensureStream", stream: spec.name }, async () => {
+    provisioning({ operation: "ensureStream", stream: spec.name }, async () => {
       const config = streamConfig(spec)
       try {
         await jsm.streams.add(config)

@@ -1,4 +1,4 @@
-import { Effect, Predicate } from "effect"
+import { Effect, Predicate, Schedule } from "effect"
 import { BusError, BusTimeout, ConsumerGone, ConsumerNotUnique, KvConflict, NoResponders } from "../Bus.ts"
 
 /**
@@ -82,7 +82,9 @@ export const fromNats =
       allowed.some((tag) => tag === error._tag)
     if (mapped._tag === "BusError" || fits(mapped)) return mapped
     const what = mapped._tag === "NoResponders" ? `no responders on ${mapped.subject}` : mapped._tag
-    return new BusError({ operation: context.operation, message: `${what}: ${describe(cause)}`, cause })
+    const target = context.stream ?? context.bucket ?? context.subject
+    const where = target === undefined ? context.operation : `${context.operation} ${target}`
+    return new BusError({ operation: context.operation, message: `${where}: ${what}: ${describe(cause)}`, cause })
   }
 
 /** Runs a nats.js promise; its failures become tagged errors. */
@@ -105,3 +107,27 @@ export const ignoreNotFound = (error: unknown): void => {
 
 /** `streams.add` found a stream of that name with another configuration: update it instead. */
 export const isStreamNameInUse = (error: unknown): boolean => field(error, "code") === streamNameInUse
+
+/**
+ * An idempotent set-up call (a stream or bucket made or updated) that timed out or found no
+ * JetStream to answer is tried again for up to a minute: nodes of a cluster start together, and
+ * while the servers' meta group elects a leader or places a new replicated stream, requests time
+ * out. One such timeout used to end the node's start.
+ */
+export const provisioning = <A>(context: NatsContext, run: () => Promise<A>): Effect.Effect<A, BusError> =>
+  tryNats(context, run, ["BusTimeout", "NoResponders"]).pipe(
+    Effect.tapError((e) =>
+      Effect.logWarning(`${context.operation} ${context.stream ?? context.bucket ?? ""}: ${e._tag}, trying again`)
+    ),
+    Effect.retry({
+      while: (e) => e._tag !== "BusError",
+      schedule: Schedule.exponential("250 millis").pipe(
+        Schedule.union(Schedule.spaced("4 seconds")),
+        Schedule.upTo("60 seconds")
+      )
+    }),
+    Effect.catchIf(
+      (e): e is BusTimeout | NoResponders => e._tag !== "BusError",
+      (e) => Effect.fail(new BusError({ operation: context.operation, message: `${e._tag} for 60 s`, cause: e }))
+    )
+  )

@@ -5,7 +5,7 @@ import type { NatsConnection } from "@nats-io/transport-node"
 import { Effect, Option } from "effect"
 import type { BusError, Kv, KvSpec } from "../Bus.ts"
 import { millis, nanos } from "./busDurations.ts"
-import { ignoreNotFound, tryNats } from "./natsErrors.ts"
+import { ignoreNotFound, provisioning, tryNats } from "./natsErrors.ts"
 
 const streamOf = (bucket: string): string => `KV_${bucket}`
 
@@ -55,7 +55,7 @@ const handle = (bucket: string, kv: KV, jsm: JetStreamManager): Kv => {
  * so a changed ttl is applied to the bucket's stream afterwards.
  */
 export const openKv = (nc: NatsConnection, jsm: JetStreamManager, spec: KvSpec): Effect.Effect<Kv, BusError> =>
-  tryNats({ operation: "kv", bucket: spec.bucket }, async () => {
+  provisioning({ operation: "kv", bucket: spec.bucket }, async () => {
     const ttl = spec.ttl === undefined ? 0 : millis(spec.ttl)
     const kv = await new Kvm(nc).create(spec.bucket, {
       replicas: spec.replicas,

@@ -190,7 +190,8 @@ const burst = (customers: ReadonlyArray<SimCustomer>) =>
     { concurrency: "unbounded", discard: true }
   )
 
-layer(Layer.scoped(SetupTag, setup), { timeout: 180_000, excludeTestServices: true })(
+// As the Failover file: the readiness wait alone may take 180 s on a loaded 2-core host.
+layer(Layer.scoped(SetupTag, setup), { timeout: 360_000, excludeTestServices: true })(
   "a 3-node cluster on a PostgreSQL of its own",
   (it) => {
     it.scoped(

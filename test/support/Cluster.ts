@@ -4,7 +4,7 @@ import postgres from "postgres"
 import { demoBusinessId } from "../../db/seed/customers.ts"
 import * as Simulator from "../../sim/Simulator.ts"
 import * as NatsServer from "./NatsServer.ts"
-import { type ChildHandle, spawn } from "./Process.ts"
+import { type ChildHandle, describeExit, spawn } from "./Process.ts"
 import { freePorts } from "./ports.ts"
 import { freshDatabase } from "./TestDatabase.ts"
 
@@ -129,8 +129,12 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
               keepLines: Number(process.env.CLUSTER_LOG_LINES ?? 400)
             })
             const child = current
-            // A node that never gets ready says why: its own last lines, not only the timeout.
-            yield* ready.pipe(
+            // A node that never gets ready says why: its own last lines, not only the timeout; one
+            // that exits says so at once, not after the whole wait.
+            const exited = child.exited.pipe(
+              Effect.flatMap((status) => Effect.fail(`it exited: ${describeExit(status)}`))
+            )
+            yield* Effect.raceFirst(ready, exited).pipe(
               Effect.catchAll((e) =>
                 Effect.die(new Error(`${id} not ready (${String(e)}); its last output:\n${child.output()}`))
               )

@@ -46,6 +46,8 @@ describe("the front page in Chromium", () => {
       const browser = yield* launchChromium
       const page = yield* Effect.promise(() => browser.newPage())
       yield* Effect.promise(() => page.goto(`${node.url}/`))
+      // The demo's links come with /api/about, after the page's load event; the page clears aria-busy once it has it.
+      yield* Effect.promise(() => page.locator('main[aria-busy="false"]').waitFor())
       const links = yield* Effect.promise(() =>
         page.getByRole("link").evaluateAll((all) => all.map((a) => a.getAttribute("href")))
       )
