@@ -183,7 +183,9 @@ export const layer = <R>(
         orphanCheckEvery: Math.round(ttl / 3),
         // A winner waiting for a hand-over asks this often: the old owner's release is taken within it.
         claimEvery: Math.min(200, settings.lease.retryAcquireEvery),
-        drainFor: 1_000
+        drainFor: 1_000,
+        handOverSlots: 3,
+        takerWait: 3_000
       }
       const { leases, nodeKv } = yield* Effect.gen(function* () {
         for (const kind of kinds) {
@@ -219,9 +221,6 @@ export const layer = <R>(
         })
         return { leases, nodeKv }
       }).pipe(whileStarting)
-      const membership = yield* Membership.join({ kv: nodeKv, self: config.nodeId, settings: membershipSettings }).pipe(
-        whileStarting
-      )
       // Renewals from a thread of their own where the bus has one (NATS): a busy event loop does not
       // delay them. In-process, the node's one timer renews them.
       const renewer =
@@ -229,18 +228,29 @@ export const layer = <R>(
           ? yield* LeaseRenewer.make(leases, settings.lease)
           : yield* bus.leaseRenewer(leases.bucket, settings.lease).pipe(whileStarting)
       const notices = yield* handovers(bus, `${names.leaseBucket()}.released`)
+      const taken = yield* handovers(bus, `${names.leaseBucket()}.taken`)
+      const handingOver = yield* Effect.makeSemaphore(placement.handOverSlots)
       const owned = new Map<string, Owned>()
       const live = new LiveActors(config.maxLiveActors)
-      for (const kind of kinds) {
-        const options = { ...defaultOptions, ...kind.options }
-        const sweeps = yield* Sweeps.make({
+      const swept = yield* Effect.forEach(kinds, (kind) =>
+        Sweeps.make({
           kind: kind.name,
           tableKind: names.tableKind(kind.name),
           names,
           bus,
           timerInterval: settings.timerInterval,
           sweepInterval: settings.sweepInterval
-        })
+        }).pipe(Effect.map((sweeps) => ({ kind, sweeps })))
+      )
+      // Joined last, once the lease thread, the hand-over notices and the sweeps exist: the moment
+      // peers see this node they hand it the partitions it wins, and it must take them at once. Joined
+      // before the lease thread had started, a new node left its partitions unowned for seconds while
+      // it finished starting (docs/cluster.md, "Joining").
+      const membership = yield* Membership.join({ kv: nodeKv, self: config.nodeId, settings: membershipSettings }).pipe(
+        whileStarting
+      )
+      for (const { kind, sweeps } of swept) {
+        const options = { ...defaultOptions, ...kind.options }
         for (let partition = 0; partition < kind.partitions; partition++) {
           yield* holdPartition({
             kind,
@@ -257,7 +267,9 @@ export const layer = <R>(
             owned,
             live,
             sweeps,
-            handovers: notices
+            handovers: notices,
+            taken,
+            handingOver
           }).pipe(Effect.provideService(Bus, bus), Effect.forkScoped)
         }
       }

@@ -30,6 +30,17 @@ export interface PlacementSettings {
   readonly claimEvery: number
   /** How long a node handing a partition over waits for its turns in flight (ms). */
   readonly drainFor: number
+  /**
+   * How many partitions one node hands over at a time: the next is released when the new owner of
+   * one says it is pulling, or after `takerWait`. A joining node wins about a quarter of every
+   * node's partitions at once, and each new owner makes its consumer through the NATS meta leader:
+   * released all together, 48 partitions waited 1-3 s in that queue, unowned, while paced each is
+   * unowned only for its own hand-over and its old owner serves it until then (docs/cluster.md,
+   * "Joining").
+   */
+  readonly handOverSlots: number
+  /** How long a paced hand-over waits for the new owner's word before the next starts (ms). */
+  readonly takerWait: number
 }
 
 export interface Owned {
@@ -116,7 +127,12 @@ export const holdPartition = <R>(args: {
   readonly owned: Map<string, Owned>
   readonly live: LiveActors
   readonly sweeps: Sweeps
+  /** Notices of released partitions (the winner takes at once). */
   readonly handovers: Handovers
+  /** Notices of partitions whose new owner pulls (the old owner's next hand-over may start). */
+  readonly taken: Handovers
+  /** The node's `handOverSlots`. */
+  readonly handingOver: Effect.Semaphore
 }): Effect.Effect<never, never, R | Db | Bus> => {
   const { kind, partition, leases, membership } = args
   const key = leaseKey(kind.name, partition)
@@ -182,7 +198,8 @@ export const holdPartition = <R>(args: {
           live: args.live,
           sweeps: args.sweeps,
           drain: Deferred.await(drain),
-          drainFor: args.placement.drainFor
+          drainFor: args.placement.drainFor,
+          started: args.taken.announce(key)
         }).pipe(Scope.extend(scope), Effect.forkIn(scope))
         const first = yield* Effect.raceFirst(
           Effect.map(Fiber.join(running), (reason) => ({ _tag: "Stopped" as const, reason })),
@@ -192,9 +209,20 @@ export const holdPartition = <R>(args: {
           )
         )
         if (first._tag === "Moved") {
-          // Hand-over: stop pulling, let the turns in flight finish and ack, then release.
-          yield* Deferred.succeed(drain, undefined)
-          yield* Fiber.await(running).pipe(Effect.timeout(args.placement.drainFor + 1_000), Effect.ignore)
+          // Hand-over, one of `handOverSlots` at a time (the partition runs here meanwhile): stop
+          // pulling, let the turns in flight finish and ack, release, and hold the slot until the new
+          // owner pulls. A lease lost while waiting for a slot ends the wait (the fence already
+          // refuses this node's turns).
+          const handOver = Effect.scoped(
+            Effect.gen(function* () {
+              const taken = yield* args.taken.arm(key)
+              yield* Deferred.succeed(drain, undefined)
+              yield* Fiber.await(running).pipe(Effect.timeout(args.placement.drainFor + 1_000), Effect.ignore)
+              yield* stop
+              yield* taken.pipe(Effect.timeout(args.placement.takerWait), Effect.ignore)
+            })
+          )
+          yield* Effect.raceFirst(args.handingOver.withPermits(1)(handOver), Deferred.await(lease.lost))
         }
         // Delete the lease too (by revision: a newer holder's is untouched): kept until its TTL, it
         // would bar every node, this one included, from running the partition for that long.

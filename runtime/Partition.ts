@@ -48,6 +48,8 @@ export interface PartitionSpec<R> {
   readonly drain?: Effect.Effect<void>
   /** How long a hand-over waits for turns in flight (ms); what is left is redelivered to the new owner. */
   readonly drainFor?: number
+  /** Runs once the partition's consumer exists and pulling starts (tells a paced old owner). */
+  readonly started?: Effect.Effect<void>
 }
 
 const encoder = new TextEncoder()
@@ -263,6 +265,7 @@ export const run = <R>(spec: PartitionSpec<R>): Effect.Effect<string, never, R |
       Effect.catchAll((e) => Effect.succeed(`consumer failed: ${e._tag}`))
     )
     yield* Effect.logDebug("partition started")
+    if (spec.started !== undefined) yield* spec.started
     const handedOver = "handed over"
     const drained = spec.drain === undefined ? Effect.never : Effect.as(spec.drain, handedOver)
     const reason = yield* Effect.raceFirst(consume, Effect.raceFirst(Deferred.await(lost), drained))

@@ -1,4 +1,4 @@
-import { Effect, Predicate, Schedule } from "effect"
+import { Data, Effect, Predicate, Schedule } from "effect"
 import { BusError, BusTimeout, ConsumerGone, ConsumerNotUnique, KvConflict, NoResponders } from "../Bus.ts"
 
 /**
@@ -108,26 +108,56 @@ export const ignoreNotFound = (error: unknown): void => {
 /** `streams.add` found a stream of that name with another configuration: update it instead. */
 export const isStreamNameInUse = (error: unknown): boolean => field(error, "code") === streamNameInUse
 
+// JetStream answers of a cluster still forming: no peers to place on yet (10005), the system
+// temporarily unavailable (10008), no leader to handle the request (10009), and a stream just made
+// that the server asked next does not know yet (10059: a bucket's stream read right after
+// `Kvm.create`, seen when three nodes start together).
+const settingUp = new Set([10005, 10008, 10009, 10059])
+
+class Transient extends Data.TaggedError("Transient")<{ readonly error: Mapped }> {}
+
 /**
- * An idempotent set-up call (a stream or bucket made or updated) that timed out or found no
- * JetStream to answer is tried again for up to a minute: nodes of a cluster start together, and
- * while the servers' meta group elects a leader or places a new replicated stream, requests time
- * out. One such timeout used to end the node's start.
+ * An idempotent set-up call (a stream or bucket made or updated, the JetStream manager opened) that
+ * timed out, found nobody answering, or met a cluster still forming is tried again for up to a
+ * minute: nodes of a cluster start together, and while the servers elect a meta leader or place a
+ * new replicated stream such requests fail. One such failure used to end the node's start.
  */
 export const provisioning = <A>(context: NatsContext, run: () => Promise<A>): Effect.Effect<A, BusError> =>
-  tryNats(context, run, ["BusTimeout", "NoResponders"]).pipe(
+  Effect.tryPromise({
+    try: run,
+    catch: (cause) => {
+      const error = classify(context, cause)
+      const transient =
+        error._tag === "BusTimeout" ||
+        error._tag === "NoResponders" ||
+        chain(cause).some((e) => {
+          const code = field(e, "code")
+          return typeof code === "number" && settingUp.has(code)
+        })
+      return transient ? new Transient({ error }) : fromNats(context, [])(cause)
+    }
+  }).pipe(
     Effect.tapError((e) =>
-      Effect.logWarning(`${context.operation} ${context.stream ?? context.bucket ?? ""}: ${e._tag}, trying again`)
+      e._tag === "Transient"
+        ? Effect.logWarning(
+            `${context.operation} ${context.stream ?? context.bucket ?? ""}: ${e.error._tag}, trying again`
+          )
+        : Effect.void
     ),
     Effect.retry({
-      while: (e) => e._tag !== "BusError",
+      while: (e) => e._tag === "Transient",
       schedule: Schedule.exponential("250 millis").pipe(
         Schedule.union(Schedule.spaced("4 seconds")),
         Schedule.upTo("60 seconds")
       )
     }),
-    Effect.catchIf(
-      (e): e is BusTimeout | NoResponders => e._tag !== "BusError",
-      (e) => Effect.fail(new BusError({ operation: context.operation, message: `${e._tag} for 60 s`, cause: e }))
+    Effect.catchTag("Transient", (e) =>
+      Effect.fail(
+        new BusError({
+          operation: context.operation,
+          message: `${context.operation}: still failing after a minute (${e.error._tag}: ${e.error.message})`,
+          cause: e.error
+        })
+      )
     )
   )

@@ -146,9 +146,12 @@ it.live(
           `${audit.turns} turns audited under ${audit.epochs} (partition, epoch) pairs; ` +
           `${audit.handedOver} partitions committed turns under two or more epochs, none overlapping`
       )
-      // The hand-over: the old owner drains, releases and announces it, the winner takes at once.
-      // The issue's target is 2 s; measured 4.5 s at load 12 (docs/cluster.md), so the bound stays.
-      assert.isAtMost(longest, 15_000)
+      // The hand-over: a few partitions at a time, each drained, released and announced by its old
+      // owner and taken at once by the winner, which joined only once it could (docs/cluster.md,
+      // "Joining"). Measured 0.6-1.4 s in the window and 1.4-1.5 s over the whole join, where the
+      // loaded cluster's own p99 is 1.2-1.3 s; before, 4.5-15.5 s.
+      assert.isAtMost(handOver, 2_000)
+      assert.isAtMost(longest, 5_000)
     }).pipe(Effect.scoped),
   // Generous: the cluster's start alone takes minutes with another test file beside it (as CI runs).
   360_000

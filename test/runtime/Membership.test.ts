@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Layer, Scope } from "effect"
 import * as PgliteDb from "../../db/PgliteDb.ts"
 import { ActorSystem, type SystemSettings, layer as systemLayer } from "../../runtime/ActorSystem.ts"
+import { names } from "../../runtime/Address.ts"
 import { Bus, BusError, type Kv } from "../../runtime/Bus.ts"
 import { winner } from "../../runtime/internal/rendezvous.ts"
 import * as Membership from "../../runtime/Membership.ts"
@@ -195,7 +196,8 @@ const twoNodes = (overrides: Partial<SystemSettings> = {}) =>
   Effect.gen(function* () {
     const prefix = uniquePrefix("mem")
     const counter = Counter.make(`c${prefix}`, 16)
-    const bus = Layer.succeed(Bus, MemoryBus.make())
+    const shared = MemoryBus.make()
+    const bus = Layer.succeed(Bus, shared)
     const db = Layer.succeedContext(yield* Layer.build(PgliteDb.layerMemory))
     const node = (nodeId: string) =>
       systemLayer([counter.erased], { ...fastSettings, ...overrides }).pipe(
@@ -209,7 +211,7 @@ const twoNodes = (overrides: Partial<SystemSettings> = {}) =>
         (ctx) => ctx.unsafeMap.get(ActorSystem.key) as ActorSystem["Type"]
       )
     const partitionKeys = Array.from({ length: 16 }, (_, p) => `${counter.protocol.name}.${p}`)
-    return { start, partitionKeys }
+    return { start, partitionKeys, bus: shared, names: names(prefix) }
   })
 
 const ownedKeys = (system: ActorSystem["Type"]) =>
@@ -278,7 +280,9 @@ describe("hand-over", () => {
             orphanAfter: 2 * minute,
             orphanCheckEvery: minute,
             claimEvery: minute,
-            drainFor: 1_000
+            drainFor: 1_000,
+            handOverSlots: 3,
+            takerWait: 3_000
           }
         })
         const a = yield* start("node-a", yield* Effect.scope)
@@ -288,6 +292,57 @@ describe("hand-over", () => {
         const bWins = partitionKeys.filter((k) => winner(["node-a", "node-b"], k) === "node-b").sort()
         yield* eventually(ownedKeys(b), (k) => k.join() === bWins.join(), "node-b holds what it wins")
         assert.isBelow(Date.now() - joinedAt, 10_000)
+      }).pipe(Effect.scoped),
+    120_000
+  )
+})
+
+describe("paced hand-overs", () => {
+  it.live(
+    "a node hands over one partition at a time when it has one slot: the next is released only once the new owner pulls the last",
+    () =>
+      Effect.gen(function* () {
+        const {
+          start,
+          partitionKeys,
+          bus,
+          names: deployment
+        } = yield* twoNodes({
+          placement: {
+            mode: "rendezvous",
+            orphanAfter: 60_000,
+            orphanCheckEvery: 30_000,
+            claimEvery: 30_000,
+            drainFor: 1_000,
+            handOverSlots: 1,
+            // Longer than the test: only the new owner's word frees the slot.
+            takerWait: 600_000
+          }
+        })
+        const a = yield* start("node-a", yield* Effect.scope)
+        yield* eventually(ownedKeys(a), (k) => k.length === partitionKeys.length, "node-a holds every partition")
+        // Released and not yet pulled by the new owner, as the notices tell it.
+        const unowned = new Set<string>()
+        let most = 0
+        const decoder = new TextDecoder()
+        const lease = deployment.leaseBucket()
+        yield* bus.subscribe(`${lease}.released.>`, (m) =>
+          Effect.sync(() => {
+            unowned.add(decoder.decode(m.data))
+            most = Math.max(most, unowned.size)
+          })
+        )
+        yield* bus.subscribe(`${lease}.taken.>`, (m) => Effect.sync(() => unowned.delete(decoder.decode(m.data))))
+        const b = yield* start("node-b", yield* Effect.scope)
+        const bWins = partitionKeys.filter((k) => winner(["node-a", "node-b"], k) === "node-b").sort()
+        assert.isAbove(bWins.length, 1)
+        yield* eventually(ownedKeys(b), (k) => k.join() === bWins.join(), "node-b holds what it wins")
+        yield* eventually(
+          Effect.sync(() => unowned.size),
+          (n) => n === 0,
+          "every released partition pulled"
+        )
+        assert.strictEqual(most, 1)
       }).pipe(Effect.scoped),
     120_000
   )

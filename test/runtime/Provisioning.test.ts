@@ -27,6 +27,25 @@ describe("a set-up call to JetStream", () => {
     })
   )
 
+  it.effect(
+    "that meets a cluster still forming (a stream just made not known yet, no leader) succeeds once it has formed",
+    () =>
+      Effect.gen(function* () {
+        const answers = [10059, 10008, 10009]
+        let calls = 0
+        const fiber = yield* Effect.fork(
+          provisioning({ operation: "kv", bucket: "B" }, async () => {
+            const code = answers[calls++]
+            if (code !== undefined) throw Object.assign(new Error("not yet"), { code })
+            return "opened"
+          })
+        )
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual(yield* Fiber.join(fiber), "opened")
+        assert.strictEqual(calls, 4)
+      })
+  )
+
   it.effect("that keeps timing out fails after a minute with a BusError naming it", () =>
     Effect.gen(function* () {
       let calls = 0

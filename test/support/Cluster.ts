@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto"
+import { appendFileSync, mkdirSync } from "node:fs"
 import { Effect, Schedule, type Scope } from "effect"
 import postgres from "postgres"
 import { demoBusinessId } from "../../db/seed/customers.ts"
@@ -104,6 +105,8 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
       LOG_LEVEL: process.env.CLUSTER_LOG_LEVEL ?? "warning",
       ...options.env
     }
+    const logDir = process.env.CLUSTER_LOG_DIR
+    if (logDir !== undefined) mkdirSync(logDir, { recursive: true })
     const nodes = urls.map((url, i): ClusterNode => {
       const id = `node-${i + 1}`
       let current: ChildHandle | undefined
@@ -126,7 +129,11 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
               args: ["--import", "tsx", "main.ts"],
               env: { ...env, PORT: String(ports[i]), NODE_ID: id },
               grace: "15 seconds",
-              keepLines: Number(process.env.CLUSTER_LOG_LINES ?? 400)
+              keepLines: Number(process.env.CLUSTER_LOG_LINES ?? 400),
+              // CLUSTER_LOG_DIR keeps each node's whole output (`node-1.log`, …) to read a timeline.
+              ...(logDir === undefined
+                ? {}
+                : { onOutput: (text: string) => appendFileSync(`${logDir}/${id}.log`, text) })
             })
             const child = current
             // A node that never gets ready says why: its own last lines, not only the timeout; one
