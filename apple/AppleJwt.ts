@@ -34,31 +34,71 @@ export interface VerifiedClaims {
   readonly aud?: string | ReadonlyArray<string>
 }
 
+/** The time claims of a verified token, checked again on every use of the cache. */
+interface Verified {
+  readonly claims: VerifiedClaims
+  readonly exp?: number
+  readonly nbf?: number
+}
+
+/**
+ * Tokens whose signature and claims verified, per key, audience and issuer. The simulator and,
+ * by its documentation, Apple reuse a token (the simulator mints one a second), and verifying costs
+ * a WebCrypto HMAC job on the thread pool per webhook (1.7 % of a busy node's time in
+ * `bench/conversation.ts`'s profile). A token found here is accepted only while the time checks
+ * that `verify` makes still hold at the new `nowSeconds`; a different string is verified afresh.
+ */
+const verifiedTokens = new WeakMap<Uint8Array | KeyObject, Map<string, Verified>>()
+const cacheLimit = 1_024
+
+const stillValid = (entry: Verified, options: VerifyOptions): boolean => {
+  const now = options.nowSeconds
+  const tolerance = options.skewSeconds
+  if (entry.exp !== undefined && now - tolerance >= entry.exp) return false
+  if (entry.nbf !== undefined && now + tolerance < entry.nbf) return false
+  return entry.claims.iat === undefined || Math.abs(now - entry.claims.iat) <= tolerance
+}
+
 /**
  * HS256 only. Apple documents no token lifetime and may reuse its tokens, so `iat` is optional;
  * when present it must lie within the skew, both ways (docs/apple.md, "Tokens").
  */
 export const verify = (token: string, options: VerifyOptions): Effect.Effect<VerifiedClaims, JwtInvalid> =>
-  Effect.tryPromise({
-    try: async () => {
-      const header = decodeProtectedHeader(token)
-      if (header.alg !== "HS256") throw new Error(`alg ${String(header.alg)} is not HS256`)
-      const { payload } = await jwtVerify(token, options.key, {
-        algorithms: ["HS256"],
-        currentDate: new Date(options.nowSeconds * 1000),
-        clockTolerance: options.skewSeconds,
-        ...(options.audience !== undefined ? { audience: options.audience } : {}),
-        ...(options.issuer !== undefined ? { issuer: options.issuer } : {})
-      })
-      if (payload.iat !== undefined && Math.abs(options.nowSeconds - payload.iat) > options.skewSeconds)
-        throw new Error("iat outside the skew")
-      return {
-        ...(payload.iat !== undefined ? { iat: payload.iat } : {}),
-        ...(payload.iss !== undefined ? { iss: payload.iss } : {}),
-        ...(payload.aud !== undefined ? { aud: payload.aud } : {})
-      }
-    },
-    catch: (cause) => new JwtInvalid({ reason: cause instanceof Error ? cause.message : "token rejected" })
+  Effect.suspend(() => {
+    const cache = verifiedTokens.get(options.key)
+    const cacheKey = `${options.audience ?? ""} ${options.issuer ?? ""} ${token}`
+    const known = cache?.get(cacheKey)
+    if (known !== undefined && stillValid(known, options)) return Effect.succeed(known.claims)
+    return Effect.tryPromise({
+      try: async () => {
+        const header = decodeProtectedHeader(token)
+        if (header.alg !== "HS256") throw new Error(`alg ${String(header.alg)} is not HS256`)
+        const { payload } = await jwtVerify(token, options.key, {
+          algorithms: ["HS256"],
+          currentDate: new Date(options.nowSeconds * 1000),
+          clockTolerance: options.skewSeconds,
+          ...(options.audience !== undefined ? { audience: options.audience } : {}),
+          ...(options.issuer !== undefined ? { issuer: options.issuer } : {})
+        })
+        if (payload.iat !== undefined && Math.abs(options.nowSeconds - payload.iat) > options.skewSeconds)
+          throw new Error("iat outside the skew")
+        const claims: VerifiedClaims = {
+          ...(payload.iat !== undefined ? { iat: payload.iat } : {}),
+          ...(payload.iss !== undefined ? { iss: payload.iss } : {}),
+          ...(payload.aud !== undefined ? { aud: payload.aud } : {})
+        }
+        const tokens = cache ?? new Map<string, Verified>()
+        if (cache === undefined) verifiedTokens.set(options.key, tokens)
+        if (tokens.size >= cacheLimit) tokens.clear()
+        tokens.set(cacheKey, {
+          claims,
+          ...(payload.exp !== undefined ? { exp: payload.exp } : {}),
+          ...(payload.nbf !== undefined ? { nbf: payload.nbf } : {})
+        })
+        return claims
+      },
+      catch: (cause) => new JwtInvalid({ reason: cause instanceof Error ? cause.message : "token rejected" })
+    })
   })
 
 /** MSP → Apple: `{iss, iat}`, header `{alg: HS256, typ: JWT}`, no `exp` (as Apple's sample). */

@@ -43,7 +43,13 @@ interface Entry {
 const retryUnansweredEvery = 250
 
 const main = async () => {
-  const nc = await connect({ servers: [...data.servers], name: data.name, maxReconnectAttempts: -1 })
+  // No async stack traces: a renewal is a request, and each would capture one (as `runtime/NatsBus.ts`).
+  const nc = await connect({
+    servers: [...data.servers],
+    name: data.name,
+    maxReconnectAttempts: -1,
+    noAsyncTraces: true
+  })
   const kv = await new Kvm(nc).open(data.bucket)
   const held = new Map<string, Entry>()
   let stalledSince: number | undefined

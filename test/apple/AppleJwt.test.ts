@@ -1,6 +1,7 @@
 import { createSecretKey } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
+import { SignJWT } from "jose"
 import {
   bearerToken,
   outboundReuseSeconds,
@@ -66,6 +67,32 @@ describe("AppleJwt", () => {
         verify(inbound, { key, audience: mspId, nowSeconds: 1_699_999_000, skewSeconds: 300 })
       )
       assert.isTrue(Exit.isFailure(early))
+    })
+  )
+
+  it.effect("accepts a token verified before only while its time checks still hold, and only under the same key", () =>
+    Effect.gen(function* () {
+      const expiring = yield* Effect.promise(() =>
+        new SignJWT({ aud: mspId })
+          .setProtectedHeader({ alg: "HS256" })
+          .setIssuedAt(1_700_000_000)
+          .setExpirationTime(1_700_000_060)
+          .sign(key)
+      )
+      const opts = { key, audience: mspId, skewSeconds: 30 }
+      assert.isTrue(Exit.isSuccess(yield* Effect.exit(verify(expiring, { ...opts, nowSeconds: 1_700_000_010 }))))
+      assert.isTrue(Exit.isSuccess(yield* Effect.exit(verify(expiring, { ...opts, nowSeconds: 1_700_000_020 }))))
+      // Past exp and its tolerance: refused though the same string verified a moment ago.
+      assert.isTrue(Exit.isFailure(yield* Effect.exit(verify(expiring, { ...opts, nowSeconds: 1_700_000_091 }))))
+      const otherKey = new Uint8Array(Buffer.from("another-secret-another-secret-00"))
+      assert.isTrue(
+        Exit.isFailure(yield* Effect.exit(verify(expiring, { ...opts, key: otherKey, nowSeconds: 1_700_000_010 })))
+      )
+      assert.isTrue(
+        Exit.isFailure(
+          yield* Effect.exit(verify(expiring, { ...opts, audience: "someone-else", nowSeconds: 1_700_000_010 }))
+        )
+      )
     })
   )
 
