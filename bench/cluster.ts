@@ -85,20 +85,32 @@ const failoverAndJoin = Effect.scoped(
     })
     yield* Cluster.everyPartitionConsuming(cluster, kinds)
     const before = yield* Cluster.ownership(cluster)
-    // At least 24 messages a customer: the load must outlast the 4th node's start and its hand-overs
-    // (20 s and more on a loaded 2-core host), or the gap says nothing about the join.
-    const joinMessages = Math.max(messages, 24)
+    // At least 36 messages a customer: the load must outlast the 4th node's start and its paced
+    // hand-overs (20 s and more on a loaded 2-core host), or the gap says nothing about the join.
+    const joinMessages = Math.max(messages, 36)
+    const loadStarted = Date.now()
+    let settledAt = 0
     const j = yield* ClusterLoad.run(cluster, {
       customers,
       messages: joinMessages,
       label: "join",
-      during: Effect.delay(cluster.nodes[3]!.start(), "2 seconds")
+      during: Effect.gen(function* () {
+        yield* Effect.sleep("2 seconds")
+        yield* cluster.nodes[3]!.start()
+        yield* Cluster.settledOn(
+          cluster,
+          cluster.nodes.map((n) => n.id)
+        )
+        settledAt = Date.now() - loadStarted
+      })
     })
+    // The load's own end: its last reply (the run also waits for the placement to settle).
+    const loadLasted = Math.max(...j.waits.map((w) => w.sentAt + w.ms))
     const after = yield* Cluster.ownership(cluster)
     const moved = [...after].filter(([p, owner]) => before.get(p) !== owner).length
     const shares = yield* Cluster.partitionsByNode(cluster)
     yield* say(
-      `${summary("4th node joins mid-load", j)}; join gap (longest wait for a reply) ${Math.max(...j.latencies)} ms; ${moved} of ${after.size} partitions moved; owners now ${[...shares].map(([node, c]) => `${node}=${c}`).join(", ")}`
+      `${summary("4th node joins mid-load", j)}; join gap (longest wait for a reply) ${Math.max(...j.latencies)} ms; ${moved} of ${after.size} partitions moved, placement settled ${settledAt} ms into a load of ${loadLasted} ms${settledAt > loadLasted ? " (the load ended first: raise BENCH_MESSAGES)" : ""}; owners now ${[...shares].map(([node, c]) => `${node}=${c}`).join(", ")}`
     )
     yield* verify(cluster, j, joinMessages)
   })

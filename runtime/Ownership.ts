@@ -156,20 +156,20 @@ export const holdPartition = <R>(args: {
     Effect.gen(function* () {
       const value = encoder.encode(JSON.stringify({ node: args.node, epoch }))
       const scope = yield* Scope.make()
-      const release = yield* Deferred.make<string>()
       const lease = yield* args.renewer.hold(key, value, epoch)
       // Held by placement's word at `acquiredIn`: give it up once a different member set names another.
-      const watch = Effect.gen(function* () {
-        while (true) {
-          const view = yield* membership.view
-          const next = winner(view.members, key)
-          const placed = args.placement.mode === "rendezvous"
-          if (placed && next !== undefined && next !== args.node && view.key !== acquiredIn) {
-            return yield* Deferred.succeed(release, next)
+      const watch = (release: Deferred.Deferred<string>) =>
+        Effect.gen(function* () {
+          while (true) {
+            const view = yield* membership.view
+            const next = winner(view.members, key)
+            const placed = args.placement.mode === "rendezvous"
+            if (placed && next !== undefined && next !== args.node && view.key !== acquiredIn) {
+              return yield* Deferred.succeed(release, next)
+            }
+            yield* napUnlessChanged(args.placement.orphanCheckEvery)
           }
-          yield* napUnlessChanged(args.placement.orphanCheckEvery)
-        }
-      })
+        })
       args.owned.set(key, { kind: kind.name, partition, epoch })
       // Runs once, however the hold ends (lost, moved, stopped, interrupted, a defect): a lease left
       // renewing for a partition nobody runs would bar every node from it.
@@ -185,7 +185,6 @@ export const holdPartition = <R>(args: {
         })
       })
       const outcome = yield* Effect.gen(function* () {
-        yield* Effect.forkIn(watch, scope)
         const drain = yield* Deferred.make<void>()
         const running = yield* Partition.run({
           kind,
@@ -201,33 +200,50 @@ export const holdPartition = <R>(args: {
           drainFor: args.placement.drainFor,
           started: args.taken.announce(key)
         }).pipe(Scope.extend(scope), Effect.forkIn(scope))
-        const first = yield* Effect.raceFirst(
-          Effect.map(Fiber.join(running), (reason) => ({ _tag: "Stopped" as const, reason })),
-          Effect.raceFirst(
-            Effect.map(Deferred.await(lease.lost), (reason) => ({ _tag: "Lost" as const, reason })),
-            Effect.map(Deferred.await(release), (to) => ({ _tag: "Moved" as const, to }))
-          )
+        // Hand-over, one of `handOverSlots` at a time (the partition runs here meanwhile): stop
+        // pulling, let the turns in flight finish and ack, release, and hold the slot until the new
+        // owner pulls.
+        const handOver = Effect.scoped(
+          Effect.gen(function* () {
+            const taken = yield* args.taken.arm(key)
+            yield* Deferred.succeed(drain, undefined)
+            yield* Fiber.await(running).pipe(Effect.timeout(args.placement.drainFor + 1_000), Effect.ignore)
+            yield* stop
+            yield* taken.pipe(Effect.timeout(args.placement.takerWait), Effect.ignore)
+          })
         )
-        if (first._tag === "Moved") {
-          // Hand-over, one of `handOverSlots` at a time (the partition runs here meanwhile): stop
-          // pulling, let the turns in flight finish and ack, release, and hold the slot until the new
-          // owner pulls. A lease lost while waiting for a slot ends the wait (the fence already
-          // refuses this node's turns).
-          const handOver = Effect.scoped(
-            Effect.gen(function* () {
-              const taken = yield* args.taken.arm(key)
-              yield* Deferred.succeed(drain, undefined)
-              yield* Fiber.await(running).pipe(Effect.timeout(args.placement.drainFor + 1_000), Effect.ignore)
-              yield* stop
-              yield* taken.pipe(Effect.timeout(args.placement.takerWait), Effect.ignore)
-            })
+        // Placement is asked again once the slot is ours: members that came back while the partition
+        // waited for one leave it here. A lease lost while waiting ends the wait (the fence already
+        // refuses this node's turns).
+        const handOverUnlessOurs = args.handingOver.withPermits(1)(
+          Effect.gen(function* () {
+            const view = yield* membership.view
+            if (winner(view.members, key) === args.node) return false
+            yield* handOver
+            return true
+          })
+        )
+        while (true) {
+          const release = yield* Deferred.make<string>()
+          yield* Effect.forkIn(watch(release), scope)
+          const first = yield* Effect.raceFirst(
+            Effect.map(Fiber.join(running), (reason) => ({ _tag: "Stopped" as const, reason })),
+            Effect.raceFirst(
+              Effect.map(Deferred.await(lease.lost), (reason) => ({ _tag: "Lost" as const, reason })),
+              Effect.map(Deferred.await(release), (to) => ({ _tag: "Moved" as const, to }))
+            )
           )
-          yield* Effect.raceFirst(args.handingOver.withPermits(1)(handOver), Deferred.await(lease.lost))
+          if (
+            first._tag !== "Moved" ||
+            (yield* Effect.raceFirst(handOverUnlessOurs, Effect.as(Deferred.await(lease.lost), true)))
+          ) {
+            // Delete the lease too (by revision: a newer holder's is untouched): kept until its TTL, it
+            // would bar every node, this one included, from running the partition for that long.
+            yield* stop
+            return first
+          }
+          yield* Effect.logInfo("hand-over withdrawn: placement names this node again")
         }
-        // Delete the lease too (by revision: a newer holder's is untouched): kept until its TTL, it
-        // would bar every node, this one included, from running the partition for that long.
-        yield* stop
-        return first
       }).pipe(Effect.ensuring(stop))
       if (outcome._tag === "Moved") {
         yield* Effect.logInfo(`partition moved: ${args.node} → ${outcome.to}`).pipe(

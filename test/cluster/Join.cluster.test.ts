@@ -1,8 +1,6 @@
 import { assert, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
-import postgres from "postgres"
 import { kinds } from "../../actors/Kinds.ts"
-import { winner } from "../../runtime/internal/rendezvous.ts"
 import * as Cluster from "../support/Cluster.ts"
 import * as ClusterAudit from "../support/ClusterAudit.ts"
 import * as ClusterLoad from "../support/ClusterLoad.ts"
@@ -15,41 +13,10 @@ import * as ClusterLoad from "../support/ClusterLoad.ts"
  * (`ClusterAudit.epochOverlaps`).
  */
 
-const partitions = kinds.reduce((n, k) => n + k.partitions, 0)
 // Enough for the load to outlast the 4th node's start (20 s and more on a loaded 2-core host) and
 // its hand-overs: with 10 the load ended while the partitions were still moving.
 const MESSAGES = 24
 const CUSTOMERS = 16
-
-interface Fence {
-  readonly owner: string
-  readonly epoch: number
-}
-
-/** `kind/partition` (the kind without the deployment prefix) → owner and epoch, from the fence table. */
-const fences = (cluster: Cluster.Cluster) =>
-  Effect.promise(async () => {
-    const sql = postgres(cluster.databaseUrl, { max: 1, onnotice: () => {} })
-    try {
-      const rows = await sql<Array<{ kind: string; partition: number; owner: string; epoch: number }>>`
-        select kind, partition, owner, epoch::float8 as epoch from partition_fence`
-      return new Map<string, Fence>(
-        rows.map((r) => [`${r.kind.slice(r.kind.indexOf("/") + 1)}.${r.partition}`, { owner: r.owner, epoch: r.epoch }])
-      )
-    } finally {
-      await sql.end()
-    }
-  })
-
-/** Waits until every partition is owned by its rendezvous winner among `members`. */
-const settledOn = (cluster: Cluster.Cluster, members: ReadonlyArray<string>) =>
-  fences(cluster).pipe(
-    Effect.filterOrFail(
-      (f) => f.size === partitions && [...f].every(([key, { owner }]) => owner === winner(members, key)),
-      () => new Error(`partitions not yet placed over ${members.join(", ")}`)
-    ),
-    Effect.retry(Schedule.spaced("500 millis").pipe(Schedule.upTo("40 seconds")))
-  )
 
 it.live(
   "a 4th node joining under load takes about a quarter of the partitions; nothing lost, duplicated, reordered or run under two epochs",
@@ -62,7 +29,7 @@ it.live(
       })
       const three = cluster.nodes.slice(0, 3).map((n) => n.id)
       const four = cluster.nodes.map((n) => n.id)
-      const before = yield* settledOn(cluster, three)
+      const before = yield* Cluster.settledOn(cluster, three)
       // Every partition consuming (a fence row is claimed before the consumer exists; under load
       // some creates time out and are retried): the wait measured is the hand-over's, not the start's.
       yield* Cluster.everyPartitionConsuming(cluster, kinds)
@@ -73,7 +40,7 @@ it.live(
       // When the first partition moved to node-4 (its first fence row), ms after the load started.
       let firstMoveAt: number | undefined
       const loadStarted = Date.now()
-      const watchFirstMove = fences(cluster).pipe(
+      const watchFirstMove = Cluster.fences(cluster).pipe(
         Effect.filterOrFail(
           (f) => [...f.values()].some((fence) => fence.owner === "node-4"),
           () => new Error("nothing moved yet")
@@ -95,12 +62,12 @@ it.live(
           const started = Date.now()
           const watching = yield* Effect.fork(watchFirstMove)
           yield* cluster.nodes[3]!.start()
-          yield* settledOn(cluster, four)
+          yield* Cluster.settledOn(cluster, four)
           joinedIn = Date.now() - started
           yield* Fiber.interrupt(watching)
         })
       })
-      const after = yield* settledOn(cluster, four)
+      const after = yield* Cluster.settledOn(cluster, four)
 
       const moved = [...after].filter(([key, f]) => before.get(key)?.owner !== f.owner)
       assert.strictEqual(after.size, before.size)

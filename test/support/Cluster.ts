@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto"
 import { appendFileSync, mkdirSync } from "node:fs"
 import { Effect, Schedule, type Scope } from "effect"
 import postgres from "postgres"
+import { kinds } from "../../actors/Kinds.ts"
 import { demoBusinessId } from "../../db/seed/customers.ts"
+import { winner } from "../../runtime/internal/rendezvous.ts"
 import * as Simulator from "../../sim/Simulator.ts"
 import * as NatsServer from "./NatsServer.ts"
 import { type ChildHandle, describeExit, spawn } from "./Process.ts"
@@ -187,17 +189,27 @@ export const everyPartitionConsuming = (
 ): Effect.Effect<void, Error> =>
   Effect.tryPromise({
     try: async () => {
-      const jsz = (await (
-        await fetch(`${cluster.nats.servers[0]!.monitorUrl}/jsz?accounts=true&streams=true`)
-      ).json()) as {
-        account_details?: ReadonlyArray<{
-          stream_detail?: ReadonlyArray<{ name: string; state?: { consumer_count?: number } }>
-        }>
+      // Every server's view, the largest count per stream: a server just restarted reports its
+      // streams late or, after nats-server 2.9's stream reset, without their consumers.
+      const counts = new Map<string, number>()
+      for (const server of cluster.nats.servers) {
+        const jsz = await fetch(`${server.monitorUrl}/jsz?accounts=true&streams=true`)
+          .then(
+            (r) =>
+              r.json() as Promise<{
+                account_details?: ReadonlyArray<{
+                  stream_detail?: ReadonlyArray<{ name: string; state?: { consumer_count?: number } }>
+                }>
+              }>
+          )
+          .catch(() => undefined)
+        for (const stream of (jsz?.account_details ?? []).flatMap((a) => a.stream_detail ?? [])) {
+          counts.set(stream.name, Math.max(counts.get(stream.name) ?? 0, stream.state?.consumer_count ?? 0))
+        }
       }
-      const streams = (jsz.account_details ?? []).flatMap((a) => a.stream_detail ?? [])
       const short = kinds.filter((kind) => {
-        const stream = streams.find((s) => s.name.endsWith(`_${kind.name.toUpperCase()}`))
-        return (stream?.state?.consumer_count ?? 0) < kind.partitions
+        const stream = [...counts.keys()].find((name) => name.endsWith(`_${kind.name.toUpperCase()}`))
+        return (stream === undefined ? 0 : (counts.get(stream) ?? 0)) < kind.partitions
       })
       if (short.length > 0) throw new Error(`partitions not all consuming yet: ${short.map((k) => k.name).join(", ")}`)
     },
@@ -229,6 +241,38 @@ export const ownership = (cluster: Cluster): Effect.Effect<ReadonlyMap<string, s
       await sql.end()
     }
   })
+
+export interface Fence {
+  readonly owner: string
+  readonly epoch: number
+}
+
+/** `kind.partition` (the kind without the deployment prefix) → owner and epoch, from the fence table. */
+export const fences = (cluster: Cluster): Effect.Effect<ReadonlyMap<string, Fence>> =>
+  Effect.promise(async () => {
+    const sql = postgres(cluster.databaseUrl, { max: 1, onnotice: () => {} })
+    try {
+      const rows = await sql<Array<{ kind: string; partition: number; owner: string; epoch: number }>>`
+        select kind, partition, owner, epoch::float8 as epoch from partition_fence`
+      return new Map<string, Fence>(
+        rows.map((r) => [`${r.kind.slice(r.kind.indexOf("/") + 1)}.${r.partition}`, { owner: r.owner, epoch: r.epoch }])
+      )
+    } finally {
+      await sql.end()
+    }
+  })
+
+const partitionCount = kinds.reduce((n, k) => n + k.partitions, 0)
+
+/** Waits (up to 40 s) until every partition is owned by its rendezvous winner among `members`. */
+export const settledOn = (cluster: Cluster, members: ReadonlyArray<string>) =>
+  fences(cluster).pipe(
+    Effect.filterOrFail(
+      (f) => f.size === partitionCount && [...f].every(([key, { owner }]) => owner === winner(members, key)),
+      () => new Error(`partitions not yet placed over ${members.join(", ")}`)
+    ),
+    Effect.retry(Schedule.spaced("500 millis").pipe(Schedule.upTo("40 seconds")))
+  )
 
 /**
  * The last lines each node logged, for a failing scenario's report: without them a partition left
