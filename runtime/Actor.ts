@@ -89,7 +89,8 @@ export interface Behavior<Msg, State, Ask extends Schema.TaggedRequest.All, R> {
   readonly turn: (state: State, message: Msg) => Effect.Effect<State, unknown, R | Db | Turn>
   /**
    * A step before the turn, outside any transaction, for call-outs a turn must not make while it
-   * holds a connection (downloading a customer's attachment from Apple): it returns the message the
+   * holds a connection (downloading a customer's attachment from Apple; `callOut` in
+   * runtime/CallOut.ts refuses them inside a transactional turn): it returns the message the
    * turn then handles. It runs again when the turn is retried, so it must be idempotent; a message
    * whose turn already committed skips it. `undefined`: this message has nothing to prepare (most
    * have none), so the runtime does not even read whether its turn committed.

@@ -1,5 +1,5 @@
 import { Chunk, Duration, Effect, Option, Schedule, Schema, Stream } from "effect"
-import { AppleClient, type FileToSend } from "../../apple/AppleClient.ts"
+import type { FileToSend } from "../../apple/AppleClient.ts"
 import { type AppleError, honourRetryAfter, isRetryable } from "../../apple/AppleError.ts"
 import type { OutboundContent } from "../../apple/OutboundMessage.ts"
 import * as Actor from "../../runtime/Actor.ts"
@@ -13,6 +13,7 @@ import {
   DeliveryFailed
 } from "../conversation/ConversationProtocol.ts"
 import { AppleOutbound, type Part } from "./AppleOutboundProtocol.ts"
+import { appleClient } from "./GuardedAppleClient.ts"
 
 /**
  * The per-customer Apple sender behind `AppleOutbound`. Its turns call Apple over HTTP, so they run
@@ -122,7 +123,7 @@ const filesOf = (part: Part) =>
 const withAttachments = (businessId: string, content: OutboundContent, files: ReadonlyArray<FileToSend>) =>
   files.length === 0 || content.type !== "text"
     ? Effect.succeed(content)
-    : Effect.flatMap(AppleClient, (apple) =>
+    : Effect.flatMap(appleClient, (apple) =>
         Effect.map(
           Effect.forEach(files, (file) => apple.uploadAttachment(businessId, file)),
           (attachments): OutboundContent => ({ ...content, attachments })
@@ -132,7 +133,7 @@ const withAttachments = (businessId: string, content: OutboundContent, files: Re
 /** Sends one part; the cell after it (a 404 closes it) and whether Apple answered 200. */
 const sendPart = (cell: Cell, to: Recipient, part: Part, settings: SenderSettings) =>
   Effect.gen(function* () {
-    const apple = yield* AppleClient
+    const apple = yield* appleClient
     const conversation = conversationId(to.businessId, to.customerId)
     const ids = { appleMessageId: part.appleMessageId, businessId: to.businessId }
     if (cell.closed) {

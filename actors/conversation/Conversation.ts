@@ -12,7 +12,7 @@ import * as Actor from "../../runtime/Actor.ts"
 import { erase } from "../../runtime/ErasedKind.ts"
 import type { ObjectStore } from "../../runtime/ObjectStore.ts"
 import type { RuntimeConfig } from "../../runtime/RuntimeConfig.ts"
-import type * as Turn from "../../runtime/Turn.ts"
+import * as Turn from "../../runtime/Turn.ts"
 import { CustomerClosed, CustomerWrote } from "../apple/AppleOutboundProtocol.ts"
 import type { AttachmentConfig } from "../attachments/AttachmentConfig.ts"
 import type { InboundFile } from "../attachments/FileRef.ts"
@@ -27,8 +27,14 @@ import { topicById, topics } from "../virtual-agent/Topics.ts"
 import { understand } from "../virtual-agent/Understanding.ts"
 import { recordBotOutcome } from "./BotOutcome.ts"
 import * as CallBack from "./CallBack.ts"
-import { type AgentClose, Conversation, type CustomerMessage, type Message } from "./ConversationProtocol.ts"
-import { ConversationState, initial } from "./ConversationState.ts"
+import {
+  type AgentClose,
+  Conversation,
+  type CustomerMessage,
+  type Message,
+  type SignInAnswer
+} from "./ConversationProtocol.ts"
+import { ConversationState, initial, type SignIn } from "./ConversationState.ts"
 import * as CustomerInput from "./CustomerInput.ts"
 import { handOffToLiveAgent } from "./HandOff.ts"
 import * as Identification from "./Identification.ts"
@@ -39,6 +45,7 @@ import * as LiveAgent from "./LiveAgent.ts"
 import * as LiveChat from "./LiveChat.ts"
 import * as Outgoing from "./Outgoing.ts"
 import { botAnswers, closedState } from "./Phase.ts"
+import * as SignInCompletion from "./SignInCompletion.ts"
 import * as Transcript from "./Transcript.ts"
 
 interface Cell extends ConversationState {
@@ -170,12 +177,17 @@ const converse = Effect.fnUntraced(function* (
   return next
 })
 
-/** The customer answered the sign-in request (or the code arrived after their answer). */
-const completeSignIn = Effect.fnUntraced(function* (cell: Cell, token: string | undefined) {
-  const signIn = cell.signIn
-  if (signIn === undefined) return cell
-  const customer = yield* Identification.accessTokenOf(signIn, token).pipe(
-    Effect.flatMap((accessToken) => Identification.linkSignedIn(cell.businessId, cell.opaqueId, accessToken)),
+/**
+ * A sign-in the provider has answered (`SignInReady`, its call-outs made in `prepare`): the
+ * customer is linked by the e-mail the provider vouched for, and the bot goes on with what they
+ * asked for; or, failed, as a guest.
+ */
+const completeSignIn = Effect.fnUntraced(function* (cell: Cell, signIn: SignIn, answer: SignInAnswer) {
+  const customer = yield* (
+    answer._tag === "Failed"
+      ? Effect.fail(new Identification.SignInFailed({ reason: answer.reason }))
+      : Identification.linkSignedIn(cell.businessId, cell.opaqueId, answer)
+  ).pipe(
     Effect.catchTag("SignInFailed", (e) =>
       Effect.as(Transcript.note(recipient(cell), "signInFailed", { reason: e.reason }), undefined)
     )
@@ -198,6 +210,18 @@ const completeSignIn = Effect.fnUntraced(function* (cell: Cell, token: string | 
       return topic === undefined ? yield* menu(s, base.agent) : yield* startTopic(s, base.agent, topic)
     })
   )
+})
+
+/**
+ * The customer's reply or the provider's code came for the sign-in in flight: once both have (or
+ * the customer declined), the conversation tells itself `SignInReady`, so the provider is asked
+ * outside this turn's transaction (runtime/CallOut.ts).
+ */
+const advanceSignIn = Effect.fnUntraced(function* (cell: Cell, signIn: SignIn, event: SignInCompletion.SignInEvent) {
+  const next = SignInCompletion.step(signIn, event)
+  if (next._tag === "Ready") yield* Turn.tell(Conversation, cell.id, next.ready)
+  const advanced: Cell = { ...cell, signIn: next.signIn }
+  return advanced
 })
 
 const customerClose = Effect.fnUntraced(function* (cell: Cell, envelope: InboundEnvelope) {
@@ -265,18 +289,12 @@ const customerMessage = Effect.fnUntraced(function* (
   // A type we do not know is kept in the transcript (and shown to a live agent) but not answered.
   if (type === "other" || !botAnswers(current.phase)) return current
   if (read.reply?._tag === "AuthenticationReply" && current.signIn !== undefined) {
-    if (read.reply.status !== "authenticated") {
-      const { code: _code, privateKey: _key, ...declined } = current.signIn
-      return yield* completeSignIn({ ...current, signIn: declined }, undefined)
-    }
-    if (
-      read.reply.token === undefined &&
-      current.signIn.code === undefined &&
-      current.signIn.privateKey === undefined
-    ) {
-      return { ...current, signIn: { ...current.signIn, replied: true } }
-    }
-    return yield* completeSignIn(current, read.reply.token)
+    const { status, token } = read.reply
+    return yield* advanceSignIn(current, current.signIn, {
+      _tag: "Reply",
+      authenticated: status === "authenticated",
+      token
+    })
   }
   const input: Input = read.input
   const state = current
@@ -323,8 +341,12 @@ const turn = (cell: Cell, message: Message) =>
         break
       case "AuthorizationCode":
         if (cell.signIn?.state !== message.state) return cell
-        next = { ...cell, signIn: { ...cell.signIn, code: message.code } }
-        if (cell.signIn.replied) next = yield* completeSignIn(next, undefined)
+        next = yield* advanceSignIn(cell, cell.signIn, { _tag: "Code", code: message.code })
+        break
+      case "SignInReady":
+        // A sign-in the customer has since left (a new interaction, another sign-in) is not completed.
+        if (cell.signIn?.state !== message.state) return cell
+        next = yield* completeSignIn(cell, cell.signIn, message.answer ?? unprepared)
         break
       case "DeliveryFailed":
         if (cell.interactionId !== undefined) yield* Transcript.note(recipient(cell), "deliveryFailed", { ...message })
@@ -385,6 +407,9 @@ type Services =
   | ObjectStore
   | AttachmentConfig
 
+/** `SignInReady` reaches its turn only through `prepare`, which always fills its answer. */
+const unprepared: SignInAnswer = { _tag: "Failed", reason: "the identity provider was not asked" }
+
 /** What a customer's message needs fetched from Apple before its turn; undefined when nothing. */
 const fetchFromApple = (message: typeof CustomerMessage.Type) => {
   const files = message.files === undefined && InboundFiles.carriesFiles(message.envelope)
@@ -417,9 +442,15 @@ export const kind = Actor.make<Message, typeof Conversation.message.Encoded, Cel
     }),
     // Every part the turn sends reaches the customer's Apple sender as one message.
     turn: (cell: Cell, message: Message) => Outgoing.collect(turn(cell, message)),
-    // Call-outs to Apple (a customer's files, an interactive reply sent by reference) happen
-    // before the turn's transaction, not inside it.
-    prepare: (message: Message) => (message._tag === "CustomerMessage" ? fetchFromApple(message) : undefined),
+    // Call-outs (a customer's files and an interactive reply sent by reference, from Apple; a
+    // sign-in's token and claims, from the identity provider) happen before the turn's
+    // transaction, not inside it: the runtime refuses them there (runtime/CallOut.ts).
+    prepare: (message: Message) =>
+      message._tag === "CustomerMessage"
+        ? fetchFromApple(message)
+        : message._tag === "SignInReady"
+          ? SignInCompletion.prepare(message)
+          : undefined,
     options: { idleTimeout: "2 minutes" }
   }
 )

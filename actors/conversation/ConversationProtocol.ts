@@ -43,6 +43,30 @@ export const AuthorizationCode = Schema.TaggedStruct("AuthorizationCode", {
   code: Schema.String
 })
 
+/** What the identity provider said of a sign-in: the customer's e-mail claims, or why it failed. */
+export const SignInAnswer = Schema.Union(
+  Schema.TaggedStruct("Claims", { email: Schema.String, verified: Schema.Boolean }),
+  Schema.TaggedStruct("Failed", { reason: Schema.String })
+)
+export type SignInAnswer = typeof SignInAnswer.Type
+
+/**
+ * A sign-in is ready to complete: the conversation tells itself this when the customer's reply
+ * (and, for AUTH2, the authorization code) has come, with what the provider needs. Its `prepare`
+ * step asks the provider, outside the turn's transaction (runtime/CallOut.ts), and fills `answer`;
+ * its turn links the customer, if `state` still names the sign-in in flight.
+ */
+export const SignInReady = Schema.TaggedStruct("SignInReady", {
+  state: Schema.String,
+  /** Legacy AUTH: the access token as the device sent it, encrypted to `privateKey`. */
+  token: Schema.optional(Schema.String),
+  privateKey: Schema.optional(Schema.String),
+  /** AUTH2: the authorization code to exchange for an access token. */
+  code: Schema.optional(Schema.String),
+  /** Filled by the conversation's `prepare` step (whatever came with the message is replaced). */
+  answer: Schema.optional(SignInAnswer)
+})
+
 /** A live agent accepted the conversation's work item: the conversation goes `live` with them. */
 export const Accepted = Schema.TaggedStruct("Accepted", {
   interactionId: Schema.String,
@@ -112,6 +136,7 @@ export const Message = Schema.Union(
   DeliveryFailed,
   CustomerUnreachable,
   AuthorizationCode,
+  SignInReady,
   Accepted,
   WaitExceeded,
   AgentSend,

@@ -5,6 +5,7 @@ import { interactive } from "../../apple/OutboundMessage.ts"
 import type { CustomerRef } from "../../db/queries/CustomerRef.ts"
 import { findCustomer, findCustomerByEmail } from "../../db/queries/customers.ts"
 import { findIdentity, linkIdentity } from "../../db/queries/identities.ts"
+import { callOut } from "../../runtime/CallOut.ts"
 import { PublicLinks } from "../PublicLinks.ts"
 import type { SignIn } from "./ConversationState.ts"
 import { defaultScopes, IdentityProvider } from "./IdentityProvider.ts"
@@ -81,8 +82,11 @@ const configured = Effect.flatMap(IdentityProvider, (provider) =>
 
 const retry = Schedule.exponential("200 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
 
-/** The provider's answer, decoded; its body is never logged (it holds tokens). */
-const fetchJson = <A, I>(schema: Schema.Schema<A, I>, url: string, init: RequestInit) =>
+/**
+ * The provider's answer, decoded; its body is never logged (it holds tokens). A call-out: it runs
+ * only outside a transactional turn (runtime/CallOut.ts), in the conversation's `prepare` step.
+ */
+const fetchJson = <A, I>(what: string, schema: Schema.Schema<A, I>, url: string, init: RequestInit) =>
   Effect.tryPromise({
     try: async (signal) => {
       const response = await fetch(url, { ...init, signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) })
@@ -93,7 +97,8 @@ const fetchJson = <A, I>(schema: Schema.Schema<A, I>, url: string, init: Request
   }).pipe(
     Effect.retry(retry),
     Effect.flatMap(Schema.decodeUnknown(schema)),
-    Effect.mapError((e) => (e._tag === "SignInFailed" ? e : new SignInFailed({ reason: "unexpected answer" })))
+    Effect.mapError((e) => (e._tag === "SignInFailed" ? e : new SignInFailed({ reason: "unexpected answer" }))),
+    (call) => callOut(what, call)
   )
 
 /**
@@ -110,7 +115,7 @@ const exchangeCode = Effect.fnUntraced(function* (code: string) {
     client_id: provider.clientId,
     client_secret: Redacted.value(provider.clientSecret)
   })
-  const token = yield* fetchJson(TokenResponse, provider.tokenUrl, {
+  const token = yield* fetchJson("identity provider: token", TokenResponse, provider.tokenUrl, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
     body
@@ -118,27 +123,45 @@ const exchangeCode = Effect.fnUntraced(function* (code: string) {
   return token.access_token
 })
 
+/** What the provider needs for a sign-in's access token (the fields of `SignInReady`). */
+export interface Exchange {
+  /** Legacy AUTH: the token the device sent, encrypted to `privateKey`. */
+  readonly token?: string | undefined
+  readonly privateKey?: string | undefined
+  /** AUTH2: the authorization code sent to our redirect URI. */
+  readonly code?: string | undefined
+}
+
 /** The access token of a sign-in reply: decrypted (legacy AUTH) or exchanged from the code (AUTH2). */
-export const accessTokenOf = Effect.fnUntraced(function* (signIn: SignIn, token: string | undefined) {
-  if (token !== undefined && signIn.privateKey !== undefined) {
-    return yield* decryptAuthToken(token, signIn.privateKey).pipe(
+export const accessTokenOf = Effect.fnUntraced(function* (exchange: Exchange) {
+  if (exchange.token !== undefined && exchange.privateKey !== undefined) {
+    return yield* decryptAuthToken(exchange.token, exchange.privateKey).pipe(
       Effect.mapError(() => new SignInFailed({ reason: "token does not decrypt" }))
     )
   }
-  if (signIn.code !== undefined) return yield* exchangeCode(signIn.code)
+  if (exchange.code !== undefined) return yield* exchangeCode(exchange.code)
   return yield* new SignInFailed({ reason: "no authorization code arrived" })
 })
 
-/** The customer behind an access token, linked to the opaque id (method `authentication`). */
-export const linkSignedIn = Effect.fnUntraced(function* (businessId: string, opaqueId: string, accessToken: string) {
+/** The e-mail claims an access token buys at the provider's userinfo endpoint (a call-out). */
+export const claimsOf = Effect.fnUntraced(function* (accessToken: string) {
   const provider = yield* configured
-  const info = yield* fetchJson(UserInfo, provider.userinfoUrl, {
+  const info = yield* fetchJson("identity provider: userinfo", UserInfo, provider.userinfoUrl, {
     headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" }
   })
+  return { email: info.email, verified: info.email_verified === true || info.email_verified === "true" }
+})
+
+/** The customer with the signed-in e-mail, linked to the opaque id (method `authentication`). */
+export const linkSignedIn = Effect.fnUntraced(function* (
+  businessId: string,
+  opaqueId: string,
+  claims: { readonly email: string; readonly verified: boolean }
+) {
   // An address the provider has not verified could be anyone's: it links nobody.
-  if (info.email_verified !== true && info.email_verified !== "true")
+  if (!claims.verified)
     return yield* new SignInFailed({ reason: "the identity provider has not verified the e-mail address" })
-  const customer = yield* findCustomerByEmail(info.email)
+  const customer = yield* findCustomerByEmail(claims.email)
   if (customer === undefined) return undefined
   yield* linkIdentity({ businessId, opaqueId, customer, method: "authentication" })
   return customer

@@ -1,6 +1,7 @@
 import { Effect, Schedule } from "effect"
-import { AppleClient } from "../../apple/AppleClient.ts"
+import type { AppleClient } from "../../apple/AppleClient.ts"
 import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
+import { appleClient } from "../apple/GuardedAppleClient.ts"
 
 /** Apple's download URLs live for seconds: a few quick tries, then we note it. */
 const retry = Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(3)))
@@ -24,7 +25,7 @@ export const resolve = (
   Effect.gen(function* () {
     const message = envelope.message
     if (message.type !== "interactive" || message.interactiveDataRef === undefined) return { envelope }
-    const apple = yield* AppleClient
+    const apple = yield* appleClient
     const fetched = yield* apple
       .resolveDataRef(envelope.destinationId, message.interactiveDataRef)
       .pipe(Effect.retry(retry), Effect.either)

@@ -1,8 +1,8 @@
 import { Effect, Schedule } from "effect"
-import { AppleClient } from "../../apple/AppleClient.ts"
 import type { Attachment } from "../../apple/Attachment.ts"
 import type { InboundEnvelope } from "../../apple/InboundEnvelope.ts"
 import { ObjectStore } from "../../runtime/ObjectStore.ts"
+import { appleClient } from "../apple/GuardedAppleClient.ts"
 import { AttachmentConfig } from "../attachments/AttachmentConfig.ts"
 import { refusal } from "../attachments/AttachmentRules.ts"
 import type { InboundFile } from "../attachments/FileRef.ts"
@@ -13,7 +13,7 @@ const retry = Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedul
 
 const keep = (envelope: InboundEnvelope, attachment: Attachment, index: number) =>
   Effect.gen(function* () {
-    const apple = yield* AppleClient
+    const apple = yield* appleClient
     const store = yield* ObjectStore
     const { maxBytes } = yield* AttachmentConfig
     const described = { name: attachment.name, mimeType: attachment.mimeType }

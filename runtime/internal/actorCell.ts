@@ -3,6 +3,7 @@ import type { Db, DbShape } from "../../db/Db.ts"
 import type { Options } from "../Actor.ts"
 import type { Names } from "../Address.ts"
 import type { BusShape, Delivery } from "../Bus.ts"
+import { transactionalPart } from "../CallOut.ts"
 import type { ErasedKind, Instance, Prepared } from "../ErasedKind.ts"
 import * as M from "../Metrics.ts"
 import { Turn } from "../Turn.ts"
@@ -184,7 +185,9 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
       return yield* db.transaction(
         Effect.gen(function* () {
           if (!(yield* claimTurn(tableKind, partition, epoch, id, delivery.seq))) return Option.none()
-          const apply = Option.isSome(early) ? early.value : yield* handle
+          // A transactional turn runs here, holding the connection and the fence: no call-outs
+          // (runtime/CallOut.ts). A non-transactional kind's turn ran above, outside.
+          const apply = Option.isSome(early) ? early.value : yield* transactionalPart(handle)
           const sent = yield* insertOutbox(turn.rows)
           if (env.audit) {
             yield* recordTurn({ kind: tableKind, partition, actorId: id, seq: delivery.seq, epoch, node: env.node })
@@ -358,7 +361,8 @@ export const makeWorker = <R>(env: CellEnv<R>): Worker<R> => {
             node: env.node,
             epoch
           })
-          const ran = yield* Effect.exit(p.prepared.pipe(Effect.provideService(Turn, turn.service)))
+          // Inside the group's transaction, as on the single-turn path: no call-outs (runtime/CallOut.ts).
+          const ran = yield* Effect.exit(p.prepared.pipe(Effect.provideService(Turn, turn.service), transactionalPart))
           if (Exit.isFailure(ran)) return yield* new GroupTurnFailed({ index, cause: ran.cause })
           applies.push(ran.value)
           for (const row of turn.rows) rows.push(row)

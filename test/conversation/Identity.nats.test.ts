@@ -70,6 +70,38 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
     )
 
     it.effect(
+      "with legacy AUTH the device's encrypted token signs the customer in, no code exchanged",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const tom = stranger(node, "legacy", {
+            email: "tom.becker@example.com",
+            capabilities: ["QUICK", "LIST", "TIME", "AUTH", "FORM"]
+          })
+          const ref = yield* inNode(node, findCustomerByEmail("tom.becker@example.com"))
+          yield* tom.say("I lost my card and need a replacement")
+          const [, , request] = yield* expectKinds(tom, ["text", "text", "authenticate"])
+          const oauth2 = interactiveOf(request!).data?.authenticate?.oauth2
+          assert.isDefined(oauth2?.responseEncryptionKey)
+          assert.isUndefined(oauth2?.redirectURI)
+          const exchanges = node.idp.tokenRequests.length
+          yield* SimReplies.authenticate(node.sim.state, tom, request!)
+          const [thanks, intro] = yield* expectKinds(tom, ["text", "text", "listPicker"])
+          assert.strictEqual(bodyOf(thanks!), "Thanks, Tom: you're signed in.")
+          assert.strictEqual(bodyOf(intro!), "I can help you replace a card.")
+          assert.strictEqual(node.idp.tokenRequests.length, exchanges)
+          const [identity] = yield* identityRow(node, tom.id)
+          assert.strictEqual(identity?.linkedBy, "authentication")
+          assert.deepStrictEqual(
+            { contactId: identity?.contactId, consumerId: identity?.consumerId },
+            customerColumns(ref!)
+          )
+          assert.deepStrictEqual(node.sim.violations(), [])
+        }),
+      perTest
+    )
+
+    it.effect(
       "an e-mail the provider has not verified links nobody; the code may also arrive by GET",
       () =>
         Effect.gen(function* () {
