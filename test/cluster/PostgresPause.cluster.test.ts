@@ -37,6 +37,14 @@ const MESSAGES = 12
 const CUSTOMERS = 16
 /** Customers writing for the first time during the pause: their messages must be accepted and answered after it. */
 const BURST = 24
+/**
+ * Customers writing 2 s into the pause, when the first burst alone holds the conversation stream
+ * past its mark of 20 and every node's reading of it (at most 200 ms old) says so: they are refused
+ * until the resume. The first burst alone did not always get a 503: each node adds what it admitted
+ * itself to a reading taken before the burst, so 24 spread over three nodes could all be admitted,
+ * and the closed-loop load sends nothing more while its replies wait.
+ */
+const LATE = 6
 const PAUSE_AFTER = "2 seconds"
 const PAUSE_MILLIS = 10_000
 
@@ -208,6 +216,12 @@ layer(Layer.scoped(SetupTag, setup), { timeout: 360_000, excludeTestServices: tr
                   capabilities: ["QUICK", "LIST", "TIME", "FORM"]
                 })
               )
+              const lateCustomers = Array.from({ length: LATE }, (_, i) =>
+                cluster.sim.customers.add({
+                  id: `urn:mbid:AQAAY-late-${i}-${crypto.randomUUID().slice(0, 8)}`,
+                  capabilities: ["QUICK", "LIST", "TIME", "FORM"]
+                })
+              )
               const before = cluster.retries()
               let refusedWhilePaused = 0
               let resumedAt = 0
@@ -217,11 +231,14 @@ layer(Layer.scoped(SetupTag, setup), { timeout: 360_000, excludeTestServices: tr
                 const pausedAt = Date.now()
                 // The burst goes on after the resume: every customer in it must be answered.
                 const sending = yield* Effect.fork(burst(burstCustomers))
+                yield* Effect.sleep("2 seconds")
+                const late = yield* Effect.fork(burst(lateCustomers))
                 yield* Effect.sleep(PAUSE_MILLIS - (Date.now() - pausedAt))
                 refusedWhilePaused = cluster.retries() - before
                 yield* postgres.resume
                 resumedAt = Date.now()
                 yield* Fiber.join(sending)
+                yield* Fiber.join(late)
               })
               const result = yield* ClusterLoad.run(cluster, {
                 customers: CUSTOMERS,
@@ -234,7 +251,7 @@ layer(Layer.scoped(SetupTag, setup), { timeout: 360_000, excludeTestServices: tr
 
               assert.deepStrictEqual(yield* ClusterLoad.check(cluster, result, MESSAGES), clean)
               assert.deepStrictEqual(
-                yield* ClusterLoad.check(cluster, { ...result, customers: burstCustomers }, 1),
+                yield* ClusterLoad.check(cluster, { ...result, customers: [...burstCustomers, ...lateCustomers] }, 1),
                 clean
               )
               assert.deepStrictEqual(cluster.sim.violations(), [])
@@ -248,7 +265,7 @@ layer(Layer.scoped(SetupTag, setup), { timeout: 360_000, excludeTestServices: tr
               }
 
               yield* Effect.log(
-                `PostgreSQL paused ${PAUSE_MILLIS / 1000} s: ${result.sent + BURST} messages (${result.sent} load + ${BURST} burst) in ${result.seconds.toFixed(1)} s; ${refusedWhilePaused} webhook 503s while paused, ${refused} in all; longest silence ${result.longestSilence} ms; everything answered ${drained.toFixed(1)} s after the resume; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms`
+                `PostgreSQL paused ${PAUSE_MILLIS / 1000} s: ${result.sent + BURST + LATE} messages (${result.sent} load + ${BURST} burst + ${LATE} late) in ${result.seconds.toFixed(1)} s; ${refusedWhilePaused} webhook 503s while paused, ${refused} in all; longest silence ${result.longestSilence} ms; everything answered ${drained.toFixed(1)} s after the resume; p99 ${ClusterLoad.percentile(result.latencies, 99)} ms`
               )
             }).pipe(Effect.tapErrorCause(() => reportStall(cluster)))
           )
