@@ -85,11 +85,12 @@ const failoverAndJoin = Effect.scoped(
     })
     yield* Cluster.everyPartitionConsuming(cluster, kinds)
     const before = yield* Cluster.ownership(cluster)
-    // At least 36 messages a customer: the load must outlast the 4th node's start and its paced
+    // At least 60 messages a customer: the load must outlast the 4th node's start and its paced
     // hand-overs (20 s and more on a loaded 2-core host), or the gap says nothing about the join.
-    const joinMessages = Math.max(messages, 36)
+    const joinMessages = Math.max(messages, 60)
     const loadStarted = Date.now()
     let settledAt = 0
+    let readyAt = 0
     const j = yield* ClusterLoad.run(cluster, {
       customers,
       messages: joinMessages,
@@ -97,6 +98,7 @@ const failoverAndJoin = Effect.scoped(
       during: Effect.gen(function* () {
         yield* Effect.sleep("2 seconds")
         yield* cluster.nodes[3]!.start()
+        readyAt = Date.now() - loadStarted
         yield* Cluster.settledOn(
           cluster,
           cluster.nodes.map((n) => n.id)
@@ -110,7 +112,7 @@ const failoverAndJoin = Effect.scoped(
     const moved = [...after].filter(([p, owner]) => before.get(p) !== owner).length
     const shares = yield* Cluster.partitionsByNode(cluster)
     yield* say(
-      `${summary("4th node joins mid-load", j)}; join gap (longest wait for a reply) ${Math.max(...j.latencies)} ms; ${moved} of ${after.size} partitions moved, placement settled ${settledAt} ms into a load of ${loadLasted} ms${settledAt > loadLasted ? " (the load ended first: raise BENCH_MESSAGES)" : ""}; owners now ${[...shares].map(([node, c]) => `${node}=${c}`).join(", ")}`
+      `${summary("4th node joins mid-load", j)}; join gap (longest wait for a reply) ${Math.max(...j.latencies)} ms; ${moved} of ${after.size} partitions moved, 4th node ready ${readyAt} ms and placement settled ${settledAt} ms into a load of ${loadLasted} ms; slowest: ${ClusterLoad.describeSlowest(j.waits)}${settledAt > loadLasted ? " (the load ended first: raise BENCH_MESSAGES)" : ""}; owners now ${[...shares].map(([node, c]) => `${node}=${c}`).join(", ")}`
     )
     yield* verify(cluster, j, joinMessages)
   })

@@ -45,6 +45,14 @@ export const layer = (url: Redacted.Redacted<string>, poolSize = 10): Layer.Laye
       )
       const db = make(drizzle(client, { schema, casing: "snake_case" }), "postgres", describeUrl(raw))
       yield* db.ping
+      // The whole pool opened now, not on the first turns: postgres.js connects on demand, and a
+      // node that joins a cluster gets partitions the moment it is ready, whose first turns each
+      // waited for a connection of their own (connect, authenticate, set up) while customers
+      // waited for their replies (bench/cluster.ts's join).
+      yield* Effect.forEach(Array.from({ length: poolSize }), () => db.ping, {
+        concurrency: "unbounded",
+        discard: true
+      }).pipe(Effect.ignore)
       return db
     })
   )
