@@ -193,6 +193,11 @@ const completeSignIn = Effect.fnUntraced(function* (cell: Cell, signIn: SignIn, 
     )
   )
   const base: Cell = { ...cell, signIn: undefined, customer: customer ?? cell.customer }
+  if (customer !== undefined && base.interactionId !== undefined)
+    yield* updateInteraction(base.interactionId, { customer })
+  // The provider answered after a live agent took the chat (or it closed): the customer is linked,
+  // and the bot does not talk over the agent.
+  if (!botAnswers(base.phase)) return base
   if (customer === undefined) {
     return yield* converse(base, (s) =>
       menu(
@@ -202,7 +207,6 @@ const completeSignIn = Effect.fnUntraced(function* (cell: Cell, signIn: SignIn, 
       )
     )
   }
-  if (base.interactionId !== undefined) yield* updateInteraction(base.interactionId, { customer })
   const topic = signIn.topic === undefined ? undefined : topicById(signIn.topic)
   return yield* converse(base, (s) =>
     Effect.gen(function* () {
@@ -286,8 +290,8 @@ const customerMessage = Effect.fnUntraced(function* (
     yield* Transcript.note(recipient(current), "inboundProblem", { problem: read.problem })
   const slot = current.callBack === undefined ? undefined : CallBack.chosen(current.callBack, read.input)
   if (slot !== undefined) return yield* CallBack.book(cell.id, current, recipient(current), slot)
-  // A type we do not know is kept in the transcript (and shown to a live agent) but not answered.
-  if (type === "other" || !botAnswers(current.phase)) return current
+  // A sign-in goes on whoever has the chat: signed in while waiting for a person, the customer is
+  // known to the agent who takes it (the bot stays quiet then: completeSignIn).
   if (read.reply?._tag === "AuthenticationReply" && current.signIn !== undefined) {
     const { status, token } = read.reply
     return yield* advanceSignIn(current, current.signIn, {
@@ -296,6 +300,8 @@ const customerMessage = Effect.fnUntraced(function* (
       token
     })
   }
+  // A type we do not know is kept in the transcript (and shown to a live agent) but not answered.
+  if (type === "other" || !botAnswers(current.phase)) return current
   const input: Input = read.input
   const state = current
   return yield* converse(state, (s) =>

@@ -125,6 +125,39 @@ layer(nodeLayer("nats"), { timeout: 120_000, excludeTestServices: true })(
     )
 
     it.effect(
+      "a sign-in completed after the customer asked for a person links them without the bot talking over the hand-off",
+      () =>
+        Effect.gen(function* () {
+          const node = yield* E2eNode
+          const maria = stranger(node, "maria", { email: "maria.garcia@example.com" })
+          yield* maria.say("I lost my card")
+          const [, , request] = yield* expectKinds(maria, ["text", "text", "authenticate"])
+          // A person is always reachable, sign-in or not: the chat leaves the bot.
+          yield* maria.say("agent")
+          const handOff = yield* nextText(maria)
+          yield* SimReplies.authenticate(node.sim.state, maria, request!)
+          const [identity] = yield* eventually(identityRow(node, maria.id), (rows) => rows.length > 0)
+          assert.strictEqual(identity?.linkedBy, "authentication")
+          // The turn that linked her has committed: whatever the bot said in it is in the transcript.
+          const [interaction] = yield* interactionsOf(node, maria.id)
+          const said = (yield* transcriptOf(node, interaction!.id)).map((line) => JSON.stringify(line.body))
+          assert.isTrue(
+            said.some((line) => line.includes(JSON.stringify(handOff))),
+            "the hand-off line is in the transcript"
+          )
+          assert.isFalse(
+            said.some((line) => line.includes("signed in")),
+            "the bot said nothing of the sign-in"
+          )
+          assert.strictEqual(
+            interaction?.consumerId ?? interaction?.contactId ?? null,
+            identity?.consumerId ?? identity?.contactId ?? null
+          )
+        }),
+      perTest
+    )
+
+    it.effect(
       "without AUTH/AUTH2 a customer continues as a guest: knowledge works, nobody's cards are offered",
       () =>
         Effect.gen(function* () {
