@@ -47,9 +47,20 @@ const loadChecked = <R>(
   })
 
 /** Every node running (a previous scenario may have left one stopped). */
+/**
+ * Every node running and every partition where placement puts it: hand-overs are paced (a few at a
+ * time per node, docs/cluster.md "Joining"), so after the cluster's start or a restart the moves
+ * go on for seconds, and a scenario begun then measures them, not its own disruption.
+ */
 const allUp = (cluster: Cluster.Cluster) =>
-  Effect.forEach(cluster.nodes, (n) => (n.process()?.exitStatus() === undefined ? Effect.void : n.start()), {
-    discard: true
+  Effect.gen(function* () {
+    yield* Effect.forEach(cluster.nodes, (n) => (n.process()?.exitStatus() === undefined ? Effect.void : n.start()), {
+      discard: true
+    })
+    yield* Cluster.settledOn(
+      cluster,
+      cluster.nodes.map((n) => n.id)
+    )
   })
 
 layer(Layer.scoped(ClusterTag, Cluster.start({ nodes: 3, env: { RUNTIME_AUDIT: "true" } })), {

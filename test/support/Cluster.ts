@@ -264,14 +264,14 @@ export const fences = (cluster: Cluster): Effect.Effect<ReadonlyMap<string, Fenc
 
 const partitionCount = kinds.reduce((n, k) => n + k.partitions, 0)
 
-/** Waits (up to 40 s) until every partition is owned by its rendezvous winner among `members`. */
+/** Waits (up to 90 s) until every partition is owned by its rendezvous winner among `members`. */
 export const settledOn = (cluster: Cluster, members: ReadonlyArray<string>) =>
   fences(cluster).pipe(
     Effect.filterOrFail(
       (f) => f.size === partitionCount && [...f].every(([key, { owner }]) => owner === winner(members, key)),
       () => new Error(`partitions not yet placed over ${members.join(", ")}`)
     ),
-    Effect.retry(Schedule.spaced("500 millis").pipe(Schedule.upTo("40 seconds")))
+    Effect.retry(Schedule.spaced("500 millis").pipe(Schedule.upTo("90 seconds")))
   )
 
 /**
