@@ -48,13 +48,19 @@ const loadChecked = <R>(
 
 /** Every node running (a previous scenario may have left one stopped). */
 /**
- * Every node running and every partition where placement puts it: hand-overs are paced (a few at a
- * time per node, docs/cluster.md "Joining"), so after the cluster's start or a restart the moves
- * go on for seconds, and a scenario begun then measures them, not its own disruption.
+ * Every node running, every NATS server current again (`/healthz`: after the NATS-kill scenario the
+ * restarted server catches its streams up, and once the next scenario waited 4 minutes for a reply
+ * while relays to the Apple sender's stream found no responders), and every partition where
+ * placement puts it: hand-overs are paced (a few at a time per node, docs/cluster.md "Joining"), so
+ * after the cluster's start or a restart the moves go on for seconds, and a scenario begun then
+ * measures them, not its own disruption.
  */
 const allUp = (cluster: Cluster.Cluster) =>
   Effect.gen(function* () {
     yield* Effect.forEach(cluster.nodes, (n) => (n.process()?.exitStatus() === undefined ? Effect.void : n.start()), {
+      discard: true
+    })
+    yield* Effect.forEach(cluster.nats.servers, (server) => Effect.either(server.waitHealthy("120 seconds")), {
       discard: true
     })
     yield* Cluster.settledOn(
