@@ -1,6 +1,7 @@
-import { Duration, Effect, Schedule } from "effect"
+import { Duration, Effect } from "effect"
 import type { Db } from "../../db/Db.ts"
 import type { BusShape, ConsumerSpec } from "../Bus.ts"
+import { jetStreamBackoff } from "./natsErrors.ts"
 import { forgetConsumers, recordConsumer } from "./store.ts"
 
 /**
@@ -30,11 +31,7 @@ import { forgetConsumers, recordConsumer } from "./store.ts"
 /** How long a partition keeps trying one JetStream step before it gives the partition up. */
 export const retryFor = Duration.seconds(60)
 
-/** 0.25 s, doubling, at most 4 s apart, for `retryFor`. */
-const backoff = Schedule.exponential("250 millis").pipe(
-  Schedule.union(Schedule.spaced("4 seconds")),
-  Schedule.upTo(retryFor)
-)
+const backoff = jetStreamBackoff(retryFor)
 
 /** Retries a JetStream step that got no answer or a server error; "not unique" is the caller's. */
 const untilAnswered = <A, E extends { readonly _tag: string; readonly message: string }, R>(
