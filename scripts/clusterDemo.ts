@@ -4,6 +4,7 @@ import { Cause, Effect, Exit, Schedule } from "effect"
 import { Hono } from "hono"
 import postgres from "postgres"
 import { demoBusinessId } from "../db/seed/customers.ts"
+import { nodeFlags } from "../node/NodeFlags.ts"
 import * as NatsServer from "../test/support/NatsServer.ts"
 import { spawn } from "../test/support/Process.ts"
 import { freePorts } from "../test/support/ports.ts"
@@ -109,7 +110,7 @@ const program = Effect.gen(function* () {
     yield* spawn({
       name: `node-${i + 1}`,
       command: process.execPath,
-      args: ["--import", "tsx", "main.ts"],
+      args: [...nodeFlags, "--import", "tsx", "main.ts"],
       env: { ...shared, PORT: String(port), NODE_ID: `node-${i + 1}` },
       grace: "12 seconds",
       onOutput: prefixed(`node-${i + 1}`)

@@ -57,4 +57,5 @@ export const CustomerWrote = Schema.TaggedStruct("CustomerWrote", {})
 export const Message = Schema.Union(Send, SendAll, CustomerClosed, CustomerWrote)
 export type Message = typeof Message.Type
 
-export const AppleOutbound = Actor.protocol({ name: "apple_out", partitions: 64, message: Message })
+/** As many partitions as the conversations (actors/conversation/ConversationProtocol.ts says why 16). */
+export const AppleOutbound = Actor.protocol({ name: "apple_out", partitions: 16, message: Message })

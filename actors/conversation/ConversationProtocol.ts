@@ -150,4 +150,11 @@ export const Message = Schema.Union(
 )
 export type Message = typeof Message.Type
 
-export const Conversation = Actor.protocol({ name: "conv", partitions: 64, message: Message })
+/**
+ * 16 partitions: conversations spread over up to 16 nodes. With 64, a node answering 200 customers
+ * ran groups of ~3 turns per commit and kept 128 pulls and leases (with the sender's) alive when
+ * idle; 16 commit 2x more turns together (0.6 -> 0.37 transactions and 12.6 -> 10.1 NATS messages
+ * per customer message, docs/performance.md, session 10). Fixed for a cluster's life: it decides
+ * which partition (and so which stream subject) an id maps to.
+ */
+export const Conversation = Actor.protocol({ name: "conv", partitions: 16, message: Message })

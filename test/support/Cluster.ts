@@ -4,6 +4,7 @@ import { Effect, Schedule, type Scope } from "effect"
 import postgres from "postgres"
 import { kinds } from "../../actors/Kinds.ts"
 import { demoBusinessId } from "../../db/seed/customers.ts"
+import { nodeFlags } from "../../node/NodeFlags.ts"
 import { winner } from "../../runtime/internal/rendezvous.ts"
 import * as Simulator from "../../sim/Simulator.ts"
 import * as NatsServer from "./NatsServer.ts"
@@ -128,7 +129,7 @@ export const start = (options: ClusterOptions = {}): Effect.Effect<Cluster, unkn
             current = yield* spawn({
               name: id,
               command: process.execPath,
-              args: ["--import", "tsx", "main.ts"],
+              args: [...nodeFlags, "--import", "tsx", "main.ts"],
               env: { ...env, PORT: String(ports[i]), NODE_ID: id },
               grace: "15 seconds",
               keepLines: Number(process.env.CLUSTER_LOG_LINES ?? 400),

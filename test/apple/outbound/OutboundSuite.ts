@@ -41,7 +41,7 @@ interface Scenario {
   readonly business: string
 }
 
-/** 128 partitions start per node; on a busy two-core host with PGlite that alone can take half a minute. */
+/** 32 partitions start per node; on a busy two-core host with PGlite that alone can take half a minute. */
 const timeout = 120_000
 
 const identity = makeIdentity()

@@ -31,7 +31,7 @@ export const fastSender: Partial<Sender.SenderSettings> = {
 }
 
 /**
- * 128 partitions per node here (two kinds of 64): slow down the pollers the tests do not need (the
+ * 32 partitions per node here (two kinds of 16): slow down the pollers the tests do not need (the
  * outbox is relayed right after each commit; the sweeper is only the safety net). Small streams:
  * JetStream reserves `maxBytes` up front, and the runtime's 1 GiB default fills a test server.
  */
