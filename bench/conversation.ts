@@ -28,6 +28,7 @@ import { Duration, Effect, Option, Redacted } from "effect"
 import postgres from "postgres"
 import * as AppleConfig from "../apple/AppleConfig.ts"
 import { demoBusinessId } from "../db/seed/customers.ts"
+import { nodeFlags } from "../node/NodeFlags.ts"
 import type { SimCustomer } from "../sim/SimCustomer.ts"
 import * as Simulator from "../sim/Simulator.ts"
 import * as NatsServer from "../test/support/NatsServer.ts"
@@ -111,6 +112,7 @@ const main = Effect.gen(function* () {
     name: "parley",
     command: process.execPath,
     args: [
+      ...nodeFlags,
       ...(cpuProfDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`]),
       "--import",
       "tsx",
@@ -222,14 +224,20 @@ const main = Effect.gen(function* () {
     discard: true
   })
   yield* Effect.sleep("2 seconds")
+  const idleCounters = yield* counters
   const idleFrom = cpuMillis(node.pid)
   const mainFrom = cpuMillis(`${node.pid}/task/${node.pid}`)
   yield* Effect.sleep(Duration.seconds(idleSeconds))
   const idle = (cpuMillis(node.pid) - idleFrom) / idleSeconds
   const idleMain = (cpuMillis(`${node.pid}/task/${node.pid}`) - mainFrom) / idleSeconds
+  const idleAfter = yield* counters
+  const perSecond = (x: number) => (x / idleSeconds).toFixed(1)
   console.log(
     `idle: the node uses ${idle.toFixed(1)} ms CPU per second (over ${idleSeconds} s), ` +
-      `${idleMain.toFixed(1)} of it on the main thread`
+      `${idleMain.toFixed(1)} of it on the main thread; per second ` +
+      `${perSecond(idleAfter.statements - idleCounters.statements)} statements, ` +
+      `NATS ${perSecond(idleAfter.natsIn - idleCounters.natsIn)} sent + ` +
+      `${perSecond(idleAfter.natsOut - idleCounters.natsOut)} received by the node`
   )
 
   const report = (
