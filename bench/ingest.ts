@@ -286,6 +286,7 @@ const noDatabase = Layer.succeed(Db, {
   kind: "postgres",
   use: () => Effect.dieMessage("the ingest bench runs no actors and has no database"),
   write: () => Effect.dieMessage("the ingest bench runs no actors and has no database"),
+  append: () => Effect.dieMessage("the ingest bench runs no actors and has no database"),
   transaction: () => Effect.dieMessage("the ingest bench runs no actors and has no database"),
   ping: Effect.void
 })

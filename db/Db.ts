@@ -24,6 +24,13 @@ export interface DbShape {
    */
   readonly write: (operation: string, f: (db: Database) => Promise<unknown>) => Effect.Effect<void, DbError>
   /**
+   * Adds a row to `batch`. Inside a transaction the rows wait, and every row of a batch goes out as
+   * one statement (`Batch.write`) just before the transaction's next `use`, savepoint or commit —
+   * so the turns of a group commit write their transcript lines in one statement, in the order they
+   * were added. Outside a transaction the row is written at once, alone.
+   */
+  readonly append: <Row>(batch: Batch<Row>, row: Row) => Effect.Effect<void, DbError>
+  /**
    * Runs `effect` in one transaction: committed when it succeeds, rolled back when it fails or dies.
    * Nested calls become savepoints. The body is not interrupted half-way; interruption waits for it.
    */
@@ -33,6 +40,12 @@ export interface DbShape {
 }
 
 export class Db extends Context.Tag("parley/db/Db")<Db, DbShape>() {}
+
+/** Rows that are written together (`DbShape.append`): one statement for all of them. */
+export interface Batch<Row> {
+  readonly operation: string
+  readonly write: (db: Database, rows: ReadonlyArray<Row>) => Promise<unknown>
+}
 
 /** Statements and transactions sent, for `/metrics` (the benchmarks divide them by messages). */
 const statements = Metric.counter("parley_db_statements_total", {
@@ -57,8 +70,30 @@ const transactions = Metric.counter("parley_db_transactions_total", {
 class OpenTransaction {
   private inFlight: Array<Promise<void>> = []
   private failure: DbError | undefined = undefined
+  /** Rows appended and not yet sent, by batch, in the order the batches were first used. */
+  private waiting: Map<Batch<never>, Array<never>> | undefined = undefined
 
   constructor(readonly db: Database) {}
+
+  append<Row>(batch: Batch<Row>, row: Row): void {
+    this.waiting ??= new Map()
+    // The map only pairs each batch with its own rows.
+    const key = batch as unknown as Batch<never>
+    const rows = this.waiting.get(key)
+    if (rows === undefined) this.waiting.set(key, [row as never])
+    else rows.push(row as never)
+  }
+
+  /** Sends every waiting batch, one statement each (counted as sent). */
+  flush(): void {
+    const waiting = this.waiting
+    if (waiting === undefined) return
+    this.waiting = undefined
+    for (const [batch, rows] of waiting) {
+      statements.unsafeUpdate(1, [])
+      this.send(batch.operation, (db) => batch.write(db, rows))
+    }
+  }
 
   send(operation: string, f: (db: Database) => Promise<unknown>): void {
     this.inFlight.push(
@@ -71,8 +106,9 @@ class OpenTransaction {
     )
   }
 
-  /** Waits for every write sent so far; the first that failed, if any. */
+  /** Sends the waiting batches, then waits for every write sent so far; the first that failed, if any. */
   settle(): Promise<DbError | undefined> {
+    this.flush()
     if (this.inFlight.length === 0) return Promise.resolve(this.failure)
     const waiting = this.inFlight
     this.inFlight = []
@@ -112,6 +148,12 @@ export const make = (root: Database, kind: DbShape["kind"], describe: string): D
       return Effect.sync(() => tx.value.send(operation, f))
     })
 
+  const append = <Row>(batch: Batch<Row>, row: Row): Effect.Effect<void, DbError> =>
+    Effect.flatMap(FiberRef.get(currentTransaction), (tx) => {
+      if (Option.isNone(tx)) return Effect.asVoid(use(batch.operation, (db) => batch.write(db, [row])))
+      return Effect.sync(() => tx.value.append(batch, row))
+    })
+
   /** Waits for the writes of `open`; fails with the first that failed. */
   const settled = (open: OpenTransaction) =>
     Effect.flatMap(
@@ -135,10 +177,13 @@ export const make = (root: Database, kind: DbShape["kind"], describe: string): D
               open = new OpenTransaction(tx)
               const body = Effect.locally(restore(effect), currentTransaction, Option.some(open))
               // postgres.js sends the commit right behind the last writes (see OpenTransaction);
-              // a savepoint, and PGlite, wait for them first.
+              // a savepoint, and PGlite, wait for them first. Either way the waiting batches go first.
               const pipelined = Option.isNone(joined) && kind === "postgres"
+              const current = open
               const inner = await Runtime.runPromiseExit(runtime)(
-                pipelined ? body : Effect.tap(body, () => settled(open as OpenTransaction))
+                pipelined
+                  ? Effect.tap(body, () => Effect.sync(() => current.flush()))
+                  : Effect.tap(body, () => settled(current))
               )
               if (Exit.isFailure(inner)) throw new Rollback(inner)
               return inner
@@ -156,5 +201,5 @@ export const make = (root: Database, kind: DbShape["kind"], describe: string): D
 
   const ping = use("ping", (db) => db.execute("select 1")).pipe(Effect.asVoid)
 
-  return { describe, kind, use, write, transaction, ping }
+  return { describe, kind, use, write, append, transaction, ping }
 }

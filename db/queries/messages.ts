@@ -1,9 +1,10 @@
-import { and, asc, eq, gt } from "drizzle-orm"
-import type { Effect } from "effect"
-import type { Db } from "../Db.ts"
+import { and, asc, eq, gt, sql } from "drizzle-orm"
+import { Effect } from "effect"
+import { type Batch, Db } from "../Db.ts"
 import type { DbError } from "../DbError.ts"
+import { prepared } from "../Prepared.ts"
 import { type Message, type MessageAuthorKind, type MessageDirection, messages } from "../schema/interactions.ts"
-import { command, first, query } from "./internal/query.ts"
+import { first, query } from "./internal/query.ts"
 
 export interface NewMessage {
   readonly interactionId: string
@@ -57,12 +58,27 @@ export const appendMessage = (input: NewMessage): Effect.Effect<Appended, DbErro
 
 /**
  * Adds a line nobody reads back in this turn (a bot's answer, a system note): it goes out with the
- * turn's other writes. The Apple message id, when given, is fresh, so no redelivery can meet it.
+ * turn's other writes, and inside a transaction with every other line recorded there, as one
+ * statement (`Db.append`): a group commit's turns write their lines together. The Apple message
+ * id, when given, is fresh, so no redelivery can meet it.
  */
 export const recordMessage = (input: NewMessage): Effect.Effect<void, DbError, Db> =>
-  command("recordMessage", (db) =>
-    db.insert(messages).values(rowOf(input)).onConflictDoNothing({ target: messages.appleMessageId })
-  )
+  Effect.flatMap(Db, (db) => db.append(lines, input))
+
+/** Lines travel as one JSON parameter, read in order, so their ids keep the order they were recorded in. */
+const recordLines = prepared<{ rows: string }>(sql`
+  insert into ${messages} (interaction_id, direction, author_kind, author_user_id, kind, body, apple_message_id, created_at)
+  select r."interactionId", r.direction::message_direction, r."authorKind"::message_author_kind, r."authorUserId",
+    r.kind, r.body, r."appleMessageId", coalesce(r."createdAt", now())
+  from jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) as r(
+    "interactionId" uuid, direction text, "authorKind" text, "authorUserId" uuid, kind text, body jsonb,
+    "appleMessageId" text, "createdAt" timestamptz)
+  on conflict (apple_message_id) do nothing`)
+
+const lines: Batch<NewMessage> = {
+  operation: "recordMessage",
+  write: (db, rows) => recordLines.run(db, { rows: JSON.stringify(rows) })
+}
 
 /** The transcript of an interaction in order; `afterId` pages forward (an agent's view catching up). */
 export const transcript = (
@@ -85,9 +101,7 @@ export const transcript = (
 
 /** Whether Apple's message id is already recorded; the turn's cheap dedupe check. */
 export const hasAppleMessage = (appleMessageId: string): Effect.Effect<boolean, DbError, Db> =>
-  query("hasAppleMessage", async (db) => {
-    const row = first(
-      await db.select({ id: messages.id }).from(messages).where(eq(messages.appleMessageId, appleMessageId)).limit(1)
-    )
-    return row !== undefined
-  })
+  query("hasAppleMessage", async (db) => (await findApple.run(db, { appleMessageId })).length > 0)
+
+const findApple = prepared<{ appleMessageId: string }>(sql`
+  select 1 as found from ${messages} where ${messages.appleMessageId} = ${sql.placeholder("appleMessageId")} limit 1`)

@@ -3,6 +3,7 @@ import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm"
 import { Data, Effect, Option, Schema } from "effect"
 import { Db } from "../../db/Db.ts"
 import type { DbError } from "../../db/DbError.ts"
+import { prepared } from "../../db/Prepared.ts"
 import {
   actorOffsets,
   actorSnapshots,
@@ -108,14 +109,6 @@ export const checkFence = (kind: string, partition: number, epoch: number) =>
     if (rows[0]?.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
   })
 
-/** `execute` answers an array with postgres.js and `{ rows }` with PGlite. */
-const rowsOf = (result: unknown): ReadonlyArray<unknown> =>
-  Array.isArray(result)
-    ? result
-    : typeof result === "object" && result !== null && "rows" in result && Array.isArray(result.rows)
-      ? result.rows
-      : []
-
 const Claimed = Schema.Struct({
   epoch: Schema.NullOr(Schema.Number),
   fresh: Schema.NullOr(Schema.Array(Schema.String))
@@ -131,6 +124,22 @@ const decodeClaimed = Schema.decodeUnknown(Claimed)
  * one JSON parameter, so the statement text (and its prepared plan) is the same whatever their
  * number, on postgres.js and PGlite alike.
  */
+const claimStatement = prepared<{ kind: string; partition: number; epoch: number; turns: string }>(sql`
+  with fence as (
+    select ${partitionFence.epoch} as epoch from ${partitionFence}
+    where ${partitionFence.kind} = ${sql.placeholder("kind")} and ${partitionFence.partition} = ${sql.placeholder("partition")}
+    for share
+  ), bumped as (
+    insert into ${actorOffsets} (kind, actor_id, last_seq)
+    select ${sql.placeholder("kind")}, t."actorId", t.seq
+    from jsonb_to_recordset(${sql.placeholder("turns")}::jsonb) as t("actorId" text, seq bigint), fence
+    where fence.epoch = ${sql.placeholder("epoch")}
+    on conflict (kind, actor_id) do update set last_seq = excluded.last_seq, updated_at = now()
+    where ${actorOffsets.lastSeq} < excluded.last_seq
+    returning actor_id
+  )
+  select (select epoch from fence)::float8 as epoch, (select array_agg(actor_id) from bumped) as fresh`)
+
 export const claimTurns = (
   kind: string,
   partition: number,
@@ -140,26 +149,10 @@ export const claimTurns = (
 ) =>
   Effect.gen(function* () {
     const db = yield* Db
-    const result = yield* db.use(operation, (d) =>
-      d.execute(sql`
-        with fence as (
-          select ${partitionFence.epoch} as epoch from ${partitionFence}
-          where ${partitionFence.kind} = ${kind} and ${partitionFence.partition} = ${partition}
-          for share
-        ), bumped as (
-          insert into ${actorOffsets} (kind, actor_id, last_seq)
-          select ${kind}, t."actorId", t.seq
-          from jsonb_to_recordset(${JSON.stringify(turns)}::jsonb) as t("actorId" text, seq bigint), fence
-          where fence.epoch = ${epoch}
-          on conflict (kind, actor_id) do update set last_seq = excluded.last_seq, updated_at = now()
-          where ${actorOffsets.lastSeq} < excluded.last_seq
-          returning actor_id
-        )
-        select (select epoch from fence)::float8 as epoch, (select array_agg(actor_id) from bumped) as fresh`)
+    const rows = yield* db.use(operation, (d) =>
+      claimStatement.run(d, { kind, partition, epoch, turns: JSON.stringify(turns) })
     )
-    const row = yield* decodeClaimed(rowsOf(result)[0]).pipe(
-      Effect.orElseFail(() => new FenceLost({ kind, partition, epoch }))
-    )
+    const row = yield* decodeClaimed(rows[0]).pipe(Effect.orElseFail(() => new FenceLost({ kind, partition, epoch })))
     if (row.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
     return new Set(row.fresh ?? [])
   })
@@ -167,6 +160,13 @@ export const claimTurns = (
 /** `claimTurns` for one turn: true when it must run (not a redelivery). */
 export const claimTurn = (kind: string, partition: number, epoch: number, actorId: string, seq: number) =>
   Effect.map(claimTurns(kind, partition, epoch, [{ actorId, seq }], "turn.claim"), (fresh) => fresh.has(actorId))
+
+const gateStatement = prepared<{ kind: string; partition: number; actorId: string }>(sql`
+  select
+    (select ${actorOffsets.lastSeq} from ${actorOffsets}
+     where ${actorOffsets.kind} = ${sql.placeholder("kind")} and ${actorOffsets.actorId} = ${sql.placeholder("actorId")})::float8 as "lastSeq",
+    (select ${partitionFence.epoch} from ${partitionFence}
+     where ${partitionFence.kind} = ${sql.placeholder("kind")} and ${partitionFence.partition} = ${sql.placeholder("partition")})::float8 as epoch`)
 
 const GateRow = Schema.Struct({ lastSeq: Schema.NullOr(Schema.Number), epoch: Schema.NullOr(Schema.Number) })
 const decodeGate = Schema.decodeUnknown(GateRow)
@@ -179,54 +179,46 @@ const decodeGate = Schema.decodeUnknown(GateRow)
 export const turnGate = (kind: string, partition: number, epoch: number, actorId: string, seq: number) =>
   Effect.gen(function* () {
     const db = yield* Db
-    const result = yield* db.use("turn.gate", (d) =>
-      d.execute(sql`
-        select
-          (select ${actorOffsets.lastSeq} from ${actorOffsets}
-           where ${actorOffsets.kind} = ${kind} and ${actorOffsets.actorId} = ${actorId})::float8 as "lastSeq",
-          (select ${partitionFence.epoch} from ${partitionFence}
-           where ${partitionFence.kind} = ${kind} and ${partitionFence.partition} = ${partition})::float8 as epoch`)
-    )
-    const row = yield* decodeGate(rowsOf(result)[0]).pipe(
-      Effect.orElseFail(() => new FenceLost({ kind, partition, epoch }))
-    )
+    const rows = yield* db.use("turn.gate", (d) => gateStatement.run(d, { kind, partition, actorId }))
+    const row = yield* decodeGate(rows[0]).pipe(Effect.orElseFail(() => new FenceLost({ kind, partition, epoch })))
     if (row.epoch !== epoch) return yield* new FenceLost({ kind, partition, epoch })
     return (row.lastSeq ?? 0) < seq
   })
 
+const lastSeqStatement = prepared<{ kind: string; actorId: string }>(sql`
+  select ${actorOffsets.lastSeq}::float8 as "lastSeq" from ${actorOffsets}
+  where ${actorOffsets.kind} = ${sql.placeholder("kind")} and ${actorOffsets.actorId} = ${sql.placeholder("actorId")}`)
+const LastSeqRow = Schema.Struct({ lastSeq: Schema.Number })
+const decodeLastSeq = Schema.decodeUnknown(Schema.Array(LastSeqRow))
+
 export const lastSeq = (kind: string, actorId: string) =>
-  Effect.flatMap(Db, (db) =>
-    db.use("offset.read", (d) =>
-      d
-        .select({ lastSeq: actorOffsets.lastSeq })
-        .from(actorOffsets)
-        .where(and(eq(actorOffsets.kind, kind), eq(actorOffsets.actorId, actorId)))
-    )
-  ).pipe(Effect.map((rows) => rows[0]?.lastSeq ?? 0))
+  Effect.flatMap(Db, (db) => db.use("offset.read", (d) => lastSeqStatement.run(d, { kind, actorId }))).pipe(
+    Effect.flatMap((rows) => Effect.orDie(decodeLastSeq(rows))),
+    Effect.map((rows) => rows[0]?.lastSeq ?? 0)
+  )
 
 /** An actor's stored state (`Behavior.state`, runtime/Actor.ts), undefined when it has none yet. */
 export const loadSnapshot = (kind: string, actorId: string) =>
-  Effect.flatMap(Db, (db) =>
-    db.use("snapshot.load", (d) =>
-      d
-        .select({ state: actorSnapshots.state })
-        .from(actorSnapshots)
-        .where(and(eq(actorSnapshots.kind, kind), eq(actorSnapshots.actorId, actorId)))
-    )
-  ).pipe(Effect.map((rows): unknown => rows[0]?.state))
+  Effect.flatMap(Db, (db) => db.use("snapshot.load", (d) => loadStatement.run(d, { kind, actorId }))).pipe(
+    Effect.map((rows): unknown => {
+      const row = rows[0]
+      return typeof row === "object" && row !== null && "state" in row ? row.state : undefined
+    })
+  )
+
+const loadStatement = prepared<{ kind: string; actorId: string }>(sql`
+  select ${actorSnapshots.state} as state from ${actorSnapshots}
+  where ${actorSnapshots.kind} = ${sql.placeholder("kind")} and ${actorSnapshots.actorId} = ${sql.placeholder("actorId")}`)
+
+const saveStatement = prepared<{ kind: string; actorId: string; state: string }>(sql`
+  insert into ${actorSnapshots} (kind, actor_id, state)
+  values (${sql.placeholder("kind")}, ${sql.placeholder("actorId")}, ${sql.placeholder("state")}::jsonb)
+  on conflict (kind, actor_id) do update set state = excluded.state, updated_at = now()`)
 
 /** Writes an actor's state; inside the turn's transaction it goes out with the commit (`Db.write`). */
 export const saveSnapshot = (kind: string, actorId: string, state: unknown) =>
   Effect.flatMap(Db, (db) =>
-    db.write("snapshot.save", (d) =>
-      d
-        .insert(actorSnapshots)
-        .values({ kind, actorId, state })
-        .onConflictDoUpdate({
-          target: [actorSnapshots.kind, actorSnapshots.actorId],
-          set: { state, updatedAt: sql`now()` }
-        })
-    )
+    db.write("snapshot.save", (d) => saveStatement.run(d, { kind, actorId, state: JSON.stringify(state) }))
   )
 
 export type OutboxRow = typeof outbox.$inferInsert
@@ -240,19 +232,41 @@ export type SentRow = Pick<typeof outbox.$inferSelect, "msgId" | "subject" | "pa
  */
 export const insertOutbox = (rows: ReadonlyArray<OutboxRow>): Effect.Effect<ReadonlyArray<SentRow>, DbError, Db> => {
   if (rows.length === 0) return Effect.succeed([])
-  const stamped = rows.map((row) => ({ ...row, msgId: row.msgId ?? randomUUID() }))
-  return Effect.flatMap(Db, (db) => db.write("outbox.insert", (d) => d.insert(outbox).values(stamped))).pipe(
+  const stamped = rows.map((row) => ({
+    msgId: row.msgId ?? randomUUID(),
+    kind: row.kind,
+    partition: row.partition,
+    epoch: row.epoch,
+    subject: row.subject,
+    payload: row.payload,
+    headers: row.headers ?? {},
+    durable: row.durable ?? 1
+  }))
+  return Effect.flatMap(Db, (db) =>
+    db.write("outbox.insert", (d) => outboxStatement.run(d, { rows: JSON.stringify(stamped) }))
+  ).pipe(
     Effect.as(
       stamped.map((row) => ({
         msgId: row.msgId,
         subject: row.subject,
         payload: row.payload,
-        headers: row.headers ?? {},
-        durable: row.durable ?? 1
+        headers: row.headers,
+        durable: row.durable
       }))
     )
   )
 }
+
+/**
+ * Any number of rows, one statement text: they travel as one JSON parameter. `jsonb_to_recordset`
+ * yields them in array order and the insert numbers them (`id`) as it reads them, so a turn's rows
+ * keep their order for the sweeper (`pendingOutbox`).
+ */
+const outboxStatement = prepared<{ rows: string }>(sql`
+  insert into ${outbox} (msg_id, kind, partition, epoch, subject, payload, headers, durable)
+  select r."msgId", r.kind, r.partition, r.epoch, r.subject, r.payload, r.headers, r.durable
+  from jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) as r(
+    "msgId" uuid, kind text, partition integer, epoch bigint, subject text, payload text, headers jsonb, durable integer)`)
 
 /** Unsent rows of the given partitions, oldest first (so each partition's rows stay in order). */
 export const pendingOutbox = (kind: string, partitions: ReadonlyArray<number>, limit: number) =>

@@ -21,6 +21,8 @@ const downDb = Layer.succeed(Db, {
   kind: "postgres",
   use: (operation) => Effect.fail(new DbError({ operation, message: "connect ECONNREFUSED 127.0.0.1:5432" })),
   write: (operation) => Effect.fail(new DbError({ operation, message: "connect ECONNREFUSED 127.0.0.1:5432" })),
+  append: (batch) =>
+    Effect.fail(new DbError({ operation: batch.operation, message: "connect ECONNREFUSED 127.0.0.1:5432" })),
   transaction: (effect) => effect,
   ping: Effect.fail(new DbError({ operation: "ping", message: "connect ECONNREFUSED 127.0.0.1:5432" }))
 })
