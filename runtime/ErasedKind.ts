@@ -94,7 +94,7 @@ class Live<Msg, State, Ask extends Schema.TaggedRequest.All, R>
         const json = yield* keeper.encode(next)
         const text = JSON.stringify(json)
         if (text !== stored) {
-          yield* saveSnapshot(this.where.tableKind, this.where.id, json)
+          yield* saveSnapshot(this.where.tableKind, this.where.id, text)
           stored = text
         }
       }

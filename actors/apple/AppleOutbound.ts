@@ -1,4 +1,4 @@
-import { Chunk, Duration, Effect, Option, Schedule, Schema, Stream } from "effect"
+import { Chunk, Duration, Effect, Either, Option, Schedule, Schema, Stream } from "effect"
 import type { FileToSend } from "../../apple/AppleClient.ts"
 import { type AppleError, honourRetryAfter, isRetryable } from "../../apple/AppleError.ts"
 import type { OutboundContent } from "../../apple/OutboundMessage.ts"
@@ -98,8 +98,12 @@ interface Recipient {
   readonly locale?: string | undefined
 }
 
+const noFiles = Effect.succeed(Either.right<ReadonlyArray<FileToSend>>([]))
+
 /** A part's files read from the object store, or why they cannot be sent. */
-const filesOf = (part: Part) =>
+const filesOf = (part: Part) => (part.files === undefined || part.files.length === 0 ? noFiles : readFiles(part))
+
+const readFiles = (part: Part) =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
     return yield* Effect.forEach(part.files ?? [], (file) =>
@@ -131,7 +135,7 @@ const withAttachments = (businessId: string, content: OutboundContent, files: Re
       )
 
 /** Sends one part; the cell after it (a 404 closes it) and whether Apple answered 200. */
-const sendPart = (cell: Cell, to: Recipient, part: Part, settings: SenderSettings) =>
+const sendPart = (cell: Cell, to: Recipient, part: Part, retry: Schedule.Schedule<unknown, AppleError>) =>
   Effect.gen(function* () {
     const apple = yield* appleClient
     const conversation = conversationId(to.businessId, to.customerId)
@@ -166,7 +170,7 @@ const sendPart = (cell: Cell, to: Recipient, part: Part, settings: SenderSetting
           })
         )
       )
-      .pipe(Effect.retry(retryPolicy(settings)), Effect.either)
+      .pipe(Effect.retry(retry), Effect.either)
     if (outcome._tag === "Right") return [cell, true] as const
     const error = outcome.left
     yield* Effect.logWarning(`send not delivered: ${error._tag}`).pipe(Effect.annotateLogs(ids))
@@ -200,7 +204,12 @@ const sendPart = (cell: Cell, to: Recipient, part: Part, settings: SenderSetting
  * reported to the conversation and the next one still goes (holding them would hold every later
  * message to this customer); once the customer is unreachable or closed the rest are dropped.
  */
-const sendAll = (cell: Cell, to: Recipient, parts: ReadonlyArray<Part>, settings: SenderSettings) =>
+const sendAll = (
+  cell: Cell,
+  to: Recipient,
+  parts: ReadonlyArray<Part>,
+  retry: Schedule.Schedule<unknown, AppleError>
+) =>
   Effect.gen(function* () {
     const { seq } = yield* Turn.Turn
     const delivered = cell.delivered
@@ -211,7 +220,7 @@ const sendAll = (cell: Cell, to: Recipient, parts: ReadonlyArray<Part>, settings
     let current = cell
     for (const part of parts) {
       if (delivered.ids.has(part.appleMessageId)) continue
-      const [next, ok] = yield* sendPart(current, to, part, settings)
+      const [next, ok] = yield* sendPart(current, to, part, retry)
       if (ok) delivered.ids.add(part.appleMessageId)
       current = next
     }
@@ -220,7 +229,8 @@ const sendAll = (cell: Cell, to: Recipient, parts: ReadonlyArray<Part>, settings
 
 /** The sender kind; `settings` mainly lets tests retry in milliseconds. */
 export const make = (settings: Partial<SenderSettings> = {}, options: Partial<Actor.Options> = {}) => {
-  const resolved = { ...defaultSettings, ...settings }
+  // Built once: a schedule is a description, each send runs it afresh.
+  const retry = retryPolicy({ ...defaultSettings, ...settings })
   return Actor.make(AppleOutbound, {
     // What is kept is whether the customer closed the chat or is unreachable; deliveries in
     // progress are this activation's own.
@@ -233,9 +243,9 @@ export const make = (settings: Partial<SenderSettings> = {}, options: Partial<Ac
     turn: (cell, message) => {
       switch (message._tag) {
         case "Send":
-          return sendAll(cell, message, [message], resolved)
+          return sendAll(cell, message, [message], retry)
         case "SendAll":
-          return sendAll(cell, message, message.parts, resolved)
+          return sendAll(cell, message, message.parts, retry)
         case "CustomerClosed":
           return transition(cell, { closed: true, unreachable: cell.unreachable })
         case "CustomerWrote":

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm"
 import { Data, Effect, Option, Schema } from "effect"
-import { Db } from "../../db/Db.ts"
+import { type Batch, Db } from "../../db/Db.ts"
 import type { DbError } from "../../db/DbError.ts"
 import { prepared } from "../../db/Prepared.ts"
 import {
@@ -210,16 +210,41 @@ const loadStatement = prepared<{ kind: string; actorId: string }>(sql`
   select ${actorSnapshots.state} as state from ${actorSnapshots}
   where ${actorSnapshots.kind} = ${sql.placeholder("kind")} and ${actorSnapshots.actorId} = ${sql.placeholder("actorId")}`)
 
-const saveStatement = prepared<{ kind: string; actorId: string; state: string }>(sql`
+const saveStatement = prepared<{ rows: string }>(sql`
   insert into ${actorSnapshots} (kind, actor_id, state)
-  values (${sql.placeholder("kind")}, ${sql.placeholder("actorId")}, ${sql.placeholder("state")}::jsonb)
+  select r.kind, r."actorId", r.state
+  from jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) as r(kind text, "actorId" text, state jsonb)
   on conflict (kind, actor_id) do update set state = excluded.state, updated_at = now()`)
 
-/** Writes an actor's state; inside the turn's transaction it goes out with the commit (`Db.write`). */
-export const saveSnapshot = (kind: string, actorId: string, state: unknown) =>
-  Effect.flatMap(Db, (db) =>
-    db.write("snapshot.save", (d) => saveStatement.run(d, { kind, actorId, state: JSON.stringify(state) }))
-  )
+interface SnapshotRow {
+  readonly kind: string
+  readonly actorId: string
+  /** The state as JSON text, as the turn already made it to compare with the stored copy. */
+  readonly state: string
+}
+
+/**
+ * Every state a transaction saves, one statement (`Db.append`): a group commit's actors are
+ * written together. One row per actor, the last saved (an upsert may not touch a row twice).
+ */
+const snapshots: Batch<SnapshotRow> = {
+  operation: "snapshot.save",
+  write: (d, rows) => {
+    const last = new Map<string, SnapshotRow>()
+    for (const row of rows) last.set(`${row.kind}\u0000${row.actorId}`, row)
+    const json = [...last.values()].map(
+      (row) => `{"kind":${JSON.stringify(row.kind)},"actorId":${JSON.stringify(row.actorId)},"state":${row.state}}`
+    )
+    return saveStatement.run(d, { rows: `[${json.join(",")}]` })
+  }
+}
+
+/**
+ * Writes an actor's state, given as JSON text; inside the turn's transaction it goes out with the
+ * transaction's other states and its commit (`Db.append`).
+ */
+export const saveSnapshot = (kind: string, actorId: string, state: string) =>
+  Effect.flatMap(Db, (db) => db.append(snapshots, { kind, actorId, state }))
 
 export type OutboxRow = typeof outbox.$inferInsert
 /** An outbox row as the relay needs it: identified by its de-dup id, which is also the stream's. */

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Option } from "effect"
+import { Deferred, Duration, Effect, Exit, Fiber, FiberId, Layer, Option } from "effect"
 import { AppleClient, layer as clientLayer } from "../../apple/AppleClient.ts"
 import * as AppleConfig from "../../apple/AppleConfig.ts"
 import { generateAuthKeyPair } from "../../apple/AppleCrypto.ts"
@@ -192,5 +194,72 @@ describe("AppleClient through the simulator", () => {
       assert.isTrue(Option.isNone(gate([], kinds.applePay).substitution))
       assert.isTrue(Option.isNone(gate([], kinds.text).substitution))
     })
+  )
+
+  /** A gateway that takes requests and never answers: `arrived` and `dropped` count requests and closed connections. */
+  const silentGateway = Effect.acquireRelease(
+    Effect.async<{
+      readonly url: string
+      readonly arrived: Deferred.Deferred<void>
+      readonly dropped: Deferred.Deferred<void>
+      readonly close: () => void
+    }>((resume) => {
+      const arrived = Deferred.unsafeMake<void>(FiberId.none)
+      const dropped = Deferred.unsafeMake<void>(FiberId.none)
+      const server = createServer((request) => {
+        Deferred.unsafeDone(arrived, Exit.void)
+        request.socket.on("close", () => Deferred.unsafeDone(dropped, Exit.void))
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo
+        resume(
+          Effect.succeed({
+            url: `http://127.0.0.1:${port}/v1`,
+            arrived,
+            dropped,
+            close: () => {
+              server.closeAllConnections()
+              server.close()
+            }
+          })
+        )
+      })
+    }),
+    (gateway) => Effect.sync(() => gateway.close())
+  )
+
+  const clientOf = (apiBase: string, requestTimeout: Duration.Duration) =>
+    clientLayer.pipe(Layer.provide(AppleConfig.layer({ ...identity, apiBase, requestTimeout })))
+  const sendHi = Effect.flatMap(AppleClient, (c) =>
+    c.send({ businessId: business, customerId: "urn:mbid:silent" }, text("hi"), { autoReply: true })
+  )
+
+  it.live("a gateway that does not answer: a retryable timeout after the configured time", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const gateway = yield* silentGateway
+        const started = Date.now()
+        const failure = yield* Effect.flip(sendHi.pipe(Effect.provide(clientOf(gateway.url, Duration.millis(300)))))
+        const waited = Date.now() - started
+        assert.strictEqual(failure._tag, "AppleRetryable")
+        if (failure._tag === "AppleRetryable") assert.strictEqual(failure.reason, "timeout")
+        assert.isAtLeast(waited, 250)
+        assert.isBelow(waited, 5_000)
+      })
+    )
+  )
+
+  it.live("a call interrupted while it waits for Apple (a partition lost, a node stopping) closes its connection", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const gateway = yield* silentGateway
+        const fiber = yield* sendHi.pipe(Effect.provide(clientOf(gateway.url, Duration.minutes(5))), Effect.fork)
+        yield* Deferred.await(gateway.arrived)
+        yield* Fiber.interrupt(fiber)
+        yield* Deferred.await(gateway.dropped).pipe(
+          Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => "the call's connection stayed open" })
+        )
+      })
+    )
   )
 })
