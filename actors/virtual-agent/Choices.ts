@@ -65,6 +65,36 @@ const telling = (options: ReadonlyArray<Option>) => {
   return wordsOfOption.map((set) => new Set([...set].filter((w) => !everywhere(w))))
 }
 
+/** What matching a typed answer needs of an option set, built from its labels alone. */
+interface Matcher {
+  readonly tellingWords: ReadonlyArray<ReadonlySet<string>>
+  readonly vocabulary: Vocabulary
+}
+
+/**
+ * Matchers by option set, so a set's labels are parsed once, not at every answer typed to it (the
+ * language model's parse was ~1 % of a loaded node's busy time per label; a list has several,
+ * each parsed twice). Option sets are few (the topics' own, a customer's cards); the map is
+ * emptied when it holds `matcherLimit` of them.
+ */
+const matchers = new Map<string, Matcher>()
+const matcherLimit = 1_000
+
+const matcherOf = (options: ReadonlyArray<Option>): Matcher => {
+  const key = options.map((o) => [o.id, o.title, o.subtitle ?? "", ...(o.synonyms ?? [])].join("\u0001")).join("\u0000")
+  const known = matchers.get(key)
+  if (known !== undefined) return known
+  const made: Matcher = {
+    tellingWords: telling(options),
+    vocabulary: new Vocabulary(
+      options.flatMap((o) => [o.title, o.subtitle ?? "", ...(o.synonyms ?? [])].flatMap(wordsOf))
+    )
+  }
+  if (matchers.size >= matcherLimit) matchers.clear()
+  matchers.set(key, made)
+  return made
+}
+
 const containsPhrase = (text: string, phrase: string) => ` ${plain(text)} `.includes(` ${plain(phrase)} `)
 
 /**
@@ -84,10 +114,7 @@ export const optionOf = (text: string, options: ReadonlyArray<Option>, numbered:
   }
   const bySynonym = options.filter((o) => (o.synonyms ?? []).some((s) => containsPhrase(text, s)))
   if (bySynonym.length === 1) return bySynonym[0]
-  const tellingWords = telling(options)
-  const vocabulary = new Vocabulary(
-    options.flatMap((o) => [o.title, o.subtitle ?? "", ...(o.synonyms ?? [])].flatMap(wordsOf))
-  )
+  const { tellingWords, vocabulary } = matcherOf(options)
   const typed = analyse(text, vocabulary).words.flatMap((w) => (w.stop ? [] : [w.lemma]))
   const digits = said.split(" ").filter((w) => /^\d{3,}$/.test(w))
   const byWord = options.filter((_, i) =>
