@@ -22,8 +22,10 @@
  * Samples run one at a time (latency, not throughput). Offers are never answered: each takes the
  * agent's slot until the bench ends, so no sample's offer is decided twice.
  */
+import { fork } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { cpus } from "node:os"
+import { fileURLToPath } from "node:url"
 import {
   Deferred,
   Duration,
@@ -213,8 +215,9 @@ const statementTimes = (fixture: Fixture) =>
 /**
  * The agent socket (`GET /ws`), on a whole node of its own (HTTP edge, simulated Apple, fresh
  * database) in this process, through `ws` clients:
- * - memory per connected idle agent socket: heap and RSS growth over `BENCH_SOCKETS` welcomed
- *   sockets (server and client halves both live in this process, so this is an upper bound);
+ * - memory per connected idle agent socket: the node's heap and RSS growth over `BENCH_SOCKETS`
+ *   welcomed sockets, their clients held by a child process (`--hold-sockets`; until session 10
+ *   they lived in this process and were counted too);
  * - customer message → agent socket: `BENCH_CHATS` live chats (customer handed off, agent accepted
  *   over the socket), customers sending at `BENCH_RATE` messages/s in total for `BENCH_SOCKET_SECONDS`;
  *   from the webhook send to the `message` event on the agent's socket (p50, p99), and the rate reached.
@@ -312,8 +315,9 @@ const isEvent = (type: string) => (f: Frame) => f.type === "event" && f.event?.t
 
 /**
  * The agent socket (`GET /ws`), on a whole node of its own in this process, through `ws` clients:
- * - memory per connected idle agent socket: heap and RSS growth over `BENCH_SOCKETS` welcomed
- *   sockets (server and client halves both live in this process, so this is an upper bound);
+ * - memory per connected idle agent socket: the node's heap and RSS growth over `BENCH_SOCKETS`
+ *   welcomed sockets, their clients held by a child process (`--hold-sockets`; until session 10
+ *   they lived in this process and were counted too);
  * - customer message → agent socket: `BENCH_CHATS` live chats (a guest asks for a person, the
  *   agent accepts over the socket), customers sending `BENCH_RATE` messages/s in total for
  *   `BENCH_SOCKET_SECONDS`; from the webhook send to the `message` event on the agent's socket.
@@ -340,15 +344,25 @@ const socketFigures = Effect.gen(function* () {
     (i) => staff(`idle-${i}`),
     { concurrency: 8 }
   )
+  // The clients live in a child process, so the growth measured here is the node's alone.
+  const holder = yield* Effect.acquireRelease(
+    Effect.sync(() => fork(fileURLToPath(import.meta.url), ["--hold-sockets"], { execArgv: ["--import", "tsx"] })),
+    (child) => Effect.sync(() => child.kill())
+  )
+  yield* Effect.sleep("1 second")
   gc?.()
   const before = process.memoryUsage()
-  yield* Effect.forEach(idle, (token) => openSocket(node.url, token), { concurrency: 16, discard: true })
+  const opened = yield* Effect.async<string>((resume) => {
+    holder.once("message", (answer) => resume(Effect.succeed(String(answer))))
+    holder.send({ url: node.url, tokens: idle })
+  })
+  if (opened !== "open") return yield* Effect.dieMessage(`socket holder: ${opened}`)
   yield* Effect.sleep("1 second")
   gc?.()
   const after = process.memoryUsage()
   const per = (bytes: number) => `${(bytes / socketCount / 1024).toFixed(1)} KiB`
   console.log(
-    `memory per idle agent socket (${socketCount} sockets, server + client in one process): heap ${per(after.heapUsed - before.heapUsed)}, rss ${per(after.rss - before.rss)}${gc === undefined ? " (run with --expose-gc for steadier figures)" : ""}`
+    `memory per idle agent socket on the node (${socketCount} sockets welcomed, clients in another process): heap ${per(after.heapUsed - before.heapUsed)}, rss ${per(after.rss - before.rss)}${gc === undefined ? " (run with --expose-gc for steadier figures)" : ""}`
   )
 
   const chats = yield* Effect.forEach(
@@ -473,10 +487,39 @@ const program = Effect.gen(function* () {
   yield* socketFigures
 }).pipe(Effect.scoped, Logger.withMinimumLogLevel(LogLevel.Warning))
 
-Effect.runPromise(program).then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e)
-    process.exit(1)
-  }
-)
+/**
+ * `--hold-sockets`: the child that holds the idle sockets (plain `ws` clients, each welcomed),
+ * told the node's address and the agents' tokens by its parent; answers "open" once every one is.
+ */
+const holdSockets = () =>
+  process.once("message", (job: { readonly url: string; readonly tokens: ReadonlyArray<string> }) => {
+    const open = (token: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const raw = new WebSocket(`${job.url.replace("http", "ws")}/ws`, {
+          headers: { authorization: `Bearer ${token}` }
+        })
+        raw.on("message", (data) => {
+          if ((JSON.parse(String(data)) as Frame).type === "welcome") resolve(raw)
+        })
+        raw.on("error", reject)
+      })
+    // 8 handshakes at a time: the node refuses more than 10 unauthenticated sockets per address (http/ws/SocketSettings.ts).
+    const queue = [...job.tokens]
+    const worker = async (): Promise<void> => {
+      for (let token = queue.shift(); token !== undefined; token = queue.shift()) await open(token)
+    }
+    Promise.all(Array.from({ length: 8 }, worker)).then(
+      () => process.send?.("open"),
+      (e: unknown) => process.send?.(e instanceof Error ? e.message : String(e))
+    )
+  })
+
+if (process.argv[2] === "--hold-sockets") holdSockets()
+else
+  Effect.runPromise(program).then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e)
+      process.exit(1)
+    }
+  )
