@@ -3,7 +3,10 @@
  * bench/conversation.ts): self time by package (node_modules name, our folder, or node's own) and
  * the top functions.
  *
- *   npx tsx bench/profileSummary.ts <file.cpuprofile> [top]
+ *   npx tsx bench/profileSummary.ts <file.cpuprofile> [top] [from-seconds] [to-seconds]
+ *
+ * `from`/`to` keep the samples taken in that window of the profile (seconds from its start): a
+ * node's whole-life profile holds start-up, seeding and idle time around a benchmark's load.
  */
 import { readFileSync } from "node:fs"
 import { Schema } from "effect"
@@ -12,7 +15,8 @@ const CallFrame = Schema.Struct({ functionName: Schema.String, url: Schema.Strin
 const Profile = Schema.Struct({
   nodes: Schema.Array(Schema.Struct({ id: Schema.Number, callFrame: CallFrame })),
   samples: Schema.Array(Schema.Number),
-  timeDeltas: Schema.Array(Schema.Number)
+  timeDeltas: Schema.Array(Schema.Number),
+  startTime: Schema.Number
 })
 
 const file = process.argv[2]
@@ -21,6 +25,8 @@ if (file === undefined) {
   process.exit(2)
 }
 const top = Number(process.argv[3] ?? 25)
+const from = Number(process.argv[4] ?? 0) * 1e6
+const to = Number(process.argv[5] ?? Number.POSITIVE_INFINITY) * 1e6
 const profile = Schema.decodeUnknownSync(Profile)(JSON.parse(readFileSync(file, "utf8")))
 
 const packageOf = (url: string, name: string): string => {
@@ -42,10 +48,12 @@ const packages = new Map<string, number>()
 const functions = new Map<string, number>()
 let total = 0
 let idle = 0
+let at = 0
 profile.samples.forEach((id, i) => {
   const frame = byId.get(id)
   const micros = profile.timeDeltas[i] ?? 0
-  if (frame === undefined) return
+  at += micros
+  if (frame === undefined || at < from || at > to) return
   // Shares below are of the time the thread was busy.
   if (frame.functionName === "(idle)") {
     idle += micros
