@@ -1,11 +1,11 @@
 import { assert, layer } from "@effect/vitest"
-import { eq, sql } from "drizzle-orm"
+import { sql } from "drizzle-orm"
 import { Effect } from "effect"
 import { type Batch, Db } from "../../db/Db.ts"
 import { prepared } from "../../db/Prepared.ts"
 import { appendMessage, hasAppleMessage, recordMessage, transcript } from "../../db/queries/messages.ts"
 import { actorSnapshots } from "../../db/schema/runtime.ts"
-import { dbLayers, newInteraction, unique } from "./support.ts"
+import { dbLayers, newInteraction, snapshotsOf, unique } from "./support.ts"
 
 /**
  * `Db.append` (db/Db.ts): inside a transaction a batch's rows wait and go out as one statement
@@ -38,17 +38,6 @@ const batchOf = (kind: string) => {
 const append = (batch: Batch<Row>, actorId: string, value: number) =>
   Effect.flatMap(Db, (db) => db.append(batch, { actorId, value }))
 
-const rowsOf = (kind: string) =>
-  Effect.flatMap(Db, (db) =>
-    db.use("test.read", (d) =>
-      d
-        .select({ actorId: actorSnapshots.actorId, state: actorSnapshots.state })
-        .from(actorSnapshots)
-        .where(eq(actorSnapshots.kind, kind))
-        .orderBy(actorSnapshots.actorId)
-    )
-  )
-
 for (const [name, dbLayer] of dbLayers()) {
   layer(dbLayer, { timeout: 60_000 })(`batched rows in a transaction (${name})`, (it) => {
     it.effect("rows wait until the next read, then go out as one statement the read sees", () =>
@@ -62,7 +51,7 @@ for (const [name, dbLayer] of dbLayers()) {
             yield* append(batch, "b", 2)
             yield* append(batch, "c", 3)
             const before = sent.length
-            const inside = yield* rowsOf(kind)
+            const inside = yield* snapshotsOf(kind)
             return { before, inside: inside.map((r) => r.actorId) }
           })
         )
@@ -80,14 +69,14 @@ for (const [name, dbLayer] of dbLayers()) {
         yield* db.transaction(
           Effect.gen(function* () {
             yield* append(batch, "a", 1)
-            yield* rowsOf(kind)
+            yield* snapshotsOf(kind)
             yield* append(batch, "b", 2)
             yield* append(batch, "c", 3)
           })
         )
         assert.deepStrictEqual(sent, [["a"], ["b", "c"]])
         assert.deepStrictEqual(
-          (yield* rowsOf(kind)).map((r) => [r.actorId, r.state]),
+          (yield* snapshotsOf(kind)).map((r) => [r.actorId, r.state]),
           [
             ["a", { value: 1 }],
             ["b", { value: 2 }],
@@ -107,7 +96,7 @@ for (const [name, dbLayer] of dbLayers()) {
           .pipe(Effect.flip)
         assert.strictEqual(outcome, "turn failed")
         assert.deepStrictEqual(sent, [])
-        assert.deepStrictEqual(yield* rowsOf(kind), [])
+        assert.deepStrictEqual(yield* snapshotsOf(kind), [])
       })
     )
 
@@ -126,7 +115,7 @@ for (const [name, dbLayer] of dbLayers()) {
           .pipe(Effect.flip)
         assert.strictEqual(outcome._tag, "DbError")
         if (outcome._tag === "DbError") assert.strictEqual(outcome.operation, "test.batch")
-        assert.deepStrictEqual(yield* rowsOf(kind), [])
+        assert.deepStrictEqual(yield* snapshotsOf(kind), [])
       })
     )
 
@@ -147,7 +136,7 @@ for (const [name, dbLayer] of dbLayers()) {
         )
         assert.deepStrictEqual(sent, [["a"], ["c"]])
         assert.deepStrictEqual(
-          (yield* rowsOf(kind)).map((r) => r.actorId),
+          (yield* snapshotsOf(kind)).map((r) => r.actorId),
           ["a", "c"]
         )
       })
@@ -162,7 +151,7 @@ for (const [name, dbLayer] of dbLayers()) {
         yield* append(batch, "b", 2)
         assert.deepStrictEqual(sent, [["a"], ["b"]])
         assert.deepStrictEqual(
-          (yield* rowsOf(kind)).map((r) => r.actorId),
+          (yield* snapshotsOf(kind)).map((r) => r.actorId),
           ["a", "b"]
         )
       })

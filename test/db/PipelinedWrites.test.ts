@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm"
 import { Effect } from "effect"
 import { Db } from "../../db/Db.ts"
 import { actorSnapshots } from "../../db/schema/runtime.ts"
-import { dbLayers, unique } from "./support.ts"
+import { dbLayers, snapshotsOf, unique } from "./support.ts"
 
 /**
  * `Db.write` inside a transaction sends a statement without waiting for it (db/Db.ts,
@@ -14,17 +14,6 @@ import { dbLayers, unique } from "./support.ts"
 const snapshotWrite = (kind: string, actorId: string, value: number) =>
   Effect.flatMap(Db, (db) =>
     db.write("test.insert", (d) => d.insert(actorSnapshots).values({ kind, actorId, state: { value } }))
-  )
-
-const snapshotsOf = (kind: string) =>
-  Effect.flatMap(Db, (db) =>
-    db.use("test.read", (d) =>
-      d
-        .select({ actorId: actorSnapshots.actorId, state: actorSnapshots.state })
-        .from(actorSnapshots)
-        .where(eq(actorSnapshots.kind, kind))
-        .orderBy(actorSnapshots.actorId)
-    )
   )
 
 for (const [name, dbLayer] of dbLayers()) {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
+import { eq } from "drizzle-orm"
 import { Effect, type Layer, Redacted } from "effect"
-import type { Db } from "../../db/Db.ts"
+import { Db } from "../../db/Db.ts"
 import type { DbError } from "../../db/DbError.ts"
 import * as PgliteDb from "../../db/PgliteDb.ts"
 import * as PostgresDb from "../../db/PostgresDb.ts"
@@ -8,6 +9,7 @@ import { type CustomerRef, consumerRef, contactRef } from "../../db/queries/Cust
 import { createAccount, createConsumer, createContact } from "../../db/queries/customers.ts"
 import { openInteraction } from "../../db/queries/interactions.ts"
 import type { Interaction } from "../../db/schema/interactions.ts"
+import { actorSnapshots } from "../../db/schema/runtime.ts"
 import { databaseUrl } from "../support/TestEnv.ts"
 
 /**
@@ -18,6 +20,18 @@ export const dbLayers = (): ReadonlyArray<readonly [string, Layer.Layer<Db, DbEr
   ["pglite", PgliteDb.layerMemory],
   ["postgres", PostgresDb.layer(Redacted.make(databaseUrl()), 4)]
 ]
+
+/** The snapshot rows of one (test) kind, by actor id: what a test of the runtime's writes reads back. */
+export const snapshotsOf = (kind: string) =>
+  Effect.flatMap(Db, (db) =>
+    db.use("test.read", (d) =>
+      d
+        .select({ actorId: actorSnapshots.actorId, state: actorSnapshots.state })
+        .from(actorSnapshots)
+        .where(eq(actorSnapshots.kind, kind))
+        .orderBy(actorSnapshots.actorId)
+    )
+  )
 
 export const unique = (label: string): string => `${label}-${randomBytes(5).toString("hex")}`
 
