@@ -115,15 +115,6 @@ const Claimed = Schema.Struct({
 })
 const decodeClaimed = Schema.decodeUnknown(Claimed)
 
-/**
- * First statement of a transactional turn, or of turns of several actors committed together (one
- * turn per actor), one round trip: checks the fence (share-locking it until commit, so a takeover
- * waits for these turns) and records each `seq` as its actor's last applied sequence unless it
- * already is (a redelivery). Returns the actors whose turn must run; fails with `FenceLost` when
- * the partition is no longer ours. Rolled back with the turns if they fail. The turns travel as
- * one JSON parameter, so the statement text (and its prepared plan) is the same whatever their
- * number, on postgres.js and PGlite alike.
- */
 const claimStatement = prepared<{ kind: string; partition: number; epoch: number; turns: string }>(sql`
   with fence as (
     select ${partitionFence.epoch} as epoch from ${partitionFence}
@@ -140,6 +131,15 @@ const claimStatement = prepared<{ kind: string; partition: number; epoch: number
   )
   select (select epoch from fence)::float8 as epoch, (select array_agg(actor_id) from bumped) as fresh`)
 
+/**
+ * First statement of a transactional turn, or of turns of several actors committed together (one
+ * turn per actor), one round trip: checks the fence (share-locking it until commit, so a takeover
+ * waits for these turns) and records each `seq` as its actor's last applied sequence unless it
+ * already is (a redelivery). Returns the actors whose turn must run; fails with `FenceLost` when
+ * the partition is no longer ours. Rolled back with the turns if they fail. The turns travel as
+ * one JSON parameter, so the statement text (and its prepared plan) is the same whatever their
+ * number, on postgres.js and PGlite alike.
+ */
 export const claimTurns = (
   kind: string,
   partition: number,
